@@ -1,0 +1,219 @@
+//! Typed settings: the built-in `config/default.toml`, then an optional file named by
+//! `SPRINTMATE_CONFIG`, then environment variables (which win).
+//!
+//! Secrets are wrapped in [`Secret`], whose `Debug` and `Display` never show the value, so a
+//! settings struct can be logged whole without leaking the token.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use serde::Deserialize;
+
+/// The defaults file, compiled in so the binary runs from any directory.
+pub const DEFAULTS_TOML: &str = include_str!("../config/default.toml");
+
+/// Environment variables the bot reads, and the settings key each one sets.
+const ENV_KEYS: &[(&str, &str)] = &[
+    ("DISCORD_TOKEN", "discord_token"),
+    ("DISCORD_APPLICATION_ID", "discord_application_id"),
+    ("DISCORD_PUBLIC_KEY", "discord_public_key"),
+    ("DISCORD_API_BASE", "discord_api_base"),
+    ("DISCORD_GUILD_ID", "discord_guild_id"),
+    ("SPRINTMATE_DATABASE_URL", "database_url"),
+    ("SPRINTMATE_HTTP_LISTEN", "http_listen"),
+    ("SPRINTMATE_GATEWAY", "gateway"),
+    ("RUST_LOG", "log"),
+];
+
+/// A value that must never reach a log line.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself; call only where it is handed to the library that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Whether to connect to Discord's gateway.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum GatewaySwitch {
+    On,
+    Off,
+}
+
+/// Every setting of the bot. See `config/default.toml` for what each key means.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Settings {
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub discord_token: Option<Secret>,
+    #[serde(default)]
+    pub discord_application_id: Option<u64>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub discord_public_key: Option<String>,
+    pub discord_api_base: String,
+    #[serde(default)]
+    pub discord_guild_id: Option<u64>,
+    pub database_url: String,
+    #[serde(default)]
+    pub http_listen: Option<SocketAddr>,
+    #[serde(default)]
+    pub gateway: Option<GatewaySwitch>,
+    pub log: String,
+}
+
+fn empty_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: From<String>,
+{
+    let value: Option<String> = Option::deserialize(deserializer)?;
+    Ok(value.filter(|v| !v.trim().is_empty()).map(T::from))
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+/// Why the settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(String);
+
+impl Settings {
+    /// Loads defaults, then the `SPRINTMATE_CONFIG` file if set, then the process environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Toml::string(DEFAULTS_TOML));
+        if let Ok(path) = std::env::var("SPRINTMATE_CONFIG") {
+            if !std::path::Path::new(&path).exists() {
+                return Err(ConfigError(format!("SPRINTMATE_CONFIG names {path}, which does not exist")));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let env = Env::raw()
+            .filter_map(|key| {
+                ENV_KEYS
+                    .iter()
+                    .find(|(var, _)| key.as_str().eq_ignore_ascii_case(var))
+                    .map(|(_, setting)| (*setting).into())
+            })
+            .split("__");
+        figment
+            .merge(env)
+            .extract()
+            .map_err(|e| ConfigError(redact_figment_error(e)))
+    }
+
+    /// Settings with the built-in defaults only (for tests and tools that build their own).
+    pub fn defaults() -> Self {
+        Figment::from(Toml::string(DEFAULTS_TOML))
+            .extract()
+            .expect("the built-in defaults parse")
+    }
+
+    /// Whether to connect to the gateway: explicit switch, else on when a token is set.
+    pub fn gateway_enabled(&self) -> bool {
+        match self.gateway {
+            Some(GatewaySwitch::On) => true,
+            Some(GatewaySwitch::Off) => false,
+            None => self.discord_token.is_some(),
+        }
+    }
+}
+
+/// Figment errors can quote the offending value; describe the problem without it so a
+/// mistyped secret never reaches the terminal or a log.
+fn redact_figment_error(error: figment::Error) -> String {
+    error
+        .into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            let problem = match &e.kind {
+                figment::error::Kind::InvalidType(_, expected) => format!("expected {expected}"),
+                figment::error::Kind::InvalidValue(_, expected) => format!("expected {expected}"),
+                figment::error::Kind::MissingField(field) => format!("missing {field}"),
+                figment::error::Kind::UnknownVariant(_, expected) => {
+                    format!("expected one of {}", expected.join(", "))
+                }
+                _ => "invalid value".to_string(),
+            };
+            if key.is_empty() { problem } else { format!("{key}: {problem}") }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_defaults_parse_and_leave_secrets_unset() {
+        let settings = Settings::defaults();
+        assert!(settings.discord_token.is_none());
+        assert_eq!(settings.discord_api_base, "https://discord.com");
+        assert_eq!(settings.database_url, "sqlite://sprintmate.db");
+        assert!(settings.http_listen.is_none());
+        assert!(!settings.gateway_enabled());
+    }
+
+    #[test]
+    fn a_secret_never_shows_in_debug_output() {
+        let mut settings = Settings::defaults();
+        settings.discord_token = Some(Secret::new("super-secret-token"));
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("super-secret-token"), "{printed}");
+        assert!(printed.contains("redacted"));
+    }
+
+    #[test]
+    fn environment_variables_override_the_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("SPRINTMATE_DATABASE_URL", "sqlite://other.db");
+            jail.set_env("SPRINTMATE_HTTP_LISTEN", "127.0.0.1:9999");
+            jail.set_env("DISCORD_TOKEN", "abc");
+            jail.set_env("SPRINTMATE_GATEWAY", "off");
+            let settings = Settings::load().expect("loads");
+            assert_eq!(settings.database_url, "sqlite://other.db");
+            assert_eq!(settings.http_listen, Some("127.0.0.1:9999".parse().unwrap()));
+            assert!(!settings.gateway_enabled());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_config_file_sits_between_defaults_and_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("custom.toml", "database_url = \"sqlite://file.db\"\nlog = \"debug\"")?;
+            jail.set_env("SPRINTMATE_CONFIG", "custom.toml");
+            jail.set_env("RUST_LOG", "warn");
+            let settings = Settings::load().expect("loads");
+            assert_eq!(settings.database_url, "sqlite://file.db");
+            assert_eq!(settings.log, "warn");
+            Ok(())
+        });
+    }
+}

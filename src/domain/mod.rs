@@ -1,0 +1,20 @@
+//! Pure rules of the product: no I/O, no Discord, no SQL, no clock (callers pass `now`).
+//!
+//! Types here validate on construction ("parse, don't validate"): once a handler holds a
+//! [`story::StoryTitle`] it never re-checks its length.
+
+pub mod access;
+pub mod rank;
+pub mod story;
+pub mod team;
+
+/// A user's input that breaks a rule; the message is shown to them as it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+impl Invalid {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}

@@ -1,0 +1,5 @@
+//! Sprintmate: a Product Owner bot for Discord.
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod store;

@@ -1,0 +1,72 @@
+//! The only place with SQL: the connection pool, its pragmas, migrations, and one file per
+//! aggregate. Every query is parameterised and scoped by guild and team.
+
+pub mod stories;
+pub mod teams;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) the SQLite file at `url` with WAL, `synchronous=NORMAL`, a
+    /// busy timeout and foreign keys on.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .with_context(|| "SPRINTMATE_DATABASE_URL is not a valid SQLite URL (e.g. sqlite://sprintmate.db)")?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .context("could not open the SQLite database")?;
+        Ok(Self { pool })
+    }
+
+    /// Brings the schema up to date; safe to run at every start.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        sqlx::migrate!("./migrations")
+            .run(&self.pool)
+            .await
+            .context("database migration failed")
+    }
+
+    /// Whether the database answers a trivial query (for `/healthz`).
+    pub async fn is_healthy(&self) -> bool {
+        sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await
+            .is_ok()
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes every connection; pending writes have committed by the time this returns.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Discord ids are u64 on the wire and i64 in SQLite; snowflakes stay below 2^63.
+pub fn db_id(id: u64) -> i64 {
+    id as i64
+}
+
+pub fn wire_id(id: i64) -> u64 {
+    id as u64
+}

@@ -1,0 +1,429 @@
+//! Stories of a team: insert, find, change, list in rank order, search for autocomplete.
+
+use sqlx::{QueryBuilder, Row as _, Sqlite};
+
+use super::{db_id, wire_id, Store};
+use crate::domain::rank::Rank;
+use crate::domain::story::{Criteria, Labels, Points, Status, StoryDetails, StoryKind, StoryTitle};
+
+/// Statuses that take a story off the backlog list, as SQL.
+const CLOSED_SQL: &str = "('done', 'accepted', 'archived')";
+
+/// A story as stored (labels and criteria are loaded separately).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Story {
+    pub id: i64,
+    pub guild_id: u64,
+    pub team_id: i64,
+    pub number: i64,
+    pub title: String,
+    pub details: String,
+    pub kind: StoryKind,
+    pub status: Status,
+    pub points: Option<i64>,
+    pub assignee_id: Option<u64>,
+    pub rank: Rank,
+    pub source_url: Option<String>,
+    pub created_by: u64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const STORY_COLUMNS: &str = "id, guild_id, team_id, number, title, details, kind, status, points, \
+     assignee_id, rank, source_url, created_by, created_at, updated_at";
+
+fn story_from_row(row: &sqlx::sqlite::SqliteRow) -> Story {
+    Story {
+        id: row.get("id"),
+        guild_id: wire_id(row.get("guild_id")),
+        team_id: row.get("team_id"),
+        number: row.get("number"),
+        title: row.get("title"),
+        details: row.get("details"),
+        // Stored values were validated on the way in.
+        kind: StoryKind::parse(row.get("kind")).unwrap_or_default(),
+        status: Status::parse(row.get("status")).unwrap_or(Status::New),
+        points: row.get("points"),
+        assignee_id: row.get::<Option<i64>, _>("assignee_id").map(wire_id),
+        rank: Rank::from_bytes(row.get("rank")),
+        source_url: row.get("source_url"),
+        created_by: wire_id(row.get("created_by")),
+        created_at: row.get("created_at"),
+        updated_at: row.get("updated_at"),
+    }
+}
+
+/// Everything needed to add a story.
+#[derive(Debug, Clone)]
+pub struct NewStory {
+    pub title: StoryTitle,
+    pub details: StoryDetails,
+    pub kind: StoryKind,
+    pub points: Option<Points>,
+    pub labels: Labels,
+    pub criteria: Criteria,
+    pub assignee_id: Option<u64>,
+    pub source_url: Option<String>,
+    pub created_by: u64,
+}
+
+/// Field changes of `/story edit`; `None` leaves a field unchanged.
+#[derive(Debug, Clone, Default)]
+pub struct StoryChange {
+    pub title: Option<StoryTitle>,
+    pub details: Option<StoryDetails>,
+    pub kind: Option<StoryKind>,
+    pub points: Option<Points>,
+    pub labels: Option<Labels>,
+}
+
+impl StoryChange {
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none()
+            && self.details.is_none()
+            && self.kind.is_none()
+            && self.points.is_none()
+            && self.labels.is_none()
+    }
+}
+
+/// One acceptance criterion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Criterion {
+    pub position: i64,
+    pub text: String,
+    pub checked: bool,
+}
+
+/// Which stories `/backlog` lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BacklogFilter {
+    pub status: Option<Status>,
+    pub kind: Option<StoryKind>,
+    pub label: Option<String>,
+    pub assignee_id: Option<u64>,
+}
+
+/// One page of the backlog.
+#[derive(Debug, Clone)]
+pub struct BacklogPage {
+    /// Each story with its place in the team's backlog (1 = top), when it is open.
+    pub lines: Vec<(Story, Option<i64>)>,
+    pub total_stories: i64,
+    pub total_points: i64,
+}
+
+impl Store {
+    /// Adds a story at the bottom of the backlog, with its labels, criteria and first status
+    /// entry, in one transaction.
+    pub async fn insert_story(&self, guild_id: u64, team_id: i64, new: &NewStory, now: i64) -> sqlx::Result<Story> {
+        let mut tx = self.pool().begin().await?;
+        let number: i64 = sqlx::query_scalar(
+            "UPDATE teams SET next_story_number = next_story_number + 1
+             WHERE id = ? AND guild_id = ? RETURNING next_story_number - 1",
+        )
+        .bind(team_id)
+        .bind(db_id(guild_id))
+        .fetch_one(&mut *tx)
+        .await?;
+        let last: Option<Vec<u8>> = sqlx::query_scalar("SELECT max(rank) FROM stories WHERE team_id = ?")
+            .bind(team_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let rank = match last {
+            Some(bytes) => Rank::from_bytes(bytes).after(),
+            None => Rank::first(),
+        };
+        let sql = format!(
+            "INSERT INTO stories (guild_id, team_id, number, title, details, kind, status, points,
+               assignee_id, rank, source_url, created_by, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?) RETURNING {STORY_COLUMNS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(db_id(guild_id))
+            .bind(team_id)
+            .bind(number)
+            .bind(new.title.as_str())
+            .bind(new.details.as_str())
+            .bind(new.kind.as_str())
+            .bind(new.points.map(|p| i64::from(p.get())))
+            .bind(new.assignee_id.map(db_id))
+            .bind(rank.as_bytes())
+            .bind(new.source_url.as_deref())
+            .bind(db_id(new.created_by))
+            .bind(now)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        let story = story_from_row(&row);
+        for label in new.labels.as_slice() {
+            sqlx::query("INSERT INTO story_labels (story_id, label) VALUES (?, ?)")
+                .bind(story.id)
+                .bind(label)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (i, text) in new.criteria.clone().into_vec().iter().enumerate() {
+            sqlx::query("INSERT INTO story_criteria (story_id, position, text) VALUES (?, ?, ?)")
+                .bind(story.id)
+                .bind(i as i64 + 1)
+                .bind(text)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO story_status_changes (story_id, from_status, to_status, changed_by, changed_at)
+             VALUES (?, NULL, 'new', ?, ?)",
+        )
+        .bind(story.id)
+        .bind(db_id(new.created_by))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(story)
+    }
+
+    /// A story of the given team by its number; `None` when the team (of that guild) has none.
+    pub async fn story(&self, guild_id: u64, team_id: i64, number: i64) -> sqlx::Result<Option<Story>> {
+        let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE guild_id = ? AND team_id = ? AND number = ?");
+        let row = sqlx::query(&sql)
+            .bind(db_id(guild_id))
+            .bind(team_id)
+            .bind(number)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(story_from_row))
+    }
+
+    pub async fn labels(&self, story: &Story) -> sqlx::Result<Labels> {
+        let labels: Vec<String> = sqlx::query_scalar("SELECT label FROM story_labels WHERE story_id = ? ORDER BY rowid")
+            .bind(story.id)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(Labels::from_stored(labels))
+    }
+
+    pub async fn criteria(&self, story: &Story) -> sqlx::Result<Vec<Criterion>> {
+        let rows = sqlx::query("SELECT position, text, checked FROM story_criteria WHERE story_id = ? ORDER BY position")
+            .bind(story.id)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Criterion {
+                position: r.get("position"),
+                text: r.get("text"),
+                checked: r.get::<i64, _>("checked") != 0,
+            })
+            .collect())
+    }
+
+    /// Applies field changes and returns the story as it now is.
+    pub async fn update_story(&self, story: &Story, change: &StoryChange, now: i64) -> sqlx::Result<Story> {
+        let mut tx = self.pool().begin().await?;
+        let sql = format!(
+            "UPDATE stories SET title = coalesce(?, title), details = coalesce(?, details),
+               kind = coalesce(?, kind), points = coalesce(?, points), updated_at = ?
+             WHERE id = ? AND guild_id = ? RETURNING {STORY_COLUMNS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(change.title.as_ref().map(|t| t.as_str()))
+            .bind(change.details.as_ref().map(|d| d.as_str()))
+            .bind(change.kind.map(|k| k.as_str()))
+            .bind(change.points.map(|p| i64::from(p.get())))
+            .bind(now)
+            .bind(story.id)
+            .bind(db_id(story.guild_id))
+            .fetch_one(&mut *tx)
+            .await?;
+        if let Some(labels) = &change.labels {
+            sqlx::query("DELETE FROM story_labels WHERE story_id = ?")
+                .bind(story.id)
+                .execute(&mut *tx)
+                .await?;
+            for label in labels.as_slice() {
+                sqlx::query("INSERT INTO story_labels (story_id, label) VALUES (?, ?)")
+                    .bind(story.id)
+                    .bind(label)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(story_from_row(&row))
+    }
+
+    /// Moves a story from the status it was read with to `to`, recording the change. Returns
+    /// `None` when someone else changed the status in between (the caller re-reads and retries
+    /// or reports).
+    pub async fn change_status(
+        &self,
+        story: &Story,
+        to: Status,
+        by: u64,
+        note: Option<&str>,
+        now: i64,
+    ) -> sqlx::Result<Option<Story>> {
+        let mut tx = self.pool().begin().await?;
+        let sql = format!(
+            "UPDATE stories SET status = ?, updated_at = ? WHERE id = ? AND guild_id = ? AND status = ?
+             RETURNING {STORY_COLUMNS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(to.as_str())
+            .bind(now)
+            .bind(story.id)
+            .bind(db_id(story.guild_id))
+            .bind(story.status.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "INSERT INTO story_status_changes (story_id, from_status, to_status, changed_by, changed_at, note)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(story.id)
+        .bind(story.status.as_str())
+        .bind(to.as_str())
+        .bind(db_id(by))
+        .bind(now)
+        .bind(note)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(story_from_row(&row)))
+    }
+
+    /// Sets or clears the assignee.
+    pub async fn set_assignee(&self, story: &Story, assignee: Option<u64>, now: i64) -> sqlx::Result<Story> {
+        let sql = format!(
+            "UPDATE stories SET assignee_id = ?, updated_at = ? WHERE id = ? AND guild_id = ? RETURNING {STORY_COLUMNS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(assignee.map(db_id))
+            .bind(now)
+            .bind(story.id)
+            .bind(db_id(story.guild_id))
+            .fetch_one(self.pool())
+            .await?;
+        Ok(story_from_row(&row))
+    }
+
+    /// The story's place in its team's backlog (1 = top), when it is open.
+    pub async fn backlog_position(&self, story: &Story) -> sqlx::Result<Option<i64>> {
+        if !story.status.is_open() {
+            return Ok(None);
+        }
+        let sql = format!(
+            "SELECT count(*) FROM stories WHERE team_id = ? AND status NOT IN {CLOSED_SQL} AND rank < ?"
+        );
+        let before: i64 = sqlx::query_scalar(&sql)
+            .bind(story.team_id)
+            .bind(story.rank.as_bytes())
+            .fetch_one(self.pool())
+            .await?;
+        Ok(Some(before + 1))
+    }
+
+    /// One page (0-based) of the team's backlog in rank order, with totals of the whole list.
+    pub async fn backlog_page(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        filter: &BacklogFilter,
+        page: i64,
+        per_page: i64,
+    ) -> sqlx::Result<BacklogPage> {
+        let mut totals = QueryBuilder::<Sqlite>::new("SELECT count(*), coalesce(sum(points), 0) FROM stories s");
+        push_backlog_filter(&mut totals, guild_id, team_id, filter);
+        let row = totals.build().fetch_one(self.pool()).await?;
+        let (total_stories, total_points): (i64, i64) = (row.get(0), row.get(1));
+
+        let mut list = QueryBuilder::<Sqlite>::new(format!("SELECT {STORY_COLUMNS} FROM stories s"));
+        push_backlog_filter(&mut list, guild_id, team_id, filter);
+        list.push(" ORDER BY s.rank LIMIT ")
+            .push_bind(per_page)
+            .push(" OFFSET ")
+            .push_bind(page * per_page);
+        let rows = list.build().fetch_all(self.pool()).await?;
+        let stories: Vec<Story> = rows.iter().map(story_from_row).collect();
+
+        let unfiltered_open = filter.status.is_none()
+            && filter.kind.is_none()
+            && filter.label.is_none()
+            && filter.assignee_id.is_none();
+        let mut lines = Vec::with_capacity(stories.len());
+        for (i, story) in stories.into_iter().enumerate() {
+            let position = if unfiltered_open {
+                Some(page * per_page + i as i64 + 1)
+            } else {
+                self.backlog_position(&story).await?
+            };
+            lines.push((story, position));
+        }
+        Ok(BacklogPage { lines, total_stories, total_points })
+    }
+
+    /// Stories for autocomplete: by number prefix when `query` is digits (`#` allowed), else by
+    /// title words; open stories first, at most `limit`.
+    pub async fn search_stories(&self, guild_id: u64, team_id: i64, query: &str, limit: i64) -> sqlx::Result<Vec<Story>> {
+        let query = query.trim();
+        let digits = query.strip_prefix('#').unwrap_or(query).trim();
+        let mut sql = QueryBuilder::<Sqlite>::new(format!("SELECT {STORY_COLUMNS} FROM stories s WHERE s.guild_id = "));
+        sql.push_bind(db_id(guild_id)).push(" AND s.team_id = ").push_bind(team_id);
+        let mut order = String::from(" ORDER BY ");
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && digits.len() <= 12 {
+            // Number prefix as index-friendly ranges: 4 -> 4, 40-49, 400-499, ...
+            let prefix: i64 = digits.parse().unwrap_or(0);
+            sql.push(" AND (");
+            let (mut low, mut high) = (prefix, prefix);
+            for step in 0..7 {
+                if step > 0 {
+                    sql.push(" OR ");
+                }
+                sql.push("s.number BETWEEN ").push_bind(low).push(" AND ").push_bind(high);
+                low = low.saturating_mul(10);
+                high = high.saturating_mul(10).saturating_add(9);
+            }
+            sql.push(")");
+            order.push_str(&format!("(s.number = {prefix}) DESC, "));
+        } else {
+            for word in query.split_whitespace().take(8) {
+                sql.push(" AND instr(lower(s.title), lower(").push_bind(word.to_string()).push(")) > 0");
+            }
+        }
+        order.push_str(&format!(
+            "(s.status IN {CLOSED_SQL}) ASC, (s.status = 'archived') ASC, s.rank LIMIT "
+        ));
+        sql.push(order).push_bind(limit);
+        let rows = sql.build().fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(story_from_row).collect())
+    }
+}
+
+fn push_backlog_filter(sql: &mut QueryBuilder<'_, Sqlite>, guild_id: u64, team_id: i64, filter: &BacklogFilter) {
+    sql.push(" WHERE s.guild_id = ").push_bind(db_id(guild_id));
+    sql.push(" AND s.team_id = ").push_bind(team_id);
+    match filter.status {
+        Some(status) => {
+            sql.push(" AND s.status = ").push_bind(status.as_str());
+        }
+        None => {
+            sql.push(format!(" AND s.status NOT IN {CLOSED_SQL}"));
+        }
+    }
+    if let Some(kind) = filter.kind {
+        sql.push(" AND s.kind = ").push_bind(kind.as_str());
+    }
+    if let Some(assignee) = filter.assignee_id {
+        sql.push(" AND s.assignee_id = ").push_bind(db_id(assignee));
+    }
+    if let Some(label) = &filter.label {
+        sql.push(" AND EXISTS (SELECT 1 FROM story_labels l WHERE l.story_id = s.id AND l.label = ")
+            .push_bind(label.clone())
+            .push(")");
+    }
+}

@@ -1,0 +1,226 @@
+//! Teams of a guild, their linked channels, members and settings.
+
+use sqlx::Row as _;
+
+use super::{db_id, wire_id, Store};
+
+/// A team as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Team {
+    pub id: i64,
+    pub guild_id: u64,
+    pub name: String,
+    pub is_default: bool,
+    pub po_role_id: Option<u64>,
+    pub timezone: String,
+    pub stakeholder_channel_id: Option<u64>,
+    pub vision: Option<String>,
+}
+
+const TEAM_COLUMNS: &str =
+    "id, guild_id, name, is_default, po_role_id, timezone, stakeholder_channel_id, vision";
+
+fn team_from_row(row: &sqlx::sqlite::SqliteRow) -> Team {
+    Team {
+        id: row.get("id"),
+        guild_id: wire_id(row.get("guild_id")),
+        name: row.get("name"),
+        is_default: row.get::<i64, _>("is_default") != 0,
+        po_role_id: row.get::<Option<i64>, _>("po_role_id").map(wire_id),
+        timezone: row.get("timezone"),
+        stakeholder_channel_id: row.get::<Option<i64>, _>("stakeholder_channel_id").map(wire_id),
+        vision: row.get("vision"),
+    }
+}
+
+/// The changes `/team settings` may make; `None` leaves a field as it is.
+#[derive(Debug, Default, Clone)]
+pub struct TeamSettingsChange {
+    pub po_role_id: Option<u64>,
+    pub timezone: Option<String>,
+    pub stakeholder_channel_id: Option<u64>,
+}
+
+impl Store {
+    /// The team a channel belongs to: its own link, else its parent's (threads), else none.
+    pub async fn linked_team(
+        &self,
+        guild_id: u64,
+        channel_id: u64,
+        parent_id: Option<u64>,
+    ) -> sqlx::Result<Option<Team>> {
+        let sql = format!(
+            "SELECT {TEAM_COLUMNS} FROM teams t JOIN team_channels c ON c.team_id = t.id
+             WHERE c.guild_id = ?1 AND t.guild_id = ?1 AND c.channel_id IN (?2, ?3)
+             ORDER BY c.channel_id = ?2 DESC LIMIT 1"
+        );
+        let row = sqlx::query(&sql)
+            .bind(db_id(guild_id))
+            .bind(db_id(channel_id))
+            .bind(parent_id.map(db_id).unwrap_or(-1))
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(team_from_row))
+    }
+
+    /// The guild's default team, if it has been created.
+    pub async fn default_team(&self, guild_id: u64) -> sqlx::Result<Option<Team>> {
+        let sql = format!("SELECT {TEAM_COLUMNS} FROM teams WHERE guild_id = ? AND is_default = 1");
+        let row = sqlx::query(&sql)
+            .bind(db_id(guild_id))
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(team_from_row))
+    }
+
+    /// Creates the guild's default team unless another request already did, and returns it.
+    pub async fn ensure_default_team(&self, guild_id: u64, name: &str, now: i64) -> sqlx::Result<Team> {
+        // A guild may already have a non-default team of that name; then suffix the default's.
+        let taken = self.team_by_name(guild_id, name).await?.is_some();
+        let name = if taken { format!("{name} (default)") } else { name.to_string() };
+        sqlx::query(
+            "INSERT INTO teams (guild_id, name, is_default, created_at) VALUES (?, ?, 1, ?)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(db_id(guild_id))
+        .bind(&name)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        self.default_team(guild_id)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)
+    }
+
+    /// Adds a non-default team; `None` when the guild already has a team of that name.
+    pub async fn create_team(&self, guild_id: u64, name: &str, now: i64) -> sqlx::Result<Option<Team>> {
+        let sql = format!(
+            "INSERT INTO teams (guild_id, name, is_default, created_at) VALUES (?, ?, 0, ?)
+             ON CONFLICT DO NOTHING RETURNING {TEAM_COLUMNS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(db_id(guild_id))
+            .bind(name)
+            .bind(now)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(team_from_row))
+    }
+
+    /// A team of the guild by name, ignoring case.
+    pub async fn team_by_name(&self, guild_id: u64, name: &str) -> sqlx::Result<Option<Team>> {
+        let sql = format!(
+            "SELECT {TEAM_COLUMNS} FROM teams WHERE guild_id = ? AND name = ? COLLATE NOCASE"
+        );
+        let row = sqlx::query(&sql)
+            .bind(db_id(guild_id))
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(team_from_row))
+    }
+
+    /// Teams of the guild whose name contains `fragment`, default first, then by name.
+    pub async fn search_teams(&self, guild_id: u64, fragment: &str, limit: i64) -> sqlx::Result<Vec<Team>> {
+        let sql = format!(
+            "SELECT {TEAM_COLUMNS} FROM teams WHERE guild_id = ? AND instr(lower(name), lower(?)) > 0
+             ORDER BY is_default DESC, name COLLATE NOCASE LIMIT ?"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(db_id(guild_id))
+            .bind(fragment)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(team_from_row).collect())
+    }
+
+    /// Binds a channel to a team (replacing any earlier link of that channel).
+    pub async fn link_channel(&self, guild_id: u64, channel_id: u64, team_id: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO team_channels (guild_id, channel_id, team_id) VALUES (?, ?, ?)
+             ON CONFLICT (guild_id, channel_id) DO UPDATE SET team_id = excluded.team_id",
+        )
+        .bind(db_id(guild_id))
+        .bind(db_id(channel_id))
+        .bind(team_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Channels linked to a team.
+    pub async fn linked_channels(&self, team: &Team) -> sqlx::Result<Vec<u64>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT channel_id FROM team_channels WHERE guild_id = ? AND team_id = ? ORDER BY channel_id",
+        )
+        .bind(db_id(team.guild_id))
+        .bind(team.id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(ids.into_iter().map(wire_id).collect())
+    }
+
+    /// Adds a member to the roster; false when they were already on it.
+    pub async fn add_member(&self, team: &Team, user_id: u64, now: i64) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO team_members (team_id, user_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(team.id)
+        .bind(db_id(user_id))
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Removes a member from the roster; false when they were not on it.
+    pub async fn remove_member(&self, team: &Team, user_id: u64) -> sqlx::Result<bool> {
+        let done = sqlx::query("DELETE FROM team_members WHERE team_id = ? AND user_id = ?")
+            .bind(team.id)
+            .bind(db_id(user_id))
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The roster, in the order members were added.
+    pub async fn members(&self, team: &Team) -> sqlx::Result<Vec<u64>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM team_members WHERE team_id = ? ORDER BY added_at, user_id",
+        )
+        .bind(team.id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(ids.into_iter().map(wire_id).collect())
+    }
+
+    /// Applies the given settings and returns the team as it now is.
+    pub async fn update_team_settings(&self, team: &Team, change: &TeamSettingsChange) -> sqlx::Result<Team> {
+        let sql = format!(
+            "UPDATE teams SET po_role_id = coalesce(?, po_role_id), timezone = coalesce(?, timezone),
+             stakeholder_channel_id = coalesce(?, stakeholder_channel_id)
+             WHERE id = ? AND guild_id = ? RETURNING {TEAM_COLUMNS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(change.po_role_id.map(db_id))
+            .bind(change.timezone.as_deref())
+            .bind(change.stakeholder_channel_id.map(db_id))
+            .bind(team.id)
+            .bind(db_id(team.guild_id))
+            .fetch_one(self.pool())
+            .await?;
+        Ok(team_from_row(&row))
+    }
+
+    /// Sets the product vision of a team.
+    pub async fn set_vision(&self, team: &Team, vision: &str) -> sqlx::Result<()> {
+        sqlx::query("UPDATE teams SET vision = ? WHERE id = ? AND guild_id = ?")
+            .bind(vision)
+            .bind(team.id)
+            .bind(db_id(team.guild_id))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
