@@ -109,7 +109,9 @@ impl Settings {
         let mut figment = Figment::from(Toml::string(DEFAULTS_TOML));
         if let Ok(path) = std::env::var("SPRINTMATE_CONFIG") {
             if !std::path::Path::new(&path).exists() {
-                return Err(ConfigError(format!("SPRINTMATE_CONFIG names {path}, which does not exist")));
+                return Err(ConfigError(format!(
+                    "SPRINTMATE_CONFIG names {path}, which does not exist"
+                )));
             }
             figment = figment.merge(Toml::file(path));
         }
@@ -160,7 +162,11 @@ fn redact_figment_error(error: figment::Error) -> String {
                 }
                 _ => "invalid value".to_string(),
             };
-            if key.is_empty() { problem } else { format!("{key}: {problem}") }
+            if key.is_empty() {
+                problem
+            } else {
+                format!("{key}: {problem}")
+            }
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -198,7 +204,10 @@ mod tests {
             jail.set_env("SPRINTMATE_GATEWAY", "off");
             let settings = Settings::load().expect("loads");
             assert_eq!(settings.database_url, "sqlite://other.db");
-            assert_eq!(settings.http_listen, Some("127.0.0.1:9999".parse().unwrap()));
+            assert_eq!(
+                settings.http_listen,
+                Some("127.0.0.1:9999".parse().unwrap())
+            );
             assert!(!settings.gateway_enabled());
             Ok(())
         });
@@ -207,7 +216,10 @@ mod tests {
     #[test]
     fn a_config_file_sits_between_defaults_and_environment() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("custom.toml", "database_url = \"sqlite://file.db\"\nlog = \"debug\"")?;
+            jail.create_file(
+                "custom.toml",
+                "database_url = \"sqlite://file.db\"\nlog = \"debug\"",
+            )?;
             jail.set_env("SPRINTMATE_CONFIG", "custom.toml");
             jail.set_env("RUST_LOG", "warn");
             let settings = Settings::load().expect("loads");

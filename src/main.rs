@@ -1,1 +1,91 @@
-fn main() {}
+//! The `sprintmate` binary: parses the command line, loads settings, sets up logging, and hands
+//! over to the library.
+
+use clap::{Parser, Subcommand};
+use sprintmate::app::App;
+use sprintmate::config::Settings;
+
+#[derive(Parser)]
+#[command(
+    name = "sprintmate",
+    version,
+    about = "A Product Owner bot for Discord"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, register the commands, and serve Discord (the default).
+    Run,
+    /// Print the command definitions as the JSON sent to Discord.
+    Commands,
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("sprintmate: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Run) {
+        Command::Commands => {
+            let json = sprintmate::commands::registry::commands_json();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).expect("JSON prints")
+            );
+            Ok(())
+        }
+        Command::Run => {
+            init_logging(&settings.log);
+            match App::build(settings).await {
+                Ok(app) => app.run_until_stopped(shutdown_signal()).await,
+                Err(error) => Err(error),
+            }
+        }
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("sprintmate: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -66,7 +66,11 @@ mod tests {
     #[test]
     fn an_admin_passes_every_product_owner_check() {
         assert!(Access::Admin.require(Access::ProductOwner, "rank").is_ok());
-        assert!(Access::Member.require(Access::ProductOwner, "rank").is_err());
-        assert!(Access::ProductOwner.require(Access::Admin, "configure").is_err());
+        assert!(Access::Member
+            .require(Access::ProductOwner, "rank")
+            .is_err());
+        assert!(Access::ProductOwner
+            .require(Access::Admin, "configure")
+            .is_err());
     }
 }

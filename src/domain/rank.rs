@@ -133,7 +133,11 @@ mod tests {
             assert!(low < mid && mid < high);
             high = mid;
         }
-        assert!(high.as_bytes().len() < 8 + 2_000 / 4, "{}", high.as_bytes().len());
+        assert!(
+            high.as_bytes().len() < 8 + 2_000 / 4,
+            "{}",
+            high.as_bytes().len()
+        );
     }
 
     #[test]

@@ -90,12 +90,15 @@ impl StoryKind {
 
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let wanted = raw.trim().to_lowercase();
-        Self::ALL.into_iter().find(|k| k.as_str() == wanted).ok_or_else(|| {
-            Invalid::new(format!(
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == wanted)
+            .ok_or_else(|| {
+                Invalid::new(format!(
                 "`{}` is not a story type. Use one of: feature, bug, improvement, chore, spike.",
                 raw.trim()
             ))
-        })
+            })
     }
 }
 
@@ -173,7 +176,10 @@ impl Status {
     /// (`/story reject`) or restored (`/story restore`) before it moves.
     pub fn check_move(self, target: Status) -> Result<(), Invalid> {
         if self == target {
-            return Err(Invalid::new(format!("The story is already {}.", target.label())));
+            return Err(Invalid::new(format!(
+                "The story is already {}.",
+                target.label()
+            )));
         }
         match (self, target) {
             (Status::Archived, _) => Err(Invalid::new(
@@ -244,7 +250,10 @@ impl Labels {
                     truncate_plain(&label, 40)
                 )));
             }
-            if !label.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+            if !label
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            {
                 return Err(Invalid::new(format!(
                     "The label `{}` has characters labels cannot have. Use letters, digits, - or _, and separate labels with commas.",
                     truncate_plain(&label, 40)
@@ -281,7 +290,9 @@ pub fn parse_label_filter(raw: &str) -> Result<String, Invalid> {
     let labels = Labels::parse(raw)?;
     match labels.as_slice() {
         [one] => Ok(one.clone()),
-        _ => Err(Invalid::new("Filter by one label at a time, e.g. `label:checkout`.")),
+        _ => Err(Invalid::new(
+            "Filter by one label at a time, e.g. `label:checkout`.",
+        )),
     }
 }
 
@@ -371,7 +382,10 @@ mod tests {
 
     #[test]
     fn a_title_is_trimmed_and_limited_to_200_characters() {
-        assert_eq!(StoryTitle::parse("  Guest   checkout ").unwrap().as_str(), "Guest checkout");
+        assert_eq!(
+            StoryTitle::parse("  Guest   checkout ").unwrap().as_str(),
+            "Guest checkout"
+        );
         assert!(StoryTitle::parse("   ").is_err());
         assert!(StoryTitle::parse(&"x".repeat(200)).is_ok());
         let err = StoryTitle::parse(&"x".repeat(201)).unwrap_err();
@@ -398,9 +412,15 @@ mod tests {
         assert_eq!(labels.as_slice(), ["ui", "checkout", "payments"]);
         assert!(Labels::parse(&"a".repeat(33)).is_err());
         assert!(Labels::parse("has space").is_err());
-        let eleven = (0..11).map(|i| format!("l{i}")).collect::<Vec<_>>().join(",");
+        let eleven = (0..11)
+            .map(|i| format!("l{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
         assert!(Labels::parse(&eleven).is_err());
-        let ten = (0..10).map(|i| format!("l{i}")).collect::<Vec<_>>().join(",");
+        let ten = (0..10)
+            .map(|i| format!("l{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
         assert!(Labels::parse(&ten).is_ok());
     }
 
@@ -427,9 +447,16 @@ mod tests {
 
     #[test]
     fn criteria_are_one_per_line_without_bullets() {
-        let criteria = Criteria::parse_lines("- pay with card\n\n* see a receipt\n[ ] get an email").unwrap();
-        assert_eq!(criteria.into_vec(), ["pay with card", "see a receipt", "get an email"]);
-        let many = (0..21).map(|i| format!("c{i}")).collect::<Vec<_>>().join("\n");
+        let criteria =
+            Criteria::parse_lines("- pay with card\n\n* see a receipt\n[ ] get an email").unwrap();
+        assert_eq!(
+            criteria.into_vec(),
+            ["pay with card", "see a receipt", "get an email"]
+        );
+        let many = (0..21)
+            .map(|i| format!("c{i}"))
+            .collect::<Vec<_>>()
+            .join("\n");
         assert!(Criteria::parse_lines(&many).is_err());
     }
 

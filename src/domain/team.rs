@@ -88,8 +88,14 @@ mod tests {
 
     #[test]
     fn time_zones_are_iana_names() {
-        assert_eq!(Timezone::parse("Europe/Berlin").unwrap().name(), "Europe/Berlin");
-        assert_eq!(Timezone::parse("europe/berlin").unwrap().name(), "Europe/Berlin");
+        assert_eq!(
+            Timezone::parse("Europe/Berlin").unwrap().name(),
+            "Europe/Berlin"
+        );
+        assert_eq!(
+            Timezone::parse("europe/berlin").unwrap().name(),
+            "Europe/Berlin"
+        );
         assert_eq!(Timezone::parse("UTC").unwrap().name(), "UTC");
         assert!(Timezone::parse("Mars/Olympus").is_err());
         assert!(Timezone::parse("+02:00").is_err());
@@ -99,7 +105,13 @@ mod tests {
     fn team_names_are_limited_and_guild_names_are_fitted() {
         assert!(TeamName::parse("").is_err());
         assert!(TeamName::parse(&"n".repeat(51)).is_err());
-        assert_eq!(TeamName::fitted(&"g".repeat(80), "Team").as_str().chars().count(), 50);
+        assert_eq!(
+            TeamName::fitted(&"g".repeat(80), "Team")
+                .as_str()
+                .chars()
+                .count(),
+            50
+        );
         assert_eq!(TeamName::fitted("   ", "Team").as_str(), "Team");
     }
 

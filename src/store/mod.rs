@@ -22,7 +22,9 @@ impl Store {
     /// busy timeout and foreign keys on.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
-            .with_context(|| "SPRINTMATE_DATABASE_URL is not a valid SQLite URL (e.g. sqlite://sprintmate.db)")?
+            .with_context(|| {
+                "SPRINTMATE_DATABASE_URL is not a valid SQLite URL (e.g. sqlite://sprintmate.db)"
+            })?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)

@@ -73,7 +73,8 @@ pub struct StoryChange {
     pub title: Option<StoryTitle>,
     pub details: Option<StoryDetails>,
     pub kind: Option<StoryKind>,
-    pub points: Option<Points>,
+    /// `Some(None)` clears the estimate.
+    pub points: Option<Option<Points>>,
     pub labels: Option<Labels>,
 }
 
@@ -116,7 +117,13 @@ pub struct BacklogPage {
 impl Store {
     /// Adds a story at the bottom of the backlog, with its labels, criteria and first status
     /// entry, in one transaction.
-    pub async fn insert_story(&self, guild_id: u64, team_id: i64, new: &NewStory, now: i64) -> sqlx::Result<Story> {
+    pub async fn insert_story(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        new: &NewStory,
+        now: i64,
+    ) -> sqlx::Result<Story> {
         let mut tx = self.pool().begin().await?;
         let number: i64 = sqlx::query_scalar(
             "UPDATE teams SET next_story_number = next_story_number + 1
@@ -126,10 +133,11 @@ impl Store {
         .bind(db_id(guild_id))
         .fetch_one(&mut *tx)
         .await?;
-        let last: Option<Vec<u8>> = sqlx::query_scalar("SELECT max(rank) FROM stories WHERE team_id = ?")
-            .bind(team_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let last: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT max(rank) FROM stories WHERE team_id = ?")
+                .bind(team_id)
+                .fetch_one(&mut *tx)
+                .await?;
         let rank = match last {
             Some(bytes) => Rank::from_bytes(bytes).after(),
             None => Rank::first(),
@@ -185,8 +193,15 @@ impl Store {
     }
 
     /// A story of the given team by its number; `None` when the team (of that guild) has none.
-    pub async fn story(&self, guild_id: u64, team_id: i64, number: i64) -> sqlx::Result<Option<Story>> {
-        let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE guild_id = ? AND team_id = ? AND number = ?");
+    pub async fn story(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        number: i64,
+    ) -> sqlx::Result<Option<Story>> {
+        let sql = format!(
+            "SELECT {STORY_COLUMNS} FROM stories WHERE guild_id = ? AND team_id = ? AND number = ?"
+        );
         let row = sqlx::query(&sql)
             .bind(db_id(guild_id))
             .bind(team_id)
@@ -197,10 +212,11 @@ impl Store {
     }
 
     pub async fn labels(&self, story: &Story) -> sqlx::Result<Labels> {
-        let labels: Vec<String> = sqlx::query_scalar("SELECT label FROM story_labels WHERE story_id = ? ORDER BY rowid")
-            .bind(story.id)
-            .fetch_all(self.pool())
-            .await?;
+        let labels: Vec<String> =
+            sqlx::query_scalar("SELECT label FROM story_labels WHERE story_id = ? ORDER BY rowid")
+                .bind(story.id)
+                .fetch_all(self.pool())
+                .await?;
         Ok(Labels::from_stored(labels))
     }
 
@@ -220,18 +236,24 @@ impl Store {
     }
 
     /// Applies field changes and returns the story as it now is.
-    pub async fn update_story(&self, story: &Story, change: &StoryChange, now: i64) -> sqlx::Result<Story> {
+    pub async fn update_story(
+        &self,
+        story: &Story,
+        change: &StoryChange,
+        now: i64,
+    ) -> sqlx::Result<Story> {
         let mut tx = self.pool().begin().await?;
         let sql = format!(
             "UPDATE stories SET title = coalesce(?, title), details = coalesce(?, details),
-               kind = coalesce(?, kind), points = coalesce(?, points), updated_at = ?
+               kind = coalesce(?, kind), points = CASE WHEN ? THEN ? ELSE points END, updated_at = ?
              WHERE id = ? AND guild_id = ? RETURNING {STORY_COLUMNS}"
         );
         let row = sqlx::query(&sql)
             .bind(change.title.as_ref().map(|t| t.as_str()))
             .bind(change.details.as_ref().map(|d| d.as_str()))
             .bind(change.kind.map(|k| k.as_str()))
-            .bind(change.points.map(|p| i64::from(p.get())))
+            .bind(change.points.is_some())
+            .bind(change.points.flatten().map(|p| i64::from(p.get())))
             .bind(now)
             .bind(story.id)
             .bind(db_id(story.guild_id))
@@ -297,8 +319,25 @@ impl Store {
         Ok(Some(story_from_row(&row)))
     }
 
+    /// The status a story had when it was last archived (where `/story restore` returns it).
+    pub async fn status_before_archive(&self, story: &Story) -> sqlx::Result<Option<Status>> {
+        let from: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT from_status FROM story_status_changes WHERE story_id = ? AND to_status = 'archived'
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(story.id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(from.flatten().and_then(|s| Status::parse(&s).ok()))
+    }
+
     /// Sets or clears the assignee.
-    pub async fn set_assignee(&self, story: &Story, assignee: Option<u64>, now: i64) -> sqlx::Result<Story> {
+    pub async fn set_assignee(
+        &self,
+        story: &Story,
+        assignee: Option<u64>,
+        now: i64,
+    ) -> sqlx::Result<Story> {
         let sql = format!(
             "UPDATE stories SET assignee_id = ?, updated_at = ? WHERE id = ? AND guild_id = ? RETURNING {STORY_COLUMNS}"
         );
@@ -337,12 +376,14 @@ impl Store {
         page: i64,
         per_page: i64,
     ) -> sqlx::Result<BacklogPage> {
-        let mut totals = QueryBuilder::<Sqlite>::new("SELECT count(*), coalesce(sum(points), 0) FROM stories s");
+        let mut totals =
+            QueryBuilder::<Sqlite>::new("SELECT count(*), coalesce(sum(points), 0) FROM stories s");
         push_backlog_filter(&mut totals, guild_id, team_id, filter);
         let row = totals.build().fetch_one(self.pool()).await?;
         let (total_stories, total_points): (i64, i64) = (row.get(0), row.get(1));
 
-        let mut list = QueryBuilder::<Sqlite>::new(format!("SELECT {STORY_COLUMNS} FROM stories s"));
+        let mut list =
+            QueryBuilder::<Sqlite>::new(format!("SELECT {STORY_COLUMNS} FROM stories s"));
         push_backlog_filter(&mut list, guild_id, team_id, filter);
         list.push(" ORDER BY s.rank LIMIT ")
             .push_bind(per_page)
@@ -364,16 +405,30 @@ impl Store {
             };
             lines.push((story, position));
         }
-        Ok(BacklogPage { lines, total_stories, total_points })
+        Ok(BacklogPage {
+            lines,
+            total_stories,
+            total_points,
+        })
     }
 
     /// Stories for autocomplete: by number prefix when `query` is digits (`#` allowed), else by
     /// title words; open stories first, at most `limit`.
-    pub async fn search_stories(&self, guild_id: u64, team_id: i64, query: &str, limit: i64) -> sqlx::Result<Vec<Story>> {
+    pub async fn search_stories(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        query: &str,
+        limit: i64,
+    ) -> sqlx::Result<Vec<Story>> {
         let query = query.trim();
         let digits = query.strip_prefix('#').unwrap_or(query).trim();
-        let mut sql = QueryBuilder::<Sqlite>::new(format!("SELECT {STORY_COLUMNS} FROM stories s WHERE s.guild_id = "));
-        sql.push_bind(db_id(guild_id)).push(" AND s.team_id = ").push_bind(team_id);
+        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {STORY_COLUMNS} FROM stories s WHERE s.guild_id = "
+        ));
+        sql.push_bind(db_id(guild_id))
+            .push(" AND s.team_id = ")
+            .push_bind(team_id);
         let mut order = String::from(" ORDER BY ");
         if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && digits.len() <= 12 {
             // Number prefix as index-friendly ranges: 4 -> 4, 40-49, 400-499, ...
@@ -384,7 +439,10 @@ impl Store {
                 if step > 0 {
                     sql.push(" OR ");
                 }
-                sql.push("s.number BETWEEN ").push_bind(low).push(" AND ").push_bind(high);
+                sql.push("s.number BETWEEN ")
+                    .push_bind(low)
+                    .push(" AND ")
+                    .push_bind(high);
                 low = low.saturating_mul(10);
                 high = high.saturating_mul(10).saturating_add(9);
             }
@@ -392,7 +450,9 @@ impl Store {
             order.push_str(&format!("(s.number = {prefix}) DESC, "));
         } else {
             for word in query.split_whitespace().take(8) {
-                sql.push(" AND instr(lower(s.title), lower(").push_bind(word.to_string()).push(")) > 0");
+                sql.push(" AND instr(lower(s.title), lower(")
+                    .push_bind(word.to_string())
+                    .push(")) > 0");
             }
         }
         order.push_str(&format!(
@@ -404,7 +464,12 @@ impl Store {
     }
 }
 
-fn push_backlog_filter(sql: &mut QueryBuilder<'_, Sqlite>, guild_id: u64, team_id: i64, filter: &BacklogFilter) {
+fn push_backlog_filter(
+    sql: &mut QueryBuilder<'_, Sqlite>,
+    guild_id: u64,
+    team_id: i64,
+    filter: &BacklogFilter,
+) {
     sql.push(" WHERE s.guild_id = ").push_bind(db_id(guild_id));
     sql.push(" AND s.team_id = ").push_bind(team_id);
     match filter.status {
@@ -422,8 +487,10 @@ fn push_backlog_filter(sql: &mut QueryBuilder<'_, Sqlite>, guild_id: u64, team_i
         sql.push(" AND s.assignee_id = ").push_bind(db_id(assignee));
     }
     if let Some(label) = &filter.label {
-        sql.push(" AND EXISTS (SELECT 1 FROM story_labels l WHERE l.story_id = s.id AND l.label = ")
-            .push_bind(label.clone())
-            .push(")");
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM story_labels l WHERE l.story_id = s.id AND l.label = ",
+        )
+        .push_bind(label.clone())
+        .push(")");
     }
 }

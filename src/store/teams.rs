@@ -28,7 +28,9 @@ fn team_from_row(row: &sqlx::sqlite::SqliteRow) -> Team {
         is_default: row.get::<i64, _>("is_default") != 0,
         po_role_id: row.get::<Option<i64>, _>("po_role_id").map(wire_id),
         timezone: row.get("timezone"),
-        stakeholder_channel_id: row.get::<Option<i64>, _>("stakeholder_channel_id").map(wire_id),
+        stakeholder_channel_id: row
+            .get::<Option<i64>, _>("stakeholder_channel_id")
+            .map(wire_id),
         vision: row.get("vision"),
     }
 }
@@ -74,10 +76,19 @@ impl Store {
     }
 
     /// Creates the guild's default team unless another request already did, and returns it.
-    pub async fn ensure_default_team(&self, guild_id: u64, name: &str, now: i64) -> sqlx::Result<Team> {
+    pub async fn ensure_default_team(
+        &self,
+        guild_id: u64,
+        name: &str,
+        now: i64,
+    ) -> sqlx::Result<Team> {
         // A guild may already have a non-default team of that name; then suffix the default's.
         let taken = self.team_by_name(guild_id, name).await?.is_some();
-        let name = if taken { format!("{name} (default)") } else { name.to_string() };
+        let name = if taken {
+            format!("{name} (default)")
+        } else {
+            name.to_string()
+        };
         sqlx::query(
             "INSERT INTO teams (guild_id, name, is_default, created_at) VALUES (?, ?, 1, ?)
              ON CONFLICT DO NOTHING",
@@ -93,7 +104,12 @@ impl Store {
     }
 
     /// Adds a non-default team; `None` when the guild already has a team of that name.
-    pub async fn create_team(&self, guild_id: u64, name: &str, now: i64) -> sqlx::Result<Option<Team>> {
+    pub async fn create_team(
+        &self,
+        guild_id: u64,
+        name: &str,
+        now: i64,
+    ) -> sqlx::Result<Option<Team>> {
         let sql = format!(
             "INSERT INTO teams (guild_id, name, is_default, created_at) VALUES (?, ?, 0, ?)
              ON CONFLICT DO NOTHING RETURNING {TEAM_COLUMNS}"
@@ -102,6 +118,17 @@ impl Store {
             .bind(db_id(guild_id))
             .bind(name)
             .bind(now)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(team_from_row))
+    }
+
+    /// A team of the guild by id; `None` for another guild's team.
+    pub async fn team_by_id(&self, guild_id: u64, team_id: i64) -> sqlx::Result<Option<Team>> {
+        let sql = format!("SELECT {TEAM_COLUMNS} FROM teams WHERE guild_id = ? AND id = ?");
+        let row = sqlx::query(&sql)
+            .bind(db_id(guild_id))
+            .bind(team_id)
             .fetch_optional(self.pool())
             .await?;
         Ok(row.as_ref().map(team_from_row))
@@ -121,7 +148,12 @@ impl Store {
     }
 
     /// Teams of the guild whose name contains `fragment`, default first, then by name.
-    pub async fn search_teams(&self, guild_id: u64, fragment: &str, limit: i64) -> sqlx::Result<Vec<Team>> {
+    pub async fn search_teams(
+        &self,
+        guild_id: u64,
+        fragment: &str,
+        limit: i64,
+    ) -> sqlx::Result<Vec<Team>> {
         let sql = format!(
             "SELECT {TEAM_COLUMNS} FROM teams WHERE guild_id = ? AND instr(lower(name), lower(?)) > 0
              ORDER BY is_default DESC, name COLLATE NOCASE LIMIT ?"
@@ -136,7 +168,12 @@ impl Store {
     }
 
     /// Binds a channel to a team (replacing any earlier link of that channel).
-    pub async fn link_channel(&self, guild_id: u64, channel_id: u64, team_id: i64) -> sqlx::Result<()> {
+    pub async fn link_channel(
+        &self,
+        guild_id: u64,
+        channel_id: u64,
+        team_id: i64,
+    ) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO team_channels (guild_id, channel_id, team_id) VALUES (?, ?, ?)
              ON CONFLICT (guild_id, channel_id) DO UPDATE SET team_id = excluded.team_id",
@@ -196,7 +233,11 @@ impl Store {
     }
 
     /// Applies the given settings and returns the team as it now is.
-    pub async fn update_team_settings(&self, team: &Team, change: &TeamSettingsChange) -> sqlx::Result<Team> {
+    pub async fn update_team_settings(
+        &self,
+        team: &Team,
+        change: &TeamSettingsChange,
+    ) -> sqlx::Result<Team> {
         let sql = format!(
             "UPDATE teams SET po_role_id = coalesce(?, po_role_id), timezone = coalesce(?, timezone),
              stakeholder_channel_id = coalesce(?, stakeholder_channel_id)

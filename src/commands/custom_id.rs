@@ -1,0 +1,240 @@
+//! Custom ids of buttons and modals. They carry only what a press needs to find its data
+//! again (team id, story number, page), so a card posted last week works after any number of
+//! restarts. Every id fits Discord's 100-character limit by construction (see the tests).
+
+use crate::domain::story::{Status, StoryKind};
+use crate::store::stories::BacklogFilter;
+
+/// What a button press or modal submission asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Show a page (0-based) of a team's backlog with the given filter.
+    BacklogPage {
+        team_id: i64,
+        page: i64,
+        filter: BacklogFilter,
+    },
+    /// A story card button: move the story to a status.
+    StoryMove {
+        team_id: i64,
+        number: i64,
+        to: Status,
+    },
+    /// A story card button: accept the story (PO).
+    StoryAccept { team_id: i64, number: i64 },
+    /// The new-story modal; `source` is the message it was opened from, if any.
+    NewStoryForm { source: Option<(u64, u64)> },
+    /// The edit modal of a story.
+    EditStoryForm { team_id: i64, number: i64 },
+}
+
+fn status_code(status: Status) -> char {
+    match status {
+        Status::New => 'n',
+        Status::Ready => 'r',
+        Status::InProgress => 'p',
+        Status::Review => 'v',
+        Status::Done => 'd',
+        Status::Accepted => 'a',
+        Status::Archived => 'x',
+    }
+}
+
+fn status_from_code(code: &str) -> Option<Status> {
+    Status::ALL
+        .into_iter()
+        .find(|s| code.len() == 1 && code.starts_with(status_code(*s)))
+}
+
+fn kind_code(kind: StoryKind) -> char {
+    match kind {
+        StoryKind::Feature => 'f',
+        StoryKind::Bug => 'b',
+        StoryKind::Improvement => 'i',
+        StoryKind::Chore => 'c',
+        StoryKind::Spike => 's',
+    }
+}
+
+fn kind_from_code(code: &str) -> Option<StoryKind> {
+    StoryKind::ALL
+        .into_iter()
+        .find(|k| code.len() == 1 && code.starts_with(kind_code(*k)))
+}
+
+impl Action {
+    pub fn encode(&self) -> String {
+        let id = match self {
+            Action::BacklogPage {
+                team_id,
+                page,
+                filter,
+            } => format!(
+                "bl:{team_id}:{page}:{}:{}:{}:{}",
+                filter
+                    .status
+                    .map(|s| status_code(s).to_string())
+                    .unwrap_or_default(),
+                filter
+                    .kind
+                    .map(|k| kind_code(k).to_string())
+                    .unwrap_or_default(),
+                filter.label.as_deref().unwrap_or_default(),
+                filter
+                    .assignee_id
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
+            ),
+            Action::StoryMove {
+                team_id,
+                number,
+                to,
+            } => format!("sm:{team_id}:{number}:{}", status_code(*to)),
+            Action::StoryAccept { team_id, number } => format!("sa:{team_id}:{number}"),
+            Action::NewStoryForm { source: None } => "fn".to_string(),
+            Action::NewStoryForm {
+                source: Some((channel, message)),
+            } => format!("fn:{channel}:{message}"),
+            Action::EditStoryForm { team_id, number } => format!("fe:{team_id}:{number}"),
+        };
+        debug_assert!(
+            id.len() <= crate::render::limits::CUSTOM_ID,
+            "custom id too long: {id}"
+        );
+        id
+    }
+
+    /// Parses an id this module made; `None` for anything else (old or forged ids).
+    pub fn parse(id: &str) -> Option<Self> {
+        let parts: Vec<&str> = id.split(':').collect();
+        let int = |i: usize| parts.get(i).and_then(|p| p.parse::<i64>().ok());
+        let uint = |i: usize| parts.get(i).and_then(|p| p.parse::<u64>().ok());
+        match parts.first().copied()? {
+            "bl" if parts.len() == 7 => {
+                let optional = |i: usize| Some(parts[i]).filter(|p| !p.is_empty());
+                let status = match optional(3) {
+                    Some(code) => Some(status_from_code(code)?),
+                    None => None,
+                };
+                let kind = match optional(4) {
+                    Some(code) => Some(kind_from_code(code)?),
+                    None => None,
+                };
+                let assignee_id = match optional(6) {
+                    Some(text) => Some(text.parse().ok()?),
+                    None => None,
+                };
+                Some(Action::BacklogPage {
+                    team_id: int(1)?,
+                    page: int(2)?.max(0),
+                    filter: BacklogFilter {
+                        status,
+                        kind,
+                        label: optional(5).map(str::to_string),
+                        assignee_id,
+                    },
+                })
+            }
+            "sm" if parts.len() == 4 => Some(Action::StoryMove {
+                team_id: int(1)?,
+                number: int(2)?,
+                to: status_from_code(parts[3])?,
+            }),
+            "sa" if parts.len() == 3 => Some(Action::StoryAccept {
+                team_id: int(1)?,
+                number: int(2)?,
+            }),
+            "fn" if parts.len() == 1 => Some(Action::NewStoryForm { source: None }),
+            "fn" if parts.len() == 3 => Some(Action::NewStoryForm {
+                source: Some((uint(1)?, uint(2)?)),
+            }),
+            "fe" if parts.len() == 3 => Some(Action::EditStoryForm {
+                team_id: int(1)?,
+                number: int(2)?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn largest_backlog_page() -> Action {
+        Action::BacklogPage {
+            team_id: i64::MAX,
+            page: 99_999_999,
+            filter: BacklogFilter {
+                status: Some(Status::InProgress),
+                kind: Some(StoryKind::Improvement),
+                label: Some("l".repeat(crate::domain::story::LABEL_MAX)),
+                assignee_id: Some(u64::MAX),
+            },
+        }
+    }
+
+    #[test]
+    fn the_longest_ids_fit_discords_limit() {
+        let ids = [
+            largest_backlog_page().encode(),
+            Action::StoryMove {
+                team_id: i64::MAX,
+                number: i64::MAX,
+                to: Status::InProgress,
+            }
+            .encode(),
+            Action::NewStoryForm {
+                source: Some((u64::MAX, u64::MAX)),
+            }
+            .encode(),
+            Action::EditStoryForm {
+                team_id: i64::MAX,
+                number: i64::MAX,
+            }
+            .encode(),
+        ];
+        for id in ids {
+            assert!(id.len() <= 100, "{id} is {} long", id.len());
+        }
+    }
+
+    #[test]
+    fn every_action_survives_a_round_trip() {
+        let actions = [
+            largest_backlog_page(),
+            Action::BacklogPage {
+                team_id: 3,
+                page: 0,
+                filter: BacklogFilter::default(),
+            },
+            Action::StoryMove {
+                team_id: 1,
+                number: 12,
+                to: Status::Done,
+            },
+            Action::StoryAccept {
+                team_id: 1,
+                number: 12,
+            },
+            Action::NewStoryForm { source: None },
+            Action::NewStoryForm {
+                source: Some((5, 6)),
+            },
+            Action::EditStoryForm {
+                team_id: 2,
+                number: 9,
+            },
+        ];
+        for action in actions {
+            assert_eq!(Action::parse(&action.encode()), Some(action));
+        }
+    }
+
+    #[test]
+    fn unknown_or_mangled_ids_are_rejected() {
+        for id in ["", "zz:1", "sm:1:2:q", "bl:1:2:3", "sa:x:1", "fe:1"] {
+            assert_eq!(Action::parse(id), None, "{id}");
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The one entry point for every interaction, from the gateway, the HTTP endpoint and the
+//! console alike: routes it to its handler, turns errors into ephemeral replies, and records a
+//! span and metrics per interaction.
+
+use std::time::Instant;
+
+use serenity::all::{CommandType, ComponentInteraction, Interaction, MessageFlags};
+use tracing::Instrument as _;
+
+use super::custom_id::Action;
+use super::options::Invocation;
+use super::story::{change_status, find_story, move_story, public_card};
+use super::{autocomplete, backlog, help, story, story_modal, team, vision, Caller, Services};
+use crate::domain::access::Access;
+use crate::domain::story::{Status, StoryNumber};
+use crate::error::{reference_id, AppError, HandlerResult};
+use crate::render::{Message, Response};
+
+/// Answers one interaction. Never fails: errors become ephemeral messages.
+pub async fn dispatch(services: &Services, interaction: Interaction) -> Response {
+    let started = Instant::now();
+    let name = interaction_name(&interaction);
+    let guild = interaction_guild(&interaction);
+    let span = tracing::info_span!("interaction", command = %name, guild = guild, outcome = tracing::field::Empty);
+    let result = route(services, &interaction).instrument(span.clone()).await;
+    let outcome = match &result {
+        Ok(_) => "ok",
+        Err(AppError::User(_)) => "refused",
+        Err(AppError::Internal(_)) => "error",
+    };
+    span.record("outcome", outcome);
+    services
+        .metrics
+        .observe_interaction(&name, outcome, started.elapsed());
+    match result {
+        Ok(response) => response,
+        Err(AppError::User(message)) => {
+            Response::Message(Message::private_text(format!("⚠️ {message}")))
+        }
+        Err(AppError::Internal(error)) => {
+            let reference = reference_id();
+            let _entered = span.enter();
+            tracing::error!(reference = %reference, error = format!("{error:#}"), "interaction failed");
+            Response::Message(Message::private_text(format!(
+                "Something went wrong on our side (reference `{reference}`). Please try again; if it keeps happening, give this reference to your server admin."
+            )))
+        }
+    }
+}
+
+/// A low-cardinality name for logs and metrics: `story add`, `button:bl`, `form:fn`.
+fn interaction_name(interaction: &Interaction) -> String {
+    match interaction {
+        Interaction::Ping(_) => "ping".to_string(),
+        Interaction::Command(c) => Invocation::from_data(&c.data).path,
+        Interaction::Autocomplete(c) => format!("autocomplete:{}", c.data.name),
+        Interaction::Component(c) => format!("button:{}", prefix(&c.data.custom_id)),
+        Interaction::Modal(m) => format!("form:{}", prefix(&m.data.custom_id)),
+        _ => "other".to_string(),
+    }
+}
+
+fn prefix(custom_id: &str) -> &str {
+    let head = custom_id.split(':').next().unwrap_or_default();
+    if head.len() <= 4 {
+        head
+    } else {
+        "unknown"
+    }
+}
+
+fn interaction_guild(interaction: &Interaction) -> u64 {
+    let guild = match interaction {
+        Interaction::Command(c) | Interaction::Autocomplete(c) => c.guild_id,
+        Interaction::Component(c) => c.guild_id,
+        Interaction::Modal(m) => m.guild_id,
+        _ => None,
+    };
+    guild.map_or(0, |g| g.get())
+}
+
+async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<Response> {
+    match interaction {
+        Interaction::Ping(_) => Ok(Response::Pong),
+        Interaction::Command(command) => {
+            let caller = Caller::from_parts(
+                command.guild_id,
+                command.channel.as_ref(),
+                command.channel_id,
+                command.member.as_deref(),
+                &command.user,
+            )?;
+            if command.data.kind == CommandType::Message
+                && command.data.name == story_modal::ADD_TO_BACKLOG
+            {
+                return story_modal::from_message(command).await;
+            }
+            let inv = Invocation::from_data(&command.data);
+            match command.data.name.as_str() {
+                "story" => story::run(services, &caller, &inv).await,
+                "backlog" => backlog::run(services, &caller, &inv).await,
+                "team" => team::run(services, &caller, &inv).await,
+                "vision" => vision::run(services, &caller, &inv).await,
+                "help" => Ok(help::run()),
+                other => Err(AppError::user(format!(
+                    "Sprintmate has no /{other} command (any more). /help lists what it has."
+                ))),
+            }
+        }
+        Interaction::Autocomplete(command) => {
+            let caller = Caller::from_parts(
+                command.guild_id,
+                command.channel.as_ref(),
+                command.channel_id,
+                command.member.as_deref(),
+                &command.user,
+            )?;
+            autocomplete::run(services, &caller, &Invocation::from_data(&command.data)).await
+        }
+        Interaction::Component(component) => {
+            let caller = Caller::from_parts(
+                component.guild_id,
+                component.channel.as_ref(),
+                component.channel_id,
+                component.member.as_ref(),
+                &component.user,
+            )?;
+            button(services, &caller, component).await
+        }
+        Interaction::Modal(modal) => {
+            let caller = Caller::from_parts(
+                modal.guild_id,
+                modal.channel.as_ref(),
+                modal.channel_id,
+                modal.member.as_ref(),
+                &modal.user,
+            )?;
+            let action = Action::parse(&modal.data.custom_id).ok_or_else(stale)?;
+            story_modal::submit(services, &caller, modal, action).await
+        }
+        _ => Err(AppError::user(
+            "Sprintmate does not handle that kind of interaction.",
+        )),
+    }
+}
+
+fn stale() -> AppError {
+    AppError::user(
+        "That button or form is from an older version of Sprintmate. Run the command again.",
+    )
+}
+
+async fn button(
+    services: &Services,
+    caller: &Caller,
+    component: &ComponentInteraction,
+) -> HandlerResult<Response> {
+    let action = Action::parse(&component.data.custom_id).ok_or_else(stale)?;
+    match action {
+        Action::BacklogPage {
+            team_id,
+            page,
+            filter,
+        } => {
+            let ephemeral = component
+                .message
+                .flags
+                .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
+            backlog::turn_page(services, caller, team_id, page, &filter, ephemeral).await
+        }
+        Action::StoryMove {
+            team_id,
+            number,
+            to,
+        } => {
+            let team = services
+                .store
+                .team_by_id(caller.guild_id, team_id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::user("That card belongs to a team this server does not have.")
+                })?;
+            let story = find_story(services, &team, StoryNumber(number)).await?;
+            let moved = move_story(services, caller, story, to).await?;
+            let headline = format!(
+                "<@{}> moved #{} to **{}**.",
+                caller.user_id,
+                moved.number,
+                to.label()
+            );
+            Ok(Response::Update(
+                public_card(services, &team, moved, headline).await?,
+            ))
+        }
+        Action::StoryAccept { team_id, number } => {
+            let team = services
+                .store
+                .team_by_id(caller.guild_id, team_id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::user("That card belongs to a team this server does not have.")
+                })?;
+            caller.require(&team, Access::ProductOwner, "accept stories")?;
+            let story = find_story(services, &team, StoryNumber(number)).await?;
+            if story.status != Status::Done {
+                return Err(AppError::user(format!(
+                    "Story #{} is {}; only done stories can be accepted.",
+                    story.number, story.status
+                )));
+            }
+            let accepted = change_status(services, caller, story, Status::Accepted, None).await?;
+            let headline = format!("<@{}> accepted #{}.", caller.user_id, accepted.number);
+            Ok(Response::Update(
+                public_card(services, &team, accepted, headline).await?,
+            ))
+        }
+        Action::NewStoryForm { .. } | Action::EditStoryForm { .. } => Err(stale()),
+    }
+}

@@ -1,0 +1,62 @@
+//! Slash commands, buttons, modals and autocomplete: one file per command family, each with its
+//! definitions and handlers. [`dispatch`] routes every interaction (from the gateway, the HTTP
+//! endpoint or the console) to exactly one handler; [`registry`] lists every command.
+
+pub mod autocomplete;
+pub mod backlog;
+pub mod caller;
+pub mod custom_id;
+pub mod dispatch;
+pub mod help;
+pub mod options;
+pub mod registry;
+pub mod story;
+pub mod story_modal;
+pub mod team;
+pub mod vision;
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::store::Store;
+
+pub use caller::Caller;
+pub use dispatch::dispatch;
+
+/// The time source; tests substitute a controlled clock.
+pub trait Clock: Send + Sync + fmt::Debug {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The real clock.
+#[derive(Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Looks up a guild's name (to name its default team); `None` when it cannot be known.
+#[async_trait::async_trait]
+pub trait GuildNames: Send + Sync + fmt::Debug {
+    async fn guild_name(&self, guild_id: u64) -> Option<String>;
+}
+
+/// What every handler may use: the store, the clock and Discord look-ups.
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub guild_names: Option<Arc<dyn GuildNames>>,
+    pub metrics: Arc<crate::metrics::Metrics>,
+}
+
+impl Services {
+    pub fn now_unix(&self) -> i64 {
+        self.clock.now().timestamp()
+    }
+}

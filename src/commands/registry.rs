@@ -1,0 +1,83 @@
+//! Every command the bot registers with Discord, grouped as `/help` shows them.
+
+use serenity::all::CreateCommand;
+
+use super::{backlog, help, story, story_modal, team, vision};
+
+/// Help groups: a heading and the top-level command names under it.
+pub const GROUPS: &[(&str, &[&str])] = &[
+    (
+        "Backlog",
+        &["story", "backlog", story_modal::ADD_TO_BACKLOG],
+    ),
+    ("Vision", &["vision"]),
+    ("Teams", &["team"]),
+    ("Help", &["help"]),
+];
+
+/// The full command list, in the order it is registered.
+pub fn all_commands() -> Vec<CreateCommand> {
+    vec![
+        story::definition(),
+        backlog::definition(),
+        story_modal::message_command_definition(),
+        vision::definition(),
+        team::definition(),
+        help::definition(),
+    ]
+}
+
+/// The command list as the JSON body sent to Discord.
+pub fn commands_json() -> serde_json::Value {
+    serde_json::to_value(all_commands()).expect("command builders serialise")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_registered_command_is_in_a_help_group_and_back() {
+        let json = commands_json();
+        let names: Vec<&str> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        let grouped: Vec<&str> = GROUPS
+            .iter()
+            .flat_map(|(_, names)| names.iter().copied())
+            .collect();
+        let mut a = names.clone();
+        let mut b = grouped.clone();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn names_and_descriptions_fit_discords_limits() {
+        fn walk(options: &serde_json::Value) {
+            for option in options.as_array().into_iter().flatten() {
+                let name = option["name"].as_str().unwrap();
+                assert!(
+                    name.len() <= 32
+                        && name
+                            .chars()
+                            .all(|c| c.is_lowercase() || c == '_' || c.is_ascii_digit()),
+                    "{name}"
+                );
+                assert!(
+                    option["description"].as_str().unwrap().chars().count() <= 100,
+                    "{name}"
+                );
+                assert!(option["choices"].as_array().map_or(0, |c| c.len()) <= 25);
+                walk(&option["options"]);
+            }
+        }
+        for command in commands_json().as_array().unwrap() {
+            walk(&command["options"]);
+        }
+    }
+}

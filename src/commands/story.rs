@@ -1,0 +1,409 @@
+//! `/story`: add, show, edit, move, assign, unassign, archive and restore backlog stories, and
+//! the card buttons (Start, Done, Accept).
+
+use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption, InteractionContext};
+
+use super::caller::team_for;
+use super::options::Invocation;
+use super::story_modal;
+use super::{Caller, Services};
+use crate::domain::access::Access;
+use crate::domain::story::{
+    Criteria, Labels, Points, Status, StoryDetails, StoryKind, StoryNumber, StoryTitle,
+    DETAILS_MAX, TITLE_MAX,
+};
+use crate::error::{AppError, HandlerResult};
+use crate::render::story_card::{story_card, StoryView};
+use crate::render::{Message, Response};
+use crate::store::stories::{NewStory, Story, StoryChange};
+use crate::store::teams::Team;
+
+pub fn story_option(name: &str, description: &str) -> CreateCommandOption {
+    CreateCommandOption::new(CommandOptionType::String, name, description)
+        .required(true)
+        .set_autocomplete(true)
+        .max_length(100)
+}
+
+fn type_option() -> CreateCommandOption {
+    StoryKind::ALL.into_iter().fold(
+        CreateCommandOption::new(CommandOptionType::String, "type", "Kind of work"),
+        |option, kind| option.add_string_choice(kind.as_str(), kind.as_str()),
+    )
+}
+
+fn field_options(sub: CreateCommandOption) -> CreateCommandOption {
+    sub.add_sub_option(
+        CreateCommandOption::new(
+            CommandOptionType::String,
+            "title",
+            "Short title (up to 200 characters)",
+        )
+        .max_length(TITLE_MAX as u16),
+    )
+    .add_sub_option(
+        CreateCommandOption::new(
+            CommandOptionType::String,
+            "details",
+            "The user story: As a ..., I want ..., so that ...",
+        )
+        .max_length(DETAILS_MAX as u16),
+    )
+    .add_sub_option(type_option())
+    .add_sub_option(
+        CreateCommandOption::new(
+            CommandOptionType::Integer,
+            "points",
+            "Estimate in story points (0-100)",
+        )
+        .min_int_value(0)
+        .max_int_value(100),
+    )
+    .add_sub_option(CreateCommandOption::new(
+        CommandOptionType::String,
+        "labels",
+        "Comma-separated labels, e.g. checkout, mobile",
+    ))
+}
+
+fn sub(name: &str, description: &str) -> CreateCommandOption {
+    CreateCommandOption::new(CommandOptionType::SubCommand, name, description)
+}
+
+pub fn definition() -> CreateCommand {
+    let status = Status::MOVABLE.into_iter().fold(
+        CreateCommandOption::new(CommandOptionType::String, "status", "The new status")
+            .required(true),
+        |option, s| option.add_string_choice(s.as_str(), s.as_str()),
+    );
+    CreateCommand::new("story")
+        .description("Add, show and change backlog stories")
+        .contexts(vec![InteractionContext::Guild])
+        .add_option(
+            field_options(sub(
+                "add",
+                "Add a story at the bottom of the backlog (no title: opens a form)",
+            ))
+            .add_sub_option(CreateCommandOption::new(
+                CommandOptionType::User,
+                "assignee",
+                "Who works on it",
+            )),
+        )
+        .add_option(
+            sub("show", "Show a story card")
+                .add_sub_option(story_option("story", "The story, e.g. #12")),
+        )
+        .add_option(field_options(
+            sub("edit", "Change a story (only the story: opens a form)")
+                .add_sub_option(story_option("story", "The story, e.g. #12")),
+        ))
+        .add_option(
+            sub("move", "Move a story to another status")
+                .add_sub_option(story_option("story", "The story, e.g. #12"))
+                .add_sub_option(status),
+        )
+        .add_option(
+            sub("assign", "Assign a story (default: to you)")
+                .add_sub_option(story_option("story", "The story, e.g. #12"))
+                .add_sub_option(CreateCommandOption::new(
+                    CommandOptionType::User,
+                    "user",
+                    "Who works on it",
+                )),
+        )
+        .add_option(
+            sub("unassign", "Clear a story's assignee")
+                .add_sub_option(story_option("story", "The story, e.g. #12")),
+        )
+        .add_option(
+            sub("archive", "Archive a story (Product Owner)")
+                .add_sub_option(story_option("story", "The story, e.g. #12")),
+        )
+        .add_option(
+            sub("restore", "Restore an archived story (Product Owner)")
+                .add_sub_option(story_option("story", "The story, e.g. #12")),
+        )
+}
+
+/// Finds a story of the team or says clearly that it does not exist there.
+pub async fn find_story(
+    services: &Services,
+    team: &Team,
+    number: StoryNumber,
+) -> HandlerResult<Story> {
+    services
+        .store
+        .story(team.guild_id, team.id, number.0)
+        .await?
+        .ok_or_else(|| {
+            AppError::user(format!(
+                "Story {number} does not exist in team {}. Try /backlog.",
+                team.name
+            ))
+        })
+}
+
+/// Loads everything a story card shows.
+pub async fn story_view(
+    services: &Services,
+    team: &Team,
+    story: Story,
+) -> HandlerResult<StoryView> {
+    let store = &services.store;
+    Ok(StoryView {
+        labels: store.labels(&story).await?,
+        criteria: store.criteria(&story).await?,
+        position: store.backlog_position(&story).await?,
+        team_name: team.name.clone(),
+        story,
+    })
+}
+
+/// A public card of the story with a line saying what changed.
+pub async fn public_card(
+    services: &Services,
+    team: &Team,
+    story: Story,
+    headline: String,
+) -> HandlerResult<Message> {
+    let view = story_view(services, team, story).await?;
+    let mut message = story_card(&view);
+    message.content = Some(headline);
+    Ok(message)
+}
+
+pub async fn run(
+    services: &Services,
+    caller: &Caller,
+    inv: &Invocation,
+) -> HandlerResult<Response> {
+    let team = team_for(services, caller).await?;
+    match inv.path.as_str() {
+        "story add" => add(services, caller, &team, inv).await,
+        "story show" => {
+            let story = find_story(services, &team, inv.story("story")?).await?;
+            let view = story_view(services, &team, story).await?;
+            Ok(Response::Message(story_card(&view).private()))
+        }
+        "story edit" => edit(services, caller, &team, inv).await,
+        "story move" => {
+            let story = find_story(services, &team, inv.story("story")?).await?;
+            let to = Status::parse(inv.required_text("status")?)?;
+            if !Status::MOVABLE.contains(&to) {
+                return Err(AppError::user(format!(
+                    "/story move takes a story to new, ready, in_progress, review or done; {} is reached with /story {}.",
+                    to.as_str(),
+                    if to == Status::Accepted { "accept" } else { "archive" }
+                )));
+            }
+            let moved = move_story(services, caller, story, to).await?;
+            let headline = format!(
+                "<@{}> moved #{} to **{}**.",
+                caller.user_id,
+                moved.number,
+                to.label()
+            );
+            Ok(Response::Message(
+                public_card(services, &team, moved, headline).await?,
+            ))
+        }
+        "story assign" | "story unassign" => {
+            let story = find_story(services, &team, inv.story("story")?).await?;
+            let assignee = if inv.path == "story assign" {
+                Some(inv.user("user").unwrap_or(caller.user_id))
+            } else {
+                None
+            };
+            let updated = services
+                .store
+                .set_assignee(&story, assignee, services.now_unix())
+                .await?;
+            let headline = match assignee {
+                Some(user) => format!(
+                    "<@{}> assigned #{} to <@{user}>.",
+                    caller.user_id, updated.number
+                ),
+                None => format!(
+                    "<@{}> cleared the assignee of #{}.",
+                    caller.user_id, updated.number
+                ),
+            };
+            Ok(Response::Message(
+                public_card(services, &team, updated, headline).await?,
+            ))
+        }
+        "story archive" => {
+            caller.require(&team, Access::ProductOwner, "archive stories")?;
+            let story = find_story(services, &team, inv.story("story")?).await?;
+            if story.status == Status::Archived {
+                return Err(AppError::user(format!(
+                    "Story #{} is already archived.",
+                    story.number
+                )));
+            }
+            let archived = change_status(services, caller, story, Status::Archived, None).await?;
+            let headline = format!(
+                "<@{}> archived #{}. It is off every list; /story restore brings it back.",
+                caller.user_id, archived.number
+            );
+            Ok(Response::Message(
+                public_card(services, &team, archived, headline).await?,
+            ))
+        }
+        "story restore" => {
+            caller.require(&team, Access::ProductOwner, "restore stories")?;
+            let story = find_story(services, &team, inv.story("story")?).await?;
+            if story.status != Status::Archived {
+                return Err(AppError::user(format!(
+                    "Story #{} is not archived; it is {}.",
+                    story.number, story.status
+                )));
+            }
+            let back_to = services
+                .store
+                .status_before_archive(&story)
+                .await?
+                .unwrap_or(Status::New);
+            let restored = change_status(services, caller, story, back_to, None).await?;
+            let headline = format!(
+                "<@{}> restored #{} as **{}**.",
+                caller.user_id,
+                restored.number,
+                back_to.label()
+            );
+            Ok(Response::Message(
+                public_card(services, &team, restored, headline).await?,
+            ))
+        }
+        other => Err(AppError::Internal(anyhow::anyhow!(
+            "no handler for /{other}"
+        ))),
+    }
+}
+
+async fn add(
+    services: &Services,
+    caller: &Caller,
+    team: &Team,
+    inv: &Invocation,
+) -> HandlerResult<Response> {
+    let Some(title) = inv.text("title") else {
+        return Ok(Response::Modal(story_modal::new_story_form(
+            None,
+            inv.text("details"),
+            inv.text("labels"),
+        )));
+    };
+    let new = NewStory {
+        title: StoryTitle::parse(title)?,
+        details: StoryDetails::parse(inv.text("details").unwrap_or_default())?,
+        kind: inv
+            .text("type")
+            .map(StoryKind::parse)
+            .transpose()?
+            .unwrap_or_default(),
+        points: inv.integer("points").map(Points::parse).transpose()?,
+        labels: Labels::parse(inv.text("labels").unwrap_or_default())?,
+        criteria: Criteria::default(),
+        assignee_id: inv.user("assignee"),
+        source_url: None,
+        created_by: caller.user_id,
+    };
+    let story = services
+        .store
+        .insert_story(team.guild_id, team.id, &new, services.now_unix())
+        .await?;
+    let headline = format!(
+        "<@{}> added #{} to the backlog of {}.",
+        caller.user_id, story.number, team.name
+    );
+    Ok(Response::Message(
+        public_card(services, team, story, headline).await?,
+    ))
+}
+
+async fn edit(
+    services: &Services,
+    caller: &Caller,
+    team: &Team,
+    inv: &Invocation,
+) -> HandlerResult<Response> {
+    let story = find_story(services, team, inv.story("story")?).await?;
+    let change = StoryChange {
+        title: inv.text("title").map(StoryTitle::parse).transpose()?,
+        details: inv.text("details").map(StoryDetails::parse).transpose()?,
+        kind: inv.text("type").map(StoryKind::parse).transpose()?,
+        points: inv
+            .integer("points")
+            .map(Points::parse)
+            .transpose()?
+            .map(Some),
+        labels: inv.text("labels").map(Labels::parse).transpose()?,
+    };
+    if change.is_empty() {
+        let labels = services.store.labels(&story).await?;
+        return Ok(Response::Modal(story_modal::edit_story_form(
+            team, &story, &labels,
+        )));
+    }
+    apply_edit(services, caller, team, &story, &change).await
+}
+
+/// Saves an edit and answers with the public card.
+pub async fn apply_edit(
+    services: &Services,
+    caller: &Caller,
+    team: &Team,
+    story: &Story,
+    change: &StoryChange,
+) -> HandlerResult<Response> {
+    if story.status == Status::Archived {
+        return Err(AppError::user(format!(
+            "Story #{} is archived. Restore it before editing.",
+            story.number
+        )));
+    }
+    let updated = services
+        .store
+        .update_story(story, change, services.now_unix())
+        .await?;
+    let headline = format!("<@{}> edited #{}.", caller.user_id, updated.number);
+    Ok(Response::Message(
+        public_card(services, team, updated, headline).await?,
+    ))
+}
+
+/// Moves a story along the flow (members may), refusing moves the flow forbids.
+pub async fn move_story(
+    services: &Services,
+    caller: &Caller,
+    story: Story,
+    to: Status,
+) -> HandlerResult<Story> {
+    story
+        .status
+        .check_move(to)
+        .map_err(|e| AppError::user(format!("Story #{}: {}", story.number, e.0)))?;
+    change_status(services, caller, story, to, None).await
+}
+
+/// Writes a status change; tells the user when someone else changed the story meanwhile.
+pub async fn change_status(
+    services: &Services,
+    caller: &Caller,
+    story: Story,
+    to: Status,
+    note: Option<&str>,
+) -> HandlerResult<Story> {
+    let number = story.number;
+    services
+        .store
+        .change_status(&story, to, caller.user_id, note, services.now_unix())
+        .await?
+        .ok_or_else(|| {
+            AppError::user(format!(
+                "Story #{number} changed while you were looking at it. Try again."
+            ))
+        })
+}

@@ -1,0 +1,259 @@
+//! The story forms: the new-story modal (from `/story add` without a title, or the **Add to
+//! backlog** message command, pre-filled from the message), the pre-filled edit modal, and
+//! their submissions.
+
+use serenity::all::{
+    ActionRowComponent, CommandInteraction, CommandType, CreateCommand, InteractionContext,
+    ModalInteraction,
+};
+
+use super::caller::team_for;
+use super::custom_id::Action;
+use super::story::{apply_edit, find_story, public_card};
+use super::{Caller, Services};
+use crate::domain::story::{
+    Criteria, Labels, Points, StoryDetails, StoryKind, StoryNumber, StoryTitle, CRITERIA_MAX,
+    CRITERION_MAX, DETAILS_MAX, TITLE_MAX,
+};
+use crate::error::{AppError, HandlerResult};
+use crate::render::{Modal, Response, TextInput};
+use crate::store::stories::{NewStory, Story, StoryChange};
+use crate::store::teams::Team;
+
+pub const ADD_TO_BACKLOG: &str = "Add to backlog";
+
+/// The message command that turns any message into a story.
+pub fn message_command_definition() -> CreateCommand {
+    CreateCommand::new(ADD_TO_BACKLOG)
+        .kind(CommandType::Message)
+        .contexts(vec![InteractionContext::Guild])
+}
+
+fn input(
+    id: &str,
+    label: &str,
+    paragraph: bool,
+    required: bool,
+    max: usize,
+    value: Option<&str>,
+) -> TextInput {
+    TextInput {
+        custom_id: id.to_string(),
+        label: label.to_string(),
+        paragraph,
+        required,
+        max_length: max as u16,
+        value: value.map(str::to_string),
+        placeholder: None,
+    }
+}
+
+/// The new-story form, optionally pre-filled.
+pub fn new_story_form(
+    source: Option<(u64, u64)>,
+    details: Option<&str>,
+    labels: Option<&str>,
+) -> Modal {
+    new_story_form_with_title(source, None, details, labels)
+}
+
+fn new_story_form_with_title(
+    source: Option<(u64, u64)>,
+    title: Option<&str>,
+    details: Option<&str>,
+    labels: Option<&str>,
+) -> Modal {
+    let mut criteria = input(
+        "criteria",
+        "Acceptance criteria (one per line)",
+        true,
+        false,
+        CRITERIA_MAX * (CRITERION_MAX + 1),
+        None,
+    );
+    criteria.max_length = 4000;
+    Modal {
+        custom_id: Action::NewStoryForm { source }.encode(),
+        title: "New story".to_string(),
+        inputs: vec![
+            input("title", "Title", false, true, TITLE_MAX, title),
+            TextInput {
+                placeholder: Some("As a ..., I want ..., so that ...".to_string()),
+                ..input("details", "Details", true, false, DETAILS_MAX, details)
+            },
+            criteria,
+            input(
+                "labels",
+                "Labels (comma-separated)",
+                false,
+                false,
+                400,
+                labels,
+            ),
+        ],
+    }
+}
+
+/// The edit form, pre-filled with the story's current values.
+pub fn edit_story_form(team: &Team, story: &Story, labels: &Labels) -> Modal {
+    let points = story.points.map(|p| p.to_string());
+    Modal {
+        custom_id: Action::EditStoryForm {
+            team_id: team.id,
+            number: story.number,
+        }
+        .encode(),
+        title: format!("Edit #{}", story.number),
+        inputs: vec![
+            input("title", "Title", false, true, TITLE_MAX, Some(&story.title)),
+            input(
+                "details",
+                "Details",
+                true,
+                false,
+                DETAILS_MAX,
+                Some(&story.details),
+            ),
+            input(
+                "type",
+                "Type (feature, bug, improvement, chore, spike)",
+                false,
+                true,
+                11,
+                Some(story.kind.as_str()),
+            ),
+            input(
+                "points",
+                "Points (0-100, empty for none)",
+                false,
+                false,
+                3,
+                points.as_deref(),
+            ),
+            input(
+                "labels",
+                "Labels (comma-separated)",
+                false,
+                false,
+                400,
+                Some(&labels.as_slice().join(", ")),
+            ),
+        ],
+    }
+}
+
+/// The **Add to backlog** message command: opens the form pre-filled from the message.
+pub async fn from_message(command: &CommandInteraction) -> HandlerResult<Response> {
+    let target = command
+        .data
+        .target_id
+        .ok_or_else(|| AppError::user("Discord did not say which message to add. Try again."))?;
+    let message = command.data.resolved.messages.get(&target.get().into());
+    let text = message
+        .map(|m| m.content.trim().to_string())
+        .unwrap_or_default();
+    let first_line = text.lines().next().unwrap_or_default();
+    let title = crate::domain::story::truncate_plain(first_line, TITLE_MAX);
+    let details = crate::domain::story::truncate_plain(&text, DETAILS_MAX);
+    Ok(Response::Modal(new_story_form_with_title(
+        Some((command.channel_id.get(), target.get())),
+        Some(&title),
+        Some(&details),
+        None,
+    )))
+}
+
+/// The values of a submitted modal by field id.
+fn field<'a>(modal: &'a ModalInteraction, id: &str) -> Option<&'a str> {
+    modal
+        .data
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .find_map(|c| match c {
+            ActionRowComponent::InputText(input) if input.custom_id == id => input.value.as_deref(),
+            _ => None,
+        })
+}
+
+/// Handles a submitted story form.
+pub async fn submit(
+    services: &Services,
+    caller: &Caller,
+    modal: &ModalInteraction,
+    action: Action,
+) -> HandlerResult<Response> {
+    let text = |id: &str| field(modal, id).unwrap_or_default();
+    match action {
+        Action::NewStoryForm { source } => {
+            let team = team_for(services, caller).await?;
+            let new = NewStory {
+                title: StoryTitle::parse(text("title")).map_err(in_form)?,
+                details: StoryDetails::parse(text("details")).map_err(in_form)?,
+                kind: StoryKind::default(),
+                points: None,
+                labels: Labels::parse(text("labels")).map_err(in_form)?,
+                criteria: Criteria::parse_lines(text("criteria")).map_err(in_form)?,
+                assignee_id: None,
+                source_url: source.map(|(channel, message)| {
+                    format!(
+                        "https://discord.com/channels/{}/{channel}/{message}",
+                        caller.guild_id
+                    )
+                }),
+                created_by: caller.user_id,
+            };
+            let story = services
+                .store
+                .insert_story(team.guild_id, team.id, &new, services.now_unix())
+                .await?;
+            let headline = format!(
+                "<@{}> added #{} to the backlog of {}.",
+                caller.user_id, story.number, team.name
+            );
+            Ok(Response::Message(
+                public_card(services, &team, story, headline).await?,
+            ))
+        }
+        Action::EditStoryForm { team_id, number } => {
+            let team = services
+                .store
+                .team_by_id(caller.guild_id, team_id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::user("That form belongs to a team this server does not have.")
+                })?;
+            let story = find_story(services, &team, StoryNumber(number)).await?;
+            let points = match text("points").trim() {
+                "" => None,
+                raw => {
+                    let value: i64 = raw.parse().map_err(|_| {
+                        AppError::user(format!(
+                            "Points must be a whole number from 0 to 100, not `{}`. Nothing was saved.",
+                            crate::domain::story::truncate_plain(raw, 20)
+                        ))
+                    })?;
+                    Some(Points::parse(value).map_err(in_form)?)
+                }
+            };
+            let change = StoryChange {
+                title: Some(StoryTitle::parse(text("title")).map_err(in_form)?),
+                details: Some(StoryDetails::parse(text("details")).map_err(in_form)?),
+                kind: Some(StoryKind::parse(text("type")).map_err(in_form)?),
+                points: Some(points),
+                labels: Some(Labels::parse(text("labels")).map_err(in_form)?),
+            };
+            apply_edit(services, caller, &team, &story, &change).await
+        }
+        _ => Err(AppError::user(
+            "That form is no longer supported. Run the command again.",
+        )),
+    }
+}
+
+fn in_form(error: crate::domain::Invalid) -> AppError {
+    AppError::user(format!(
+        "{} Nothing was saved; open the form again.",
+        error.0
+    ))
+}

@@ -1,0 +1,6 @@
+//! Discord transports and REST: the gateway client, the HTTP interactions endpoint (with
+//! `/healthz` and `/metrics`), and the REST client the bot uses on its own.
+
+pub mod endpoint;
+pub mod gateway;
+pub mod rest;

@@ -1,0 +1,76 @@
+//! The REST client: built from the settings (pointing at `DISCORD_API_BASE`), command
+//! registration, and guild look-ups.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use async_trait::async_trait;
+use serenity::all::{ApplicationId, GuildId, Http, HttpBuilder};
+
+use crate::commands::registry::all_commands;
+use crate::commands::GuildNames;
+use crate::config::{Secret, Settings};
+
+const DISCORD: &str = "https://discord.com";
+
+/// A REST client for `token`. Any base other than Discord's own disables serenity's rate
+/// limiter, because serenity only honours its proxy setting with the limiter off.
+pub fn build_http(settings: &Settings, token: &Secret) -> Http {
+    let mut builder = HttpBuilder::new(token.expose());
+    let base = settings.discord_api_base.trim_end_matches('/');
+    if base != DISCORD {
+        builder = builder.proxy(base).ratelimiter_disabled(true);
+    }
+    if let Some(id) = settings.discord_application_id {
+        builder = builder.application_id(ApplicationId::new(id));
+    }
+    builder.build()
+}
+
+/// Makes sure the client knows the application id, asking Discord when it was not configured.
+pub async fn ensure_application_id(http: &Http) -> anyhow::Result<u64> {
+    if let Some(id) = http.application_id() {
+        return Ok(id.get());
+    }
+    let info = http
+        .get_current_application_info()
+        .await
+        .context("could not read the application id from Discord; set DISCORD_APPLICATION_ID")?;
+    http.set_application_id(info.id);
+    Ok(info.id.get())
+}
+
+/// Registers every command: globally, or in one guild when `DISCORD_GUILD_ID` is set.
+pub async fn register_commands(http: &Http, guild: Option<u64>) -> anyhow::Result<usize> {
+    let commands = all_commands();
+    let registered = match guild {
+        Some(guild) => {
+            http.create_guild_commands(GuildId::new(guild), &commands)
+                .await
+        }
+        None => http.create_global_commands(&commands).await,
+    }
+    .context("registering the slash commands with Discord failed")?;
+    Ok(registered.len())
+}
+
+/// Guild names from Discord's API, with a short timeout: a slow answer just means the default
+/// team is called "Team".
+#[derive(Debug)]
+pub struct RestGuildNames(pub Arc<Http>);
+
+#[async_trait]
+impl GuildNames for RestGuildNames {
+    async fn guild_name(&self, guild_id: u64) -> Option<String> {
+        let lookup = self.0.get_guild(GuildId::new(guild_id));
+        match tokio::time::timeout(Duration::from_millis(1500), lookup).await {
+            Ok(Ok(guild)) => Some(guild.name),
+            Ok(Err(error)) => {
+                tracing::warn!(guild = guild_id, error = %error, "could not read the guild's name");
+                None
+            }
+            Err(_) => None,
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Everything the bot shows: the outgoing message model and its conversion to Discord's wire
+//! builders, which is the one place that sets `allowed_mentions` and enforces Discord's size
+//! limits. Cards and lists are built from store rows in the sibling modules.
+
+pub mod backlog;
+pub mod limits;
+pub mod message;
+pub mod story_card;
+pub mod team;
+pub mod text;
+pub mod time;
+
+pub use message::{Button, ButtonStyle, Embed, Message, Modal, Response, TextInput};

@@ -1,0 +1,146 @@
+//! The story card: every field of a story, with the Start / Done / Accept buttons.
+
+use super::message::{Button, ButtonStyle, Embed, Message};
+use super::text::escape_markdown;
+use super::time;
+use crate::commands::custom_id::Action;
+use crate::domain::story::{Labels, Status};
+use crate::store::stories::{Criterion, Story};
+
+/// What the card shows about one story.
+#[derive(Debug, Clone)]
+pub struct StoryView {
+    pub story: Story,
+    pub labels: Labels,
+    pub criteria: Vec<Criterion>,
+    /// Place in the backlog (1 = top) while the story is open.
+    pub position: Option<i64>,
+    pub team_name: String,
+}
+
+/// A colour per status, so a glance tells where a story is.
+pub fn status_color(status: Status) -> u32 {
+    match status {
+        Status::New => 0x95a5a6,
+        Status::Ready => 0x3498db,
+        Status::InProgress => 0xf1c40f,
+        Status::Review => 0x9b59b6,
+        Status::Done => 0x2ecc71,
+        Status::Accepted => 0x1abc9c,
+        Status::Archived => 0x7f8c8d,
+    }
+}
+
+pub fn points_text(points: Option<i64>) -> String {
+    match points {
+        Some(1) => "1 point".to_string(),
+        Some(p) => format!("{p} points"),
+        None => "not estimated".to_string(),
+    }
+}
+
+pub fn story_card(view: &StoryView) -> Message {
+    let story = &view.story;
+    let mut description = if story.details.is_empty() {
+        "_No details yet. Add them with /story edit._".to_string()
+    } else {
+        escape_markdown(&story.details)
+    };
+    if let Some(url) = &story.source_url {
+        description.push_str(&format!("\n\n[Source message]({url})"));
+    }
+    let mut fields = vec![
+        ("Status".to_string(), story.status.label().to_string(), true),
+        ("Type".to_string(), story.kind.as_str().to_string(), true),
+        ("Points".to_string(), points_text(story.points), true),
+        (
+            "Assignee".to_string(),
+            story
+                .assignee_id
+                .map_or("nobody".to_string(), |id| format!("<@{id}>")),
+            true,
+        ),
+        (
+            "Rank".to_string(),
+            view.position
+                .map_or("not in the open backlog".to_string(), |p| {
+                    format!("{p} in the backlog")
+                }),
+            true,
+        ),
+        (
+            "Labels".to_string(),
+            if view.labels.is_empty() {
+                "none".to_string()
+            } else {
+                view.labels
+                    .as_slice()
+                    .iter()
+                    .map(|l| format!("`{l}`"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            },
+            true,
+        ),
+    ];
+    if !view.criteria.is_empty() {
+        let lines = view
+            .criteria
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {}. {}",
+                    if c.checked { "✅" } else { "⬜" },
+                    c.position,
+                    escape_markdown(&c.text)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        fields.push(("Acceptance criteria".to_string(), lines, false));
+    }
+    fields.push((
+        "Created".to_string(),
+        format!(
+            "by <@{}> {}",
+            story.created_by,
+            time::moment(story.created_at)
+        ),
+        false,
+    ));
+    let embed = Embed {
+        title: Some(format!("#{} · {}", story.number, story.title)),
+        description: Some(description),
+        fields,
+        footer: Some(format!("Team {}", view.team_name)),
+        color: Some(status_color(story.status)),
+        url: None,
+    };
+    Message::default()
+        .with_embed(embed)
+        .with_row(card_buttons(story))
+}
+
+/// Start, Done and Accept, each enabled only where the flow allows it.
+fn card_buttons(story: &Story) -> Vec<Button> {
+    let (team_id, number) = (story.team_id, story.number);
+    let start = Action::StoryMove {
+        team_id,
+        number,
+        to: Status::InProgress,
+    };
+    let done = Action::StoryMove {
+        team_id,
+        number,
+        to: Status::Done,
+    };
+    let accept = Action::StoryAccept { team_id, number };
+    vec![
+        Button::new(start.encode(), "Start", ButtonStyle::Primary)
+            .disabled(!matches!(story.status, Status::New | Status::Ready)),
+        Button::new(done.encode(), "Done", ButtonStyle::Success)
+            .disabled(!matches!(story.status, Status::InProgress | Status::Review)),
+        Button::new(accept.encode(), "Accept (PO)", ButtonStyle::Secondary)
+            .disabled(story.status != Status::Done),
+    ]
+}
