@@ -9,10 +9,9 @@ use tracing::Instrument as _;
 
 use super::custom_id::Action;
 use super::options::Invocation;
-use super::story::{change_status, find_story, move_story, public_card};
+use super::story::{find_story, move_story, public_card};
 use super::{autocomplete, backlog, help, story, story_modal, team, vision, Caller, Services};
-use crate::domain::access::Access;
-use crate::domain::story::{Status, StoryNumber};
+use crate::domain::story::StoryNumber;
 use crate::error::{reference_id, AppError, HandlerResult};
 use crate::render::{Message, Response};
 
@@ -200,18 +199,9 @@ async fn button(
                 .ok_or_else(|| {
                     AppError::user("That card belongs to a team this server does not have.")
                 })?;
-            caller.require(&team, Access::ProductOwner, "accept stories")?;
             let story = find_story(services, &team, StoryNumber(number)).await?;
-            if story.status != Status::Done {
-                return Err(AppError::user(format!(
-                    "Story #{} is {}; only done stories can be accepted.",
-                    story.number, story.status
-                )));
-            }
-            let accepted = change_status(services, caller, story, Status::Accepted, None).await?;
-            let headline = format!("<@{}> accepted #{}.", caller.user_id, accepted.number);
             Ok(Response::Update(
-                public_card(services, &team, accepted, headline).await?,
+                super::story_flow::accept(services, caller, &team, story).await?,
             ))
         }
         Action::NewStoryForm { .. } | Action::EditStoryForm { .. } => Err(stale()),

@@ -11,6 +11,8 @@ pub mod help;
 pub mod options;
 pub mod registry;
 pub mod story;
+pub mod story_criteria;
+pub mod story_flow;
 pub mod story_modal;
 pub mod team;
 pub mod vision;

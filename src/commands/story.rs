@@ -70,6 +70,20 @@ fn sub(name: &str, description: &str) -> CreateCommandOption {
     CreateCommandOption::new(CommandOptionType::SubCommand, name, description)
 }
 
+fn criterion_toggle(name: &str, description: &str) -> CreateCommandOption {
+    sub(name, description)
+        .add_sub_option(story_option("story", "The story, e.g. #12"))
+        .add_sub_option(
+            CreateCommandOption::new(
+                CommandOptionType::Integer,
+                "number",
+                "The criterion's number on the card",
+            )
+            .required(true)
+            .min_int_value(1),
+        )
+}
+
 pub fn definition() -> CreateCommand {
     let status = Status::MOVABLE.into_iter().fold(
         CreateCommandOption::new(CommandOptionType::String, "status", "The new status")
@@ -117,6 +131,63 @@ pub fn definition() -> CreateCommand {
                 .add_sub_option(story_option("story", "The story, e.g. #12")),
         )
         .add_option(
+            sub("accept", "Accept a done story (Product Owner)")
+                .add_sub_option(story_option("story", "The story, e.g. #12")),
+        )
+        .add_option(
+            sub(
+                "reject",
+                "Send a done or in-review story back to in progress (Product Owner)",
+            )
+            .add_sub_option(story_option("story", "The story, e.g. #12"))
+            .add_sub_option(
+                CreateCommandOption::new(CommandOptionType::String, "reason", "What is missing")
+                    .required(true)
+                    .max_length(super::story_flow::REASON_MAX as u16),
+            ),
+        )
+        .add_option(
+            sub(
+                "rank",
+                "Move a story to a place in the backlog (Product Owner)",
+            )
+            .add_sub_option(story_option("story", "The story, e.g. #12"))
+            .add_sub_option(
+                CreateCommandOption::new(
+                    CommandOptionType::Integer,
+                    "position",
+                    "1 = top of the backlog",
+                )
+                .required(true)
+                .min_int_value(1),
+            ),
+        )
+        .add_option(
+            CreateCommandOption::new(
+                CommandOptionType::SubCommandGroup,
+                "criteria",
+                "Acceptance criteria",
+            )
+            .add_sub_option(
+                sub("add", "Add an acceptance criterion")
+                    .add_sub_option(story_option("story", "The story, e.g. #12"))
+                    .add_sub_option(
+                        CreateCommandOption::new(
+                            CommandOptionType::String,
+                            "text",
+                            "The criterion",
+                        )
+                        .required(true)
+                        .max_length(crate::domain::story::CRITERION_MAX as u16),
+                    ),
+            )
+            .add_sub_option(criterion_toggle("check", "Tick an acceptance criterion"))
+            .add_sub_option(criterion_toggle(
+                "uncheck",
+                "Untick an acceptance criterion",
+            )),
+        )
+        .add_option(
             sub("archive", "Archive a story (Product Owner)")
                 .add_sub_option(story_option("story", "The story, e.g. #12")),
         )
@@ -151,7 +222,11 @@ pub async fn story_view(
     story: Story,
 ) -> HandlerResult<StoryView> {
     let store = &services.store;
+    let ranked_above_blocker = !store.ranked_above_blockers(&[story.id]).await?.is_empty();
     Ok(StoryView {
+        blockers: store.blockers(&story).await?,
+        rejection: store.last_rejection(&story).await?,
+        ranked_above_blocker,
         labels: store.labels(&story).await?,
         criteria: store.criteria(&story).await?,
         position: store.backlog_position(&story).await?,

@@ -9,7 +9,7 @@ use crate::store::teams::Team;
 
 pub const PER_PAGE: i64 = 10;
 
-fn line(story: &Story, position: Option<i64>) -> String {
+fn line(story: &Story, position: Option<i64>, above_blocker: bool) -> String {
     let place = position.map_or("–".to_string(), |p| p.to_string());
     let points = story
         .points
@@ -17,8 +17,13 @@ fn line(story: &Story, position: Option<i64>) -> String {
     let assignee = story
         .assignee_id
         .map_or(String::new(), |id| format!(" · <@{id}>"));
+    let warning = if above_blocker {
+        " ⚠️ ranked above a story it depends on"
+    } else {
+        ""
+    };
     format!(
-        "`{place}.` **#{}** · {} · {points} · {}{assignee}",
+        "`{place}.` **#{}** · {} · {points} · {}{assignee}{warning}",
         story.number,
         story.status.label(),
         escape_markdown(&truncate_plain(&story.title, 120)),
@@ -81,7 +86,13 @@ pub fn backlog_message(
         let lines: Vec<String> = page
             .lines
             .iter()
-            .map(|(story, position)| line(story, *position))
+            .map(|(story, position)| {
+                line(
+                    story,
+                    *position,
+                    page.ranked_above_blockers.contains(&story.id),
+                )
+            })
             .collect();
         description.push_str(&lines.join("\n"));
     }

@@ -5,6 +5,7 @@ use super::text::escape_markdown;
 use super::time;
 use crate::commands::custom_id::Action;
 use crate::domain::story::{Labels, Status};
+use crate::store::dependencies::{Blocker, Rejection};
 use crate::store::stories::{Criterion, Story};
 
 /// What the card shows about one story.
@@ -16,6 +17,11 @@ pub struct StoryView {
     /// Place in the backlog (1 = top) while the story is open.
     pub position: Option<i64>,
     pub team_name: String,
+    /// Stories this one waits for.
+    pub blockers: Vec<Blocker>,
+    /// Set when the story is ranked above an unfinished story it depends on.
+    pub ranked_above_blocker: bool,
+    pub rejection: Option<Rejection>,
 }
 
 /// A colour per status, so a glance tells where a story is.
@@ -83,6 +89,41 @@ pub fn story_card(view: &StoryView) -> Message {
             true,
         ),
     ];
+    if !view.blockers.is_empty() {
+        let mut lines: Vec<String> = view
+            .blockers
+            .iter()
+            .map(|b| {
+                let mark = if matches!(b.status, Status::Done | Status::Accepted) {
+                    "✅"
+                } else {
+                    "⏳"
+                };
+                format!(
+                    "{mark} #{} {} ({})",
+                    b.number,
+                    escape_markdown(&b.title),
+                    b.status.label()
+                )
+            })
+            .collect();
+        if view.ranked_above_blocker {
+            lines.push("⚠️ Ranked above a story it depends on.".to_string());
+        }
+        fields.push(("Blocked by".to_string(), lines.join("\n"), false));
+    }
+    if let Some(rejection) = &view.rejection {
+        fields.push((
+            "Last rejected".to_string(),
+            format!(
+                "{} (by <@{}> {})",
+                escape_markdown(&rejection.reason),
+                rejection.by,
+                time::relative(rejection.at)
+            ),
+            false,
+        ));
+    }
     if !view.criteria.is_empty() {
         let lines = view
             .criteria

@@ -110,6 +110,8 @@ pub struct BacklogFilter {
 pub struct BacklogPage {
     /// Each story with its place in the team's backlog (1 = top), when it is open.
     pub lines: Vec<(Story, Option<i64>)>,
+    /// Ids of the listed stories that are ranked above an unfinished story they depend on.
+    pub ranked_above_blockers: Vec<i64>,
     pub total_stories: i64,
     pub total_points: i64,
 }
@@ -405,10 +407,13 @@ impl Store {
             };
             lines.push((story, position));
         }
+        let ids: Vec<i64> = lines.iter().map(|(story, _)| story.id).collect();
+        let ranked_above_blockers = self.ranked_above_blockers(&ids).await?;
         Ok(BacklogPage {
             lines,
             total_stories,
             total_points,
+            ranked_above_blockers,
         })
     }
 

@@ -1,0 +1,132 @@
+//! Dependencies between stories of one team: "story is blocked by blocker".
+
+use sqlx::Row as _;
+
+use super::stories::Story;
+use super::{db_id, Store};
+use crate::domain::story::Status;
+
+/// A story another one waits for, as the card lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocker {
+    pub number: i64,
+    pub title: String,
+    pub status: Status,
+}
+
+impl Store {
+    /// Records that `story` is blocked by `blocker`; false when it already was.
+    pub async fn add_dependency(
+        &self,
+        story: &Story,
+        blocker: &Story,
+        by: u64,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO story_dependencies (story_id, blocked_by_id, created_by, created_at)
+             SELECT s.id, b.id, ?, ? FROM stories s, stories b
+             WHERE s.id = ? AND b.id = ? AND s.team_id = b.team_id AND s.guild_id = ?
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(db_id(by))
+        .bind(now)
+        .bind(story.id)
+        .bind(blocker.id)
+        .bind(db_id(story.guild_id))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Removes the dependency; false when there was none.
+    pub async fn remove_dependency(&self, story: &Story, blocker: &Story) -> sqlx::Result<bool> {
+        let done =
+            sqlx::query("DELETE FROM story_dependencies WHERE story_id = ? AND blocked_by_id = ?")
+                .bind(story.id)
+                .bind(blocker.id)
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The stories `story` waits for, by number.
+    pub async fn blockers(&self, story: &Story) -> sqlx::Result<Vec<Blocker>> {
+        let rows = sqlx::query(
+            "SELECT b.number, b.title, b.status FROM story_dependencies d JOIN stories b ON b.id = d.blocked_by_id
+             WHERE d.story_id = ? ORDER BY b.number",
+        )
+        .bind(story.id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Blocker {
+                number: r.get("number"),
+                title: r.get("title"),
+                status: Status::parse(r.get("status")).unwrap_or(Status::New),
+            })
+            .collect())
+    }
+
+    /// Every dependency of a team as (story number, blocker number) pairs.
+    pub async fn dependency_edges(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+    ) -> sqlx::Result<Vec<(i64, i64)>> {
+        sqlx::query_as(
+            "SELECT s.number, b.number FROM story_dependencies d
+             JOIN stories s ON s.id = d.story_id JOIN stories b ON b.id = d.blocked_by_id
+             WHERE s.team_id = ? AND s.guild_id = ?",
+        )
+        .bind(team_id)
+        .bind(db_id(guild_id))
+        .fetch_all(self.pool())
+        .await
+    }
+
+    /// Of the given stories, those ranked above an unfinished story they depend on.
+    pub async fn ranked_above_blockers(&self, story_ids: &[i64]) -> sqlx::Result<Vec<i64>> {
+        if story_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = sqlx::QueryBuilder::new(
+            "SELECT DISTINCT s.id FROM story_dependencies d JOIN stories s ON s.id = d.story_id
+             JOIN stories b ON b.id = d.blocked_by_id
+             WHERE b.status NOT IN ('done', 'accepted', 'archived') AND b.rank > s.rank AND s.id IN (",
+        );
+        let mut list = sql.separated(", ");
+        for id in story_ids {
+            list.push_bind(*id);
+        }
+        sql.push(")");
+        sql.build_query_scalar().fetch_all(self.pool()).await
+    }
+}
+
+/// The latest rejection of a story: why, by whom, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub reason: String,
+    pub by: u64,
+    pub at: i64,
+}
+
+impl Store {
+    /// The reason recorded by the latest `/story reject`, if any.
+    pub async fn last_rejection(&self, story: &Story) -> sqlx::Result<Option<Rejection>> {
+        let row = sqlx::query(
+            "SELECT note, changed_by, changed_at FROM story_status_changes
+             WHERE story_id = ? AND note IS NOT NULL AND to_status = 'in_progress' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(story.id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| Rejection {
+            reason: r.get("note"),
+            by: super::wire_id(r.get("changed_by")),
+            at: r.get("changed_at"),
+        }))
+    }
+}
