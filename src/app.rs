@@ -11,8 +11,9 @@ use tokio::net::TcpListener;
 
 use crate::commands::{Clock, GuildNames, Services, SystemClock};
 use crate::config::Settings;
+use crate::discord::outbox_sender::OutboxSender;
 use crate::discord::{endpoint, gateway, rest};
-use crate::metrics::Metrics;
+use crate::scheduler::Scheduler;
 use crate::store::Store;
 
 /// Said when there is nothing to run.
@@ -80,12 +81,7 @@ impl App {
             }
             None => None,
         };
-        let services = Services {
-            store,
-            clock,
-            guild_names,
-            metrics: Arc::new(Metrics::new()),
-        };
+        let services = Services::new(store, clock, guild_names);
         Ok(Self {
             settings,
             services,
@@ -122,6 +118,17 @@ impl App {
                     })
                     .await
                     .context("HTTP server failed")
+            });
+        }
+
+        if let Some(token) = &self.settings.discord_token {
+            let sender = OutboxSender::new(&self.settings, token.clone());
+            let scheduler = Scheduler::new(self.services.clone(), Some(sender));
+            let wake = self.services.scheduler_wake.clone();
+            let stop = stop_rx.clone();
+            tasks.spawn(async move {
+                scheduler.run(wake, stop).await;
+                Ok(())
             });
         }
 

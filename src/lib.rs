@@ -19,4 +19,5 @@ pub mod domain;
 pub mod error;
 pub mod metrics;
 pub mod render;
+pub mod scheduler;
 pub mod store;

@@ -55,9 +55,25 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     pub guild_names: Option<Arc<dyn GuildNames>>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Wakes the scheduler after a handler queued work for it.
+    pub scheduler_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Services {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        guild_names: Option<Arc<dyn GuildNames>>,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            guild_names,
+            metrics: Arc::new(crate::metrics::Metrics::new()),
+            scheduler_wake: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
+
     pub fn now_unix(&self) -> i64 {
         self.clock.now().timestamp()
     }

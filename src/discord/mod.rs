@@ -3,4 +3,5 @@
 
 pub mod endpoint;
 pub mod gateway;
+pub mod outbox_sender;
 pub mod rest;

@@ -3,6 +3,7 @@
 
 pub mod criteria;
 pub mod dependencies;
+pub mod outbox;
 pub mod ranking;
 pub mod stories;
 pub mod teams;

@@ -1,0 +1,102 @@
+//! Due work: the step function [`Scheduler::run_due`] does everything due at `now` (tests drive
+//! it with a controlled clock), and [`Scheduler::run`] loops it, sleeping until the next due
+//! time or until a handler wakes it after queueing work.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{watch, Notify};
+
+use crate::commands::Services;
+use crate::discord::outbox_sender::{Delivery, OutboxSender};
+
+/// Rows sent per step before the loop yields.
+const BATCH: i64 = 50;
+/// The loop looks again at least this often, in case a row was added without a wake-up.
+const MAX_SLEEP: Duration = Duration::from_secs(60);
+
+/// What one step did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct StepReport {
+    pub sent: usize,
+    pub retried: usize,
+    pub rate_limited: usize,
+    pub failed: usize,
+}
+
+/// Runs due work against the store and Discord.
+#[derive(Clone, Debug)]
+pub struct Scheduler {
+    services: Services,
+    sender: Option<OutboxSender>,
+}
+
+impl Scheduler {
+    pub fn new(services: Services, sender: Option<OutboxSender>) -> Self {
+        Self { services, sender }
+    }
+
+    /// Does everything due at `now` (unix seconds) and reports it.
+    pub async fn run_due(&self, now: i64) -> anyhow::Result<StepReport> {
+        let mut report = StepReport::default();
+        let Some(sender) = &self.sender else {
+            return Ok(report);
+        };
+        let store = &self.services.store;
+        for item in store.due_outbox(now, BATCH).await? {
+            match sender.deliver(&item, now).await {
+                Delivery::Sent(id) => {
+                    store.mark_outbox_sent(item.id, id, now).await?;
+                    self.services.metrics.scheduler_posted();
+                    report.sent += 1;
+                }
+                Delivery::RetryAt { at, rate_limited } => {
+                    store.retry_outbox_at(item.id, at).await?;
+                    if rate_limited {
+                        self.services.metrics.discord_error(429);
+                        report.rate_limited += 1;
+                        // Everything else would be refused too until the window passes.
+                        break;
+                    }
+                    self.services.metrics.discord_error(500);
+                    report.retried += 1;
+                }
+                Delivery::Failed { status, reason } => {
+                    tracing::warn!(outbox = item.id, purpose = %item.purpose, status, reason = %reason, "Discord refused a post");
+                    self.services.metrics.discord_error(status);
+                    store
+                        .mark_outbox_failed(item.id, &format!("{status}: {reason}"), now)
+                        .await?;
+                    report.failed += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Loops [`Self::run_due`] until `stop` turns true.
+    pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+        loop {
+            let now = self.services.clock.now().timestamp();
+            let pause = match self.run_due(now).await {
+                // More may be waiting: go again at once.
+                Ok(report) if report.sent > 0 && report.rate_limited == 0 => Duration::ZERO,
+                Ok(_) => match self.services.store.next_outbox_due().await {
+                    Ok(Some(next)) => {
+                        Duration::from_secs(next.saturating_sub(now).clamp(1, 60) as u64)
+                    }
+                    _ => MAX_SLEEP,
+                },
+                Err(error) => {
+                    tracing::error!(error = format!("{error:#}"), "scheduler step failed");
+                    Duration::from_secs(5)
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = wake.notified() => {}
+                _ = async { stop.wait_for(|s| *s).await.is_ok() } => return,
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! The outbox: posts the bot makes on its own, written in the same transaction as the state
+//! change that causes them and sent afterwards, at least once and (thanks to nonces) at most
+//! once as Discord sees it.
+
+use sqlx::{Row as _, SqliteConnection};
+
+use super::{db_id, wire_id, Store};
+
+/// What kind of REST call an outbox row becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxKind {
+    /// `POST /channels/{channel}/messages`
+    Post,
+    /// `PATCH /channels/{channel}/messages/{target}`
+    Edit,
+    /// `POST /channels/{channel}/messages/{target}/threads`
+    Thread,
+}
+
+impl OutboxKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            OutboxKind::Post => "post",
+            OutboxKind::Edit => "edit",
+            OutboxKind::Thread => "thread",
+        }
+    }
+
+    fn parse(raw: &str) -> Self {
+        match raw {
+            "edit" => OutboxKind::Edit,
+            "thread" => OutboxKind::Thread,
+            _ => OutboxKind::Post,
+        }
+    }
+}
+
+/// A post to make.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewOutboxItem {
+    pub guild_id: u64,
+    pub kind: OutboxKind,
+    pub channel_id: u64,
+    pub target_message_id: Option<u64>,
+    pub purpose: String,
+    /// The JSON body (a serenity builder serialised through `render::message`).
+    pub body: serde_json::Value,
+}
+
+/// A queued post.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub guild_id: u64,
+    pub kind: OutboxKind,
+    pub channel_id: u64,
+    pub target_message_id: Option<u64>,
+    pub purpose: String,
+    pub body: serde_json::Value,
+    pub attempts: i64,
+}
+
+impl OutboxItem {
+    /// The nonce Discord deduplicates on (<= 25 characters).
+    pub fn nonce(&self) -> String {
+        format!("sm{}", self.id)
+    }
+}
+
+/// Queues a post inside the caller's transaction.
+pub async fn enqueue(
+    conn: &mut SqliteConnection,
+    item: &NewOutboxItem,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO outbox (guild_id, kind, channel_id, target_message_id, purpose, body, created_at, not_before)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(db_id(item.guild_id))
+    .bind(item.kind.as_str())
+    .bind(db_id(item.channel_id))
+    .bind(item.target_message_id.map(db_id))
+    .bind(&item.purpose)
+    .bind(item.body.to_string())
+    .bind(now)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+fn item_from_row(row: &sqlx::sqlite::SqliteRow) -> OutboxItem {
+    OutboxItem {
+        id: row.get("id"),
+        guild_id: wire_id(row.get("guild_id")),
+        kind: OutboxKind::parse(row.get("kind")),
+        channel_id: wire_id(row.get("channel_id")),
+        target_message_id: row.get::<Option<i64>, _>("target_message_id").map(wire_id),
+        purpose: row.get("purpose"),
+        body: serde_json::from_str(row.get("body")).unwrap_or(serde_json::Value::Null),
+        attempts: row.get("attempts"),
+    }
+}
+
+impl Store {
+    /// Queues a post on its own (when there is no other state change to share a transaction).
+    pub async fn enqueue_post(&self, item: &NewOutboxItem, now: i64) -> sqlx::Result<i64> {
+        let mut conn = self.pool().acquire().await?;
+        enqueue(&mut conn, item, now).await
+    }
+
+    /// Unsent, unfailed posts due at `now`, oldest first.
+    pub async fn due_outbox(&self, now: i64, limit: i64) -> sqlx::Result<Vec<OutboxItem>> {
+        let rows = sqlx::query(
+            "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ?
+             ORDER BY not_before, id LIMIT ?",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(item_from_row).collect())
+    }
+
+    /// When the next unsent post is due, if any.
+    pub async fn next_outbox_due(&self) -> sqlx::Result<Option<i64>> {
+        sqlx::query_scalar(
+            "SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+        )
+        .fetch_one(self.pool())
+        .await
+    }
+
+    pub async fn mark_outbox_sent(
+        &self,
+        id: i64,
+        sent_id: Option<u64>,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET sent_at = ?, sent_id = ?, attempts = attempts + 1 WHERE id = ?",
+        )
+        .bind(now)
+        .bind(sent_id.map(db_id))
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn retry_outbox_at(&self, id: i64, not_before: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE outbox SET not_before = ?, attempts = attempts + 1 WHERE id = ?")
+            .bind(not_before)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn mark_outbox_failed(&self, id: i64, failure: &str, now: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET failed_at = ?, failure = ?, attempts = attempts + 1 WHERE id = ?",
+        )
+        .bind(now)
+        .bind(failure)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The id of the message a sent post became, by purpose (e.g. to edit it later).
+    pub async fn sent_message_for(
+        &self,
+        guild_id: u64,
+        purpose: &str,
+    ) -> sqlx::Result<Option<(u64, u64)>> {
+        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT channel_id, sent_id FROM outbox WHERE guild_id = ? AND purpose = ? AND sent_at IS NOT NULL
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(db_id(guild_id))
+        .bind(purpose)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.and_then(|(channel, sent)| sent.map(|s| (wire_id(channel), wire_id(s)))))
+    }
+}
