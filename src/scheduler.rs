@@ -10,6 +10,8 @@ use tokio::sync::{watch, Notify};
 use crate::commands::Services;
 use crate::discord::outbox_sender::{Delivery, OutboxSender};
 
+/// How long a claimed row stays reserved for the sender that claimed it.
+const LEASE_SECS: i64 = 60;
 /// Rows sent per step before the loop yields.
 const BATCH: i64 = 50;
 /// The loop looks again at least this often, in case a row was added without a wake-up.
@@ -44,6 +46,9 @@ impl Scheduler {
         };
         let store = &self.services.store;
         for item in store.due_outbox(now, BATCH).await? {
+            if !store.claim_outbox(item.id, now, now + LEASE_SECS).await? {
+                continue;
+            }
             match sender.deliver(&item, now).await {
                 Delivery::Sent(id) => {
                     store.mark_outbox_sent(item.id, id, now).await?;

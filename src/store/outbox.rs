@@ -131,6 +131,20 @@ impl Store {
         .await
     }
 
+    /// Leases a due row to this sender until `lease_until`, so two concurrent drains never send
+    /// the same row; false when someone else has it (or it was sent meanwhile).
+    pub async fn claim_outbox(&self, id: i64, now: i64, lease_until: i64) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE outbox SET not_before = ? WHERE id = ? AND not_before <= ? AND sent_at IS NULL AND failed_at IS NULL",
+        )
+        .bind(lease_until)
+        .bind(id)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn mark_outbox_sent(
         &self,
         id: i64,
