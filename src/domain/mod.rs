@@ -6,6 +6,7 @@
 pub mod access;
 pub mod rank;
 pub mod schedule;
+pub mod sprint;
 pub mod story;
 pub mod team;
 pub mod wall_clock;
