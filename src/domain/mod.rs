@@ -5,8 +5,12 @@
 
 pub mod access;
 pub mod rank;
+pub mod schedule;
+pub mod sprint;
 pub mod story;
 pub mod team;
+pub mod update;
+pub mod wall_clock;
 
 /// A user's input that breaks a rule; the message is shown to them as it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

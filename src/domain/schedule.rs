@@ -1,0 +1,217 @@
+//! Stand-up schedule maths: when a team's prompt, reminder and close fall, in the team's time
+//! zone and across daylight-saving changes, and which day is due when the scheduler wakes up.
+//!
+//! Days are local dates in the schedule's zone. A prompt time that does not exist on a date
+//! (the clocks jump over it) fires at the next minute that exists; a time that happens twice
+//! (the clocks go back) fires once, at the earlier instant. The window and the reminder are
+//! durations: a 240-minute window is four real hours even if the clocks change inside it.
+
+mod calendar;
+mod exclusions;
+
+pub use calendar::{parse_date, LocalTime, Weekdays};
+pub use exclusions::{expected_members, is_expected, Away, AwayRange, Exclusions};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::team::Timezone;
+use super::wall_clock::instant_at;
+use super::Invalid;
+
+pub const DEFAULT_WINDOW_MINUTES: u32 = 240;
+pub const DEFAULT_REMINDER_MINUTES: u32 = 60;
+/// Half a day: so one day's stand-up always closes before the next one opens.
+pub const WINDOW_MAX_MINUTES: u32 = 720;
+/// A prompt posted more than this after its time counts as late (the scheduler ticks faster).
+pub const LATE_AFTER: Duration = Duration::minutes(1);
+
+/// A team's stand-up schedule, valid by construction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    time: LocalTime,
+    zone: Timezone,
+    days: Weekdays,
+    window_minutes: u32,
+    reminder_minutes: u32,
+}
+
+/// What the scheduler should do for stand-up prompts at `now`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Due {
+    /// Scheduled days whose window passed without a prompt (the bot was down): skip and log.
+    pub missed: Vec<NaiveDate>,
+    /// The day to prompt now, if its window is open.
+    pub prompt: Option<DuePrompt>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DuePrompt {
+    pub date: NaiveDate,
+    pub scheduled_at: DateTime<Utc>,
+    /// Posted after [`LATE_AFTER`] past its time, e.g. after a restart inside the window.
+    pub late: bool,
+}
+
+impl Due {
+    pub fn is_empty(&self) -> bool {
+        self.missed.is_empty() && self.prompt.is_none()
+    }
+
+    /// The newest day this result disposes of: store it as the last handled day once acted on.
+    pub fn handled_through(&self) -> Option<NaiveDate> {
+        self.prompt
+            .map(|p| p.date)
+            .into_iter()
+            .chain(self.missed.iter().copied())
+            .max()
+    }
+}
+
+impl Schedule {
+    /// `reminder_minutes` is how long before close the reminder goes out; 0 means no reminder.
+    pub fn new(
+        time: LocalTime,
+        zone: Timezone,
+        days: Weekdays,
+        window_minutes: u32,
+        reminder_minutes: u32,
+    ) -> Result<Self, Invalid> {
+        if !(1..=WINDOW_MAX_MINUTES).contains(&window_minutes) {
+            return Err(Invalid::new(format!(
+                "The window must be between 1 and {WINDOW_MAX_MINUTES} minutes; {window_minutes} is out of range."
+            )));
+        }
+        if reminder_minutes >= window_minutes {
+            return Err(Invalid::new(format!(
+                "The reminder goes out {reminder_minutes} minutes before close, but the stand-up is only open for {window_minutes} minutes. Use a shorter reminder (0 for none) or a longer window."
+            )));
+        }
+        Ok(Self {
+            time,
+            zone,
+            days,
+            window_minutes,
+            reminder_minutes,
+        })
+    }
+
+    pub fn time(&self) -> LocalTime {
+        self.time
+    }
+
+    pub fn zone(&self) -> Timezone {
+        self.zone
+    }
+
+    pub fn days(&self) -> Weekdays {
+        self.days
+    }
+
+    pub fn window_minutes(&self) -> u32 {
+        self.window_minutes
+    }
+
+    pub fn reminder_minutes(&self) -> u32 {
+        self.reminder_minutes
+    }
+
+    /// The local date of an instant in the schedule's zone.
+    pub fn local_date(&self, instant: DateTime<Utc>) -> NaiveDate {
+        instant.with_timezone(&self.zone.tz()).date_naive()
+    }
+
+    /// Whether a stand-up is held on `date`: a scheduled weekday, not skipped, not paused.
+    pub fn is_prompt_day(&self, date: NaiveDate, exclusions: &Exclusions) -> bool {
+        use chrono::Datelike;
+        self.days.contains(date.weekday()) && !exclusions.excludes(date)
+    }
+
+    /// When the prompt for local `date` fires.
+    pub fn prompt_instant(&self, date: NaiveDate) -> DateTime<Utc> {
+        instant_at(self.zone, date.and_time(self.time.naive()))
+    }
+
+    pub fn close_instant(&self, date: NaiveDate) -> DateTime<Utc> {
+        self.prompt_instant(date) + Duration::minutes(self.window_minutes.into())
+    }
+
+    /// When the reminder for `date` goes out, or `None` when reminders are off.
+    pub fn reminder_instant(&self, date: NaiveDate) -> Option<DateTime<Utc>> {
+        (self.reminder_minutes > 0)
+            .then(|| self.close_instant(date) - Duration::minutes(self.reminder_minutes.into()))
+    }
+
+    /// The next `count` prompts strictly after `after`, as (local date, instant).
+    pub fn next_prompts(
+        &self,
+        after: DateTime<Utc>,
+        count: usize,
+        exclusions: &Exclusions,
+    ) -> Vec<(NaiveDate, DateTime<Utc>)> {
+        let mut prompts = Vec::with_capacity(count);
+        // Start a day early: a prompt fires on its own local date, which may be "yesterday" in UTC.
+        let mut date = self.local_date(after).pred_opt();
+        if let Some(until) = exclusions.paused_until {
+            date = until.succ_opt().and_then(|resume| date.max(Some(resume)));
+        }
+        while let Some(day) = date {
+            if prompts.len() == count {
+                break;
+            }
+            if self.is_prompt_day(day, exclusions) {
+                let at = self.prompt_instant(day);
+                if at > after {
+                    prompts.push((day, at));
+                }
+            }
+            date = day.succ_opt();
+        }
+        prompts
+    }
+
+    /// The last handled day to store when a schedule is set up at `now`: every day whose prompt
+    /// time has already passed, so a new schedule never fires late for earlier days.
+    pub fn handled_through(&self, now: DateTime<Utc>) -> NaiveDate {
+        let today = self.local_date(now);
+        if self.prompt_instant(today) <= now {
+            today
+        } else {
+            today.pred_opt().unwrap_or(today)
+        }
+    }
+
+    /// What is due at `now`, given the last day already handled (prompted, skipped or opened
+    /// by hand). Each scheduled day after it whose prompt time has come is either prompted
+    /// (on time, or late while its window is still open) or reported missed.
+    pub fn due(&self, now: DateTime<Utc>, last_handled: NaiveDate, exclusions: &Exclusions) -> Due {
+        let mut due = Due::default();
+        let today = self.local_date(now);
+        let mut date = last_handled.succ_opt();
+        while let Some(day) = date.filter(|d| *d <= today) {
+            if self.is_prompt_day(day, exclusions) {
+                let scheduled_at = self.prompt_instant(day);
+                if scheduled_at > now {
+                    break;
+                }
+                if now < self.close_instant(day) {
+                    let late = now - scheduled_at > LATE_AFTER;
+                    let open = DuePrompt {
+                        date: day,
+                        scheduled_at,
+                        late,
+                    };
+                    if let Some(earlier) = due.prompt.replace(open) {
+                        due.missed.push(earlier.date);
+                    }
+                } else {
+                    due.missed.push(day);
+                }
+            }
+            date = day.succ_opt();
+        }
+        due
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,137 @@
+//! Days without a stand-up (holidays, a pause) and members excused on some days (away).
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use crate::domain::Invalid;
+
+/// Team-wide dates on which no prompt is posted, even on a scheduled weekday.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Exclusions {
+    /// Holidays set with `/standup skip`.
+    pub skipped: BTreeSet<NaiveDate>,
+    /// `/standup pause until:D`: no prompt on any date up to **and including** D; prompts
+    /// resume on the first scheduled day after D. "Pause until Friday" reads as "Friday off too".
+    pub paused_until: Option<NaiveDate>,
+}
+
+impl Exclusions {
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    pub fn excludes(&self, date: NaiveDate) -> bool {
+        self.skipped.contains(&date) || self.paused_until.is_some_and(|until| date <= until)
+    }
+}
+
+/// An inclusive range of dates a member is away: `from..=to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AwayRange {
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+impl AwayRange {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, Invalid> {
+        if to < from {
+            return Err(Invalid::new(format!(
+                "The absence ends ({to}) before it starts ({from}). Give the first day away, then the last."
+            )));
+        }
+        Ok(Self { from, to })
+    }
+
+    pub fn from(self) -> NaiveDate {
+        self.from
+    }
+
+    pub fn to(self) -> NaiveDate {
+        self.to
+    }
+
+    pub fn contains(self, date: NaiveDate) -> bool {
+        (self.from..=self.to).contains(&date)
+    }
+}
+
+/// One member's absence. `member` is whatever id the caller uses for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Away {
+    pub member: u64,
+    pub range: AwayRange,
+}
+
+/// Whether `member` is expected to answer on `date`: not inside any of their away ranges.
+/// (Whether there is a stand-up on `date` at all is [`super::Schedule::is_prompt_day`].)
+pub fn is_expected(member: u64, date: NaiveDate, absences: &[Away]) -> bool {
+    !absences
+        .iter()
+        .any(|a| a.member == member && a.range.contains(date))
+}
+
+/// The roster members expected on `date`, in roster order: who gets reminded and who is
+/// listed missing.
+pub fn expected_members(roster: &[u64], date: NaiveDate, absences: &[Away]) -> Vec<u64> {
+    roster
+        .iter()
+        .copied()
+        .filter(|m| is_expected(*m, date, absences))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 3, day).unwrap()
+    }
+
+    #[test]
+    fn a_pause_includes_its_last_day() {
+        let paused = Exclusions {
+            paused_until: Some(d(8)),
+            ..Exclusions::none()
+        };
+        assert!(paused.excludes(d(1)));
+        assert!(paused.excludes(d(8)));
+        assert!(!paused.excludes(d(9)));
+    }
+
+    #[test]
+    fn a_skipped_date_excludes_only_that_date() {
+        let holiday = Exclusions {
+            skipped: [d(4)].into(),
+            ..Exclusions::none()
+        };
+        assert!(holiday.excludes(d(4)));
+        assert!(!holiday.excludes(d(3)) && !holiday.excludes(d(5)));
+        assert!(!Exclusions::none().excludes(d(4)));
+    }
+
+    #[test]
+    fn away_ranges_include_both_ends_and_only_excuse_their_member() {
+        let away = [Away {
+            member: 7,
+            range: AwayRange::new(d(4), d(6)).unwrap(),
+        }];
+        assert!(is_expected(7, d(3), &away));
+        assert!(!is_expected(7, d(4), &away));
+        assert!(!is_expected(7, d(6), &away));
+        assert!(is_expected(7, d(7), &away));
+        assert!(is_expected(8, d(5), &away));
+        assert_eq!(expected_members(&[8, 7, 9], d(5), &away), [8, 9]);
+    }
+
+    #[test]
+    fn a_one_day_absence_is_allowed_and_a_backwards_one_is_refused() {
+        assert!(AwayRange::new(d(4), d(4)).unwrap().contains(d(4)));
+        let err = AwayRange::new(d(6), d(4)).unwrap_err();
+        assert!(
+            err.0.contains("2024-03-04") && err.0.contains("before it starts"),
+            "{err}"
+        );
+    }
+}
