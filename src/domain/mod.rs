@@ -7,6 +7,7 @@ pub mod access;
 pub mod rank;
 pub mod story;
 pub mod team;
+pub mod vote;
 
 /// A user's input that breaks a rule; the message is shown to them as it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
