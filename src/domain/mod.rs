@@ -4,6 +4,7 @@
 //! [`story::StoryTitle`] it never re-checks its length.
 
 pub mod access;
+pub mod apply_results;
 pub mod rank;
 pub mod story;
 pub mod team;
