@@ -4,12 +4,16 @@
 //! [`story::StoryTitle`] it never re-checks its length.
 
 pub mod access;
+pub mod apply_results;
+pub mod dependency;
+pub mod poker;
 pub mod rank;
 pub mod schedule;
 pub mod sprint;
 pub mod story;
 pub mod team;
 pub mod update;
+pub mod vote;
 pub mod wall_clock;
 
 /// A user's input that breaks a rule; the message is shown to them as it is.

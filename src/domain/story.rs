@@ -343,7 +343,7 @@ impl Criteria {
 }
 
 /// How a user names a story: `42` or `#42`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StoryNumber(pub i64);
 
 impl StoryNumber {
