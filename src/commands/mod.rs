@@ -12,6 +12,7 @@ pub mod options;
 pub mod registry;
 pub mod story;
 pub mod story_criteria;
+pub mod story_depend;
 pub mod story_flow;
 pub mod story_modal;
 pub mod team;

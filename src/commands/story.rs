@@ -188,6 +188,16 @@ pub fn definition() -> CreateCommand {
             )),
         )
         .add_option(
+            sub("depend", "Record that a story is blocked by another")
+                .add_sub_option(story_option("story", "The blocked story, e.g. #12"))
+                .add_sub_option(story_option("on", "The story it waits for, e.g. #7")),
+        )
+        .add_option(
+            sub("undepend", "Remove a dependency")
+                .add_sub_option(story_option("story", "The blocked story, e.g. #12"))
+                .add_sub_option(story_option("on", "The story it waited for, e.g. #7")),
+        )
+        .add_option(
             sub("archive", "Archive a story (Product Owner)")
                 .add_sub_option(story_option("story", "The story, e.g. #12")),
         )
