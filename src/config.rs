@@ -173,6 +173,8 @@ fn redact_figment_error(error: figment::Error) -> String {
 }
 
 #[cfg(test)]
+// figment's `Jail::expect_with` fixes the closures' error type to the large `figment::Error`.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 
