@@ -6,4 +6,5 @@
 // The harness offers more than the current tests use; later test modules build on it.
 #![allow(dead_code)]
 
+mod fake_discord;
 mod openapi;
