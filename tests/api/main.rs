@@ -7,4 +7,6 @@
 #![allow(dead_code)]
 
 mod fake_discord;
+mod helpers;
 mod openapi;
+mod protocol;
