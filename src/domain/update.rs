@@ -2,6 +2,8 @@
 //! into titled sections of text lines. Written for those readers: story titles with their
 //! numbers, plain words for statuses. Fitting it into Discord's limits is the renderer's job.
 
+pub mod weekly;
+
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};

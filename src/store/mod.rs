@@ -5,8 +5,12 @@ pub mod criteria;
 pub mod dependencies;
 pub mod outbox;
 pub mod ranking;
+pub mod sprints;
 pub mod stories;
 pub mod teams;
+#[cfg(test)]
+pub(crate) mod test_support;
+pub mod updates;
 
 use std::str::FromStr;
 use std::time::Duration;

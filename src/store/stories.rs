@@ -29,10 +29,11 @@ pub struct Story {
     pub updated_at: i64,
 }
 
-const STORY_COLUMNS: &str = "id, guild_id, team_id, number, title, details, kind, status, points, \
+pub(super) const STORY_COLUMNS: &str =
+    "id, guild_id, team_id, number, title, details, kind, status, points, \
      assignee_id, rank, source_url, created_by, created_at, updated_at";
 
-fn story_from_row(row: &sqlx::sqlite::SqliteRow) -> Story {
+pub(super) fn story_from_row(row: &sqlx::sqlite::SqliteRow) -> Story {
     Story {
         id: row.get("id"),
         guild_id: wire_id(row.get("guild_id")),

@@ -1,0 +1,38 @@
+//! Fixtures for the store's unit tests: a migrated database in a temporary directory, a team,
+//! and stories with points.
+
+use super::stories::{NewStory, Story};
+use super::teams::Team;
+use super::Store;
+use crate::domain::story::{Criteria, Labels, Points, StoryDetails, StoryKind, StoryTitle};
+
+pub const GUILD: u64 = 42;
+pub const USER: u64 = 7;
+
+/// A migrated store; keep the directory alive as long as the store.
+pub async fn store() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = Store::connect(&url).await.expect("the database opens");
+    store.migrate().await.expect("migrations run");
+    (store, dir)
+}
+
+pub async fn team(store: &Store) -> Team {
+    store.ensure_default_team(GUILD, "Core", 0).await.unwrap()
+}
+
+pub async fn story(store: &Store, team: &Team, title: &str, points: Option<i64>) -> Story {
+    let new = NewStory {
+        title: StoryTitle::parse(title).unwrap(),
+        details: StoryDetails::default(),
+        kind: StoryKind::default(),
+        points: points.map(|p| Points::parse(p).unwrap()),
+        labels: Labels::default(),
+        criteria: Criteria::default(),
+        assignee_id: None,
+        source_url: None,
+        created_by: USER,
+    };
+    store.insert_story(GUILD, team.id, &new, 0).await.unwrap()
+}
