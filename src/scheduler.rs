@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::{watch, Notify};
 
-use crate::commands::Services;
+use crate::commands::{update_schedule, Services};
 use crate::discord::outbox_sender::{Delivery, OutboxSender};
 
 /// How long a claimed row stays reserved for the sender that claimed it.
@@ -20,6 +20,8 @@ const MAX_SLEEP: Duration = Duration::from_secs(60);
 /// What one step did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct StepReport {
+    /// Weekly stakeholder updates queued.
+    pub weekly_updates: usize,
     pub sent: usize,
     pub retried: usize,
     pub rate_limited: usize,
@@ -41,6 +43,9 @@ impl Scheduler {
     /// Does everything due at `now` (unix seconds) and reports it.
     pub async fn run_due(&self, now: i64) -> anyhow::Result<StepReport> {
         let mut report = StepReport::default();
+        // Due work first, so what it queues goes out in this same step.
+        let at = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default();
+        report.weekly_updates = update_schedule::publish_due(&self.services, at).await?;
         let Some(sender) = &self.sender else {
             return Ok(report);
         };

@@ -26,6 +26,16 @@ pub enum Action {
     NewStoryForm { source: Option<(u64, u64)> },
     /// The edit modal of a story.
     EditStoryForm { team_id: i64, number: i64 },
+    /// `/sprint plan`'s **Add these**: add the plan for `capacity` to the sprint (PO).
+    SprintPlanAdd {
+        team_id: i64,
+        sprint_id: i64,
+        capacity: u32,
+    },
+    /// A stakeholder update preview's **Publish** (PO).
+    UpdatePublish { team_id: i64, update_id: i64 },
+    /// A stakeholder update preview's **Cancel** (PO).
+    UpdateCancel { team_id: i64, update_id: i64 },
 }
 
 fn status_code(status: Status) -> char {
@@ -96,6 +106,13 @@ impl Action {
                 source: Some((channel, message)),
             } => format!("fn:{channel}:{message}"),
             Action::EditStoryForm { team_id, number } => format!("fe:{team_id}:{number}"),
+            Action::SprintPlanAdd {
+                team_id,
+                sprint_id,
+                capacity,
+            } => format!("spa:{team_id}:{sprint_id}:{capacity}"),
+            Action::UpdatePublish { team_id, update_id } => format!("upp:{team_id}:{update_id}"),
+            Action::UpdateCancel { team_id, update_id } => format!("upc:{team_id}:{update_id}"),
         };
         debug_assert!(
             id.len() <= crate::render::limits::CUSTOM_ID,
@@ -152,6 +169,19 @@ impl Action {
                 team_id: int(1)?,
                 number: int(2)?,
             }),
+            "spa" if parts.len() == 4 => Some(Action::SprintPlanAdd {
+                team_id: int(1)?,
+                sprint_id: int(2)?,
+                capacity: parts[3].parse().ok()?,
+            }),
+            "upp" if parts.len() == 3 => Some(Action::UpdatePublish {
+                team_id: int(1)?,
+                update_id: int(2)?,
+            }),
+            "upc" if parts.len() == 3 => Some(Action::UpdateCancel {
+                team_id: int(1)?,
+                update_id: int(2)?,
+            }),
             _ => None,
         }
     }
@@ -193,6 +223,12 @@ mod tests {
                 number: i64::MAX,
             }
             .encode(),
+            Action::SprintPlanAdd {
+                team_id: i64::MAX,
+                sprint_id: i64::MAX,
+                capacity: u32::MAX,
+            }
+            .encode(),
         ];
         for id in ids {
             assert!(id.len() <= 100, "{id} is {} long", id.len());
@@ -224,6 +260,19 @@ mod tests {
             Action::EditStoryForm {
                 team_id: 2,
                 number: 9,
+            },
+            Action::SprintPlanAdd {
+                team_id: 2,
+                sprint_id: 3,
+                capacity: 21,
+            },
+            Action::UpdatePublish {
+                team_id: 2,
+                update_id: 8,
+            },
+            Action::UpdateCancel {
+                team_id: 2,
+                update_id: 8,
             },
         ];
         for action in actions {

@@ -10,7 +10,10 @@ use tracing::Instrument as _;
 use super::custom_id::Action;
 use super::options::Invocation;
 use super::story::{find_story, move_story, public_card};
-use super::{autocomplete, backlog, help, story, story_modal, team, vision, Caller, Services};
+use super::{
+    autocomplete, backlog, help, sprint, sprint_plan, story, story_modal, team, update, vision,
+    Caller, Services,
+};
 use crate::domain::story::StoryNumber;
 use crate::error::{reference_id, AppError, HandlerResult};
 use crate::render::{Message, Response};
@@ -100,6 +103,8 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
                 "backlog" => backlog::run(services, &caller, &inv).await,
                 "team" => team::run(services, &caller, &inv).await,
                 "vision" => vision::run(services, &caller, &inv).await,
+                "sprint" => sprint::run(services, &caller, &inv).await,
+                "update" => update::run(services, &caller, &inv).await,
                 "help" => Ok(help::run()),
                 other => Err(AppError::user(format!(
                     "Sprintmate has no /{other} command (any more). /help lists what it has."
@@ -203,6 +208,17 @@ async fn button(
             Ok(Response::Update(
                 super::story_flow::accept(services, caller, &team, story).await?,
             ))
+        }
+        Action::SprintPlanAdd {
+            team_id,
+            sprint_id,
+            capacity,
+        } => sprint_plan::add_planned(services, caller, team_id, sprint_id, capacity).await,
+        Action::UpdatePublish { team_id, update_id } => {
+            update::publish(services, caller, team_id, update_id).await
+        }
+        Action::UpdateCancel { team_id, update_id } => {
+            update::cancel(services, caller, team_id, update_id).await
         }
         Action::NewStoryForm { .. } | Action::EditStoryForm { .. } => Err(stale()),
     }

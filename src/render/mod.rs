@@ -5,9 +5,11 @@
 pub mod backlog;
 pub mod limits;
 pub mod message;
+pub mod sprint;
 pub mod story_card;
 pub mod team;
 pub mod text;
 pub mod time;
+pub mod update;
 
 pub use message::{Button, ButtonStyle, Embed, Message, Modal, Response, TextInput};

@@ -1,0 +1,139 @@
+//! What a sprint looks like at a moment, read from the store and measured with the domain's
+//! rules: its stories, scope, progress, burndown and carry-over. Shared by `/sprint status`,
+//! `/sprint close` and the stakeholder update.
+
+use chrono::{DateTime, Utc};
+
+use super::Services;
+use crate::domain::sprint::{
+    burndown, carried_over, progress, scope_at, Burndown, BurndownStory, Progress, ScopeAt,
+    ScopeChange, SprintSpan, StatusChange,
+};
+use crate::domain::story::{Status, StoryNumber};
+use crate::error::HandlerResult;
+use crate::store::sprints::{Sprint, SprintFigures, SprintStoryHistory};
+use crate::store::stories::Story;
+
+/// A sprint measured at `now`.
+#[derive(Debug, Clone)]
+pub struct SprintFacts {
+    pub sprint: Sprint,
+    pub span: SprintSpan,
+    /// Stories in the sprint now, in backlog order.
+    pub stories: Vec<Story>,
+    pub scope: ScopeAt,
+    pub progress: Progress,
+    pub burndown: Burndown,
+    pub committed_stories: usize,
+}
+
+impl SprintFacts {
+    pub async fn load(
+        services: &Services,
+        sprint: Sprint,
+        now: DateTime<Utc>,
+    ) -> HandlerResult<Self> {
+        let histories = services.store.sprint_story_histories(&sprint).await?;
+        let span = sprint.span();
+        let burndown_stories: Vec<BurndownStory> =
+            histories.iter().map(|h| burndown_story(h, &span)).collect();
+        let committed_stories = histories
+            .iter()
+            .zip(&burndown_stories)
+            .filter(|(_, b)| in_scope(b, span.starts_at()))
+            .count();
+        let scope = scope_at(&burndown_stories, now);
+        Ok(Self {
+            progress: progress(&span, scope, now),
+            burndown: burndown(&span, &burndown_stories, now),
+            stories: histories
+                .into_iter()
+                .filter(|h| h.in_sprint)
+                .map(|h| h.story)
+                .collect(),
+            scope,
+            span,
+            sprint,
+            committed_stories,
+        })
+    }
+
+    /// Stories in the sprint now that are finished.
+    pub fn completed_stories(&self) -> usize {
+        self.stories
+            .iter()
+            .filter(|s| matches!(s.status, Status::Done | Status::Accepted))
+            .count()
+    }
+
+    /// The unfinished stories, in the order they go back to the top of the backlog.
+    pub fn carried_over(&self) -> Vec<Story> {
+        let statuses: Vec<(StoryNumber, Status)> = self
+            .stories
+            .iter()
+            .map(|s| (StoryNumber(s.number), s.status))
+            .collect();
+        carried_over(&statuses)
+            .into_iter()
+            .filter_map(|n| self.stories.iter().find(|s| s.number == n.0).cloned())
+            .collect()
+    }
+
+    /// The figures stored when the sprint closes now.
+    pub fn figures(&self) -> SprintFigures {
+        SprintFigures {
+            committed_points: i64::from(self.burndown.committed),
+            completed_points: i64::from(self.scope.done),
+            committed_stories: self.committed_stories as i64,
+            completed_stories: self.completed_stories() as i64,
+        }
+    }
+}
+
+fn at(unix: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(unix, 0).unwrap_or_default()
+}
+
+fn in_scope(story: &BurndownStory, t: DateTime<Utc>) -> bool {
+    story
+        .scope_changes
+        .iter()
+        .take_while(|c| c.at <= t)
+        .last()
+        .is_some_and(|c| c.added)
+}
+
+/// The burndown's view of one story. Moves made on the planning day (the sprint's first local
+/// day, when teams start the sprint and then pick its stories) shape the commitment, so they
+/// count as made at the start; later ones are scope changes at their real time.
+pub fn burndown_story(history: &SprintStoryHistory, span: &SprintSpan) -> BurndownStory {
+    BurndownStory {
+        points: history.story.points.map(|p| p.clamp(0, 100) as u8),
+        in_at_start: false,
+        status_changes: history
+            .status_changes
+            .iter()
+            .map(|(to, t)| StatusChange {
+                at: at(*t),
+                to: *to,
+            })
+            .collect(),
+        scope_changes: history
+            .membership
+            .iter()
+            .map(|m| ScopeChange {
+                at: if m.scope_change {
+                    at(m.at)
+                } else {
+                    at(m.at).min(span.starts_at())
+                },
+                added: m.added,
+            })
+            .collect(),
+    }
+}
+
+/// Whether a move into or out of the sprint at `now` is a scope change: after its planning day.
+pub fn is_scope_change(span: &SprintSpan, now: DateTime<Utc>) -> bool {
+    now >= span.day_ends_at(0)
+}

@@ -1,0 +1,229 @@
+//! `/sprint plan` and its **Add these** button: the top-ranked `new`/`ready` stories that are
+//! not blocked by unfinished work, up to a capacity (by default what the team finished in its
+//! last three closed sprints). The button recomputes the plan from the database when pressed,
+//! so it carries only the team, the sprint and the capacity.
+
+use std::collections::HashSet;
+
+use super::custom_id::Action;
+use super::sprint::require_active;
+use super::{Caller, Services};
+use crate::domain::access::Access;
+use crate::domain::sprint::{
+    default_capacity, suggest_plan, PlanCandidate, SprintPlan, SprintResult,
+};
+use crate::domain::story::{Status, StoryNumber};
+use crate::error::{AppError, HandlerResult};
+use crate::render::sprint::plan_embed;
+use crate::render::text::escape_markdown;
+use crate::render::{Button, ButtonStyle, Message, Response};
+use crate::store::sprints::Sprint;
+use crate::store::stories::Story;
+use crate::store::teams::Team;
+
+/// The plan for `capacity` (or the team's default) and the stories it names.
+struct Suggestion {
+    plan: SprintPlan,
+    stories: Vec<Story>,
+}
+
+impl Suggestion {
+    fn story(&self, number: StoryNumber) -> Option<&Story> {
+        self.stories.iter().find(|s| s.number == number.0)
+    }
+
+    fn picked(&self) -> Vec<&Story> {
+        self.plan
+            .picked
+            .iter()
+            .filter_map(|n| self.story(*n))
+            .collect()
+    }
+}
+
+async fn suggest(
+    services: &Services,
+    team: &Team,
+    sprint: Option<&Sprint>,
+    capacity: u32,
+) -> HandlerResult<Suggestion> {
+    let store = &services.store;
+    let mut stories = store.open_stories(team.guild_id, team.id).await?;
+    // A blocker still open (it is in this list of open stories) blocks; finished ones do not.
+    let open: HashSet<i64> = stories.iter().map(|s| s.number).collect();
+    if let Some(sprint) = sprint {
+        let histories = store.sprint_story_histories(sprint).await?;
+        let in_sprint: HashSet<i64> = histories
+            .iter()
+            .filter(|h| h.in_sprint)
+            .map(|h| h.story.id)
+            .collect();
+        stories.retain(|s| !in_sprint.contains(&s.id));
+    }
+    let blocked: HashSet<i64> = store
+        .dependency_edges(team.guild_id, team.id)
+        .await?
+        .into_iter()
+        .filter(|(_, blocker)| open.contains(blocker))
+        .map(|(story, _)| story)
+        .collect();
+    let candidates: Vec<PlanCandidate> = stories
+        .iter()
+        .map(|s| PlanCandidate {
+            number: StoryNumber(s.number),
+            status: s.status,
+            points: s.points.map(|p| p.clamp(0, 100) as u8),
+            blocked: blocked.contains(&s.number),
+        })
+        .collect();
+    Ok(Suggestion {
+        plan: suggest_plan(&candidates, capacity),
+        stories,
+    })
+}
+
+/// The capacity asked for, or the mean completed points of the last closed sprints.
+async fn capacity_or_default(
+    services: &Services,
+    team: &Team,
+    asked: Option<i64>,
+) -> HandlerResult<u32> {
+    if let Some(asked) = asked {
+        return u32::try_from(asked)
+            .map_err(|_| AppError::user("The capacity is a number of points, 0 or more."));
+    }
+    let closed = services
+        .store
+        .closed_sprints(team.guild_id, team.id, 3)
+        .await?;
+    // Oldest first, as the domain reads history.
+    let history: Vec<SprintResult> = closed
+        .iter()
+        .rev()
+        .filter_map(|s| s.figures)
+        .map(|f| SprintResult {
+            committed: f.committed_points.max(0) as u32,
+            completed: f.completed_points.max(0) as u32,
+        })
+        .collect();
+    default_capacity(&history).ok_or_else(|| {
+        AppError::user(
+            "Team has no closed sprints to learn its capacity from yet. Say how many points it can take: /sprint plan capacity:20",
+        )
+    })
+}
+
+pub async fn plan(
+    services: &Services,
+    team: &Team,
+    capacity: Option<i64>,
+) -> HandlerResult<Response> {
+    let capacity = capacity_or_default(services, team, capacity).await?;
+    let sprint = services.store.active_sprint(team.guild_id, team.id).await?;
+    let suggestion = suggest(services, team, sprint.as_ref(), capacity).await?;
+    let lines = |numbers: &[StoryNumber]| -> Vec<(i64, String, Option<i64>)> {
+        numbers
+            .iter()
+            .filter_map(|n| suggestion.story(*n))
+            .map(|s| (s.number, s.title.clone(), s.points))
+            .collect()
+    };
+    let embed = plan_embed(
+        &team.name,
+        sprint.as_ref().map(|s| s.name.as_str()),
+        &suggestion.plan,
+        &lines(&suggestion.plan.picked),
+        &lines(&suggestion.plan.unestimated),
+        &lines(&suggestion.plan.too_big),
+    );
+    let mut message = Message::default().with_embed(embed).private();
+    match &sprint {
+        Some(sprint) if !suggestion.plan.picked.is_empty() => {
+            let action = Action::SprintPlanAdd {
+                team_id: team.id,
+                sprint_id: sprint.id,
+                capacity,
+            };
+            let label = format!("Add these ({})", suggestion.plan.picked.len());
+            message = message.with_row(vec![Button::new(
+                action.encode(),
+                label,
+                ButtonStyle::Primary,
+            )]);
+        }
+        Some(_) => {}
+        None => {
+            message.content = Some(
+                "There is no active sprint yet: start one with /sprint start to add these.".into(),
+            );
+        }
+    }
+    Ok(Response::Message(message))
+}
+
+/// **Add these**: moves the plan's stories (as the plan is now) into the sprint.
+pub async fn add_planned(
+    services: &Services,
+    caller: &Caller,
+    team_id: i64,
+    sprint_id: i64,
+    capacity: u32,
+) -> HandlerResult<Response> {
+    let team = services
+        .store
+        .team_by_id(caller.guild_id, team_id)
+        .await?
+        .ok_or_else(|| AppError::user("That plan belongs to a team this server does not have."))?;
+    caller.require(
+        &team,
+        Access::ProductOwner,
+        "add planned stories to the sprint",
+    )?;
+    let sprint = require_active(services, &team).await?;
+    if sprint.id != sprint_id {
+        return Err(AppError::user(
+            "That plan was made for a sprint that has closed. Run /sprint plan again.",
+        ));
+    }
+    let suggestion = suggest(services, &team, Some(&sprint), capacity).await?;
+    let now = services.clock.now();
+    let scope_change = super::sprint_facts::is_scope_change(&sprint.span(), now);
+    let mut added = Vec::new();
+    for story in suggestion.picked() {
+        if story.status == Status::Archived {
+            continue;
+        }
+        let moved = services
+            .store
+            .change_sprint_membership(
+                &sprint,
+                story,
+                true,
+                scope_change,
+                caller.user_id,
+                now.timestamp(),
+            )
+            .await?;
+        if moved {
+            added.push(format!(
+                "#{} {}",
+                story.number,
+                escape_markdown(&story.title)
+            ));
+        }
+    }
+    if added.is_empty() {
+        return Err(AppError::user(
+            "Nothing left to add: the planned stories are already in the sprint.",
+        ));
+    }
+    let points = suggestion.plan.picked_points;
+    Ok(Response::Message(Message::public_text(format!(
+        "<@{}> added {} {} ({points} pts) to **{}**:\n{}",
+        caller.user_id,
+        added.len(),
+        if added.len() == 1 { "story" } else { "stories" },
+        escape_markdown(&sprint.name),
+        added.join("\n")
+    ))))
+}

@@ -1,0 +1,51 @@
+//! The stakeholder update as a channel message: one embed, a field per section. Story titles
+//! are what team members typed, so every line is shown literally (markdown escaped).
+
+use super::sprint::fitted_lines;
+use super::text::escape_markdown;
+use super::{Embed, Message};
+use crate::domain::update::Update;
+
+const UPDATE_COLOR: u32 = 0x5865f2;
+
+pub fn update_message(update: &Update) -> Message {
+    let fields = update
+        .sections
+        .iter()
+        .map(|section| {
+            let lines: Vec<String> = section
+                .lines
+                .iter()
+                .map(|line| format!("• {}", escape_markdown(line)))
+                .collect();
+            (section.heading.clone(), fitted_lines(&lines, "—"), false)
+        })
+        .collect();
+    Message::default().with_embed(Embed {
+        title: Some(update.title.clone()),
+        fields,
+        color: Some(UPDATE_COLOR),
+        ..Embed::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::update::Section;
+
+    #[test]
+    fn each_section_becomes_a_field_with_its_lines_shown_literally() {
+        let update = Update {
+            title: "Update from Core".into(),
+            sections: vec![Section {
+                heading: "Next up".into(),
+                lines: vec!["**Bold** title (#3)".into()],
+            }],
+        };
+        let message = update_message(&update);
+        let (heading, value, _) = &message.embeds[0].fields[0];
+        assert_eq!(heading, "Next up");
+        assert_eq!(value, "• \\*\\*Bold\\*\\* title (\\#3)");
+    }
+}
