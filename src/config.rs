@@ -173,6 +173,8 @@ fn redact_figment_error(error: figment::Error) -> String {
 }
 
 #[cfg(test)]
+// figment's Jail closures return its (large) error type by design.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 
