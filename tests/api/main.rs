@@ -6,7 +6,12 @@
 // The harness offers more than the current tests use; later test modules build on it.
 #![allow(dead_code)]
 
+mod backlog;
+mod chat;
 mod fake_discord;
 mod helpers;
 mod openapi;
 mod protocol;
+mod stories;
+mod teams;
+mod validation;
