@@ -12,6 +12,7 @@ mod fake_discord;
 mod helpers;
 mod openapi;
 mod protocol;
+mod sprint;
 mod stories;
 mod teams;
 mod validation;

@@ -1,0 +1,274 @@
+//! Sprints and stakeholder updates end to end: a sprint from start to close with its summary
+//! in the channel and the stakeholder channel; an update previewed, cancelled, previewed and
+//! published once; a weekly update published by the scheduler once per week across a
+//! daylight-saving change and a restart. Every body is checked against Discord's spec.
+
+use std::time::Duration;
+
+use chrono::{TimeZone as _, Utc};
+use sprintmate::console::synth::Actor;
+
+use crate::chat::*;
+use crate::helpers::{spawn_app, TestApp};
+
+const STAKEHOLDERS: u64 = 30;
+
+fn po() -> Actor {
+    Actor::admin(100, "ada")
+}
+
+fn member() -> Actor {
+    Actor::member(101, "bob")
+}
+
+/// Posts the fake has received in `channel` once `count` arrived (or after a short wait).
+async fn posts_in(app: &TestApp, channel: u64, count: usize) -> Vec<serde_json::Value> {
+    let pattern = format!("/channels/{channel}/messages");
+    app.fake()
+        .wait_for("POST", &pattern, count, Duration::from_secs(5))
+        .await
+        .into_iter()
+        .filter_map(|r| r.body)
+        .collect()
+}
+
+/// Runs the scheduler's step at the clock's time (the app's loop, woken now).
+fn wake_scheduler(app: &TestApp) {
+    app.services().scheduler_wake.notify_one();
+}
+
+#[tokio::test]
+async fn a_sprint_runs_from_start_to_close_and_its_summary_reaches_the_stakeholders() {
+    let app = spawn_app().await;
+    say(&app, &po(), "/team settings stakeholder_channel:<#30>").await;
+    say(&app, &po(), r#"/story add title:"Guest checkout" points:3"#).await;
+    say(&app, &po(), r#"/story add title:"Saved carts" points:2"#).await;
+    say(&app, &po(), r#"/story add title:"Gift cards""#).await;
+    say(&app, &po(), r#"/story add title:"Refunds" points:5"#).await;
+
+    assert_refused(
+        &say(&app, &member(), "/sprint start").await,
+        "product owner",
+    );
+    let started = say(
+        &app,
+        &po(),
+        r#"/sprint start goal:"Guests can pay" days:10"#,
+    )
+    .await;
+    assert_public(&started);
+    assert!(text(&started).contains("Sprint 1"), "{}", text(&started));
+    assert_refused(
+        &say(&app, &po(), "/sprint start").await,
+        "already has an active sprint",
+    );
+
+    assert_refused(&say(&app, &po(), "/sprint plan").await, "capacity");
+    let plan = say(&app, &po(), "/sprint plan capacity:5").await;
+    assert!(is_ephemeral(&plan));
+    let shown = text(&plan);
+    assert!(
+        shown.contains("Suggested: 5 of 5 pts") && shown.contains("Unestimated"),
+        "{shown}"
+    );
+    assert_refused(
+        &press(&app, &member(), &plan, "Add these (2)").await,
+        "product owner",
+    );
+    let added = press(&app, &po(), &plan, "Add these (2)").await;
+    assert_public(&added);
+    assert!(text(&added).contains("Guest checkout") && text(&added).contains("Saved carts"));
+
+    say(&app, &po(), "/story move story:1 status:in_progress").await;
+    say(&app, &po(), "/story move story:1 status:done").await;
+    // The planning day is over: what joins now is a scope change.
+    app.clock.advance(chrono::Duration::days(2));
+    let late = say(&app, &member(), "/sprint add story:4").await;
+    assert!(text(&late).contains("scope change"), "{}", text(&late));
+    assert_refused(
+        &say(&app, &member(), "/sprint add story:4").await,
+        "already in",
+    );
+
+    let status = say(&app, &member(), "/sprint status").await;
+    assert!(is_ephemeral(&status));
+    let shown = text(&status);
+    for expected in [
+        "Guests can pay",
+        "3 done of 10",
+        "(5 committed)",
+        "█",
+        "Done (1)",
+        "+5 pts added",
+    ] {
+        assert!(shown.contains(expected), "{expected} missing from {shown}");
+    }
+
+    assert_refused(
+        &say(&app, &member(), "/sprint close").await,
+        "product owner",
+    );
+    let closed = say(&app, &po(), "/sprint close").await;
+    assert_public(&closed);
+    let summary = text(&closed);
+    for expected in [
+        "3 completed of 5 committed",
+        "Carried over to the top of the backlog (2)",
+        "#2 Saved carts",
+        "+5 pts added",
+    ] {
+        assert!(
+            summary.contains(expected),
+            "{expected} missing from {summary}"
+        );
+    }
+    let posted = posts_in(&app, STAKEHOLDERS, 1).await;
+    assert_eq!(posted.len(), 1);
+    assert!(posted[0].to_string().contains("Sprint 1 closed"));
+
+    let backlog = say(&app, &po(), "/backlog").await;
+    assert_eq!(
+        backlog_numbers(&backlog)[..2],
+        [2, 4],
+        "carried stories lead, in their order"
+    );
+    let history = say(&app, &po(), "/sprint history").await;
+    assert!(text(&history).contains("Sprint 1"), "{}", text(&history));
+    let planned = say(&app, &po(), "/sprint plan").await;
+    assert!(
+        text(&planned).contains("of 3 pts"),
+        "the default capacity is what was completed"
+    );
+    assert_refused(
+        &say(&app, &po(), "/sprint status").await,
+        "no active sprint",
+    );
+    app.fake().assert_no_violations();
+}
+
+#[tokio::test]
+async fn an_update_is_previewed_cancelled_previewed_again_and_published_exactly_once() {
+    let app = spawn_app().await;
+    say(
+        &app,
+        &po(),
+        r#"/vision set text:"Checkout anyone can finish""#,
+    )
+    .await;
+    say(&app, &po(), r#"/story add title:"Guest checkout" points:3"#).await;
+    say(&app, &po(), "/story move story:1 status:in_progress").await;
+    say(&app, &po(), "/story move story:1 status:done").await;
+    assert_refused(
+        &say(&app, &po(), "/update post").await,
+        "say where to publish",
+    );
+    assert_refused(
+        &say(&app, &member(), "/update post channel:<#40>").await,
+        "product owner",
+    );
+
+    let first = say(&app, &po(), "/update post channel:<#40>").await;
+    assert!(is_ephemeral(&first));
+    let shown = text(&first);
+    for expected in [
+        "Checkout anyone can finish",
+        "No sprint is running",
+        "Guest checkout (\\#1)",
+        "no stand-up data",
+    ] {
+        assert!(shown.contains(expected), "{expected} missing from {shown}");
+    }
+    let cancelled = press(&app, &po(), &first, "Cancel").await;
+    assert_eq!(cancelled["type"], 7);
+    assert!(text(&cancelled).contains("nothing was posted"));
+    assert_refused(&press(&app, &po(), &first, "Publish").await, "cancelled");
+
+    let second = say(&app, &po(), "/update post channel:<#40>").await;
+    let published = press(&app, &po(), &second, "Publish").await;
+    assert_eq!(published["type"], 7);
+    assert_refused(
+        &press(&app, &po(), &second, "Publish").await,
+        "already published",
+    );
+    let posted = posts_in(&app, 40, 2).await;
+    assert_eq!(posted.len(), 1, "published once");
+    assert!(posted[0].to_string().contains("Guest checkout"));
+
+    let next = say(&app, &po(), "/update post channel:<#40>").await;
+    assert!(
+        text(&next).contains("Nothing new has shipped"),
+        "{}",
+        text(&next)
+    );
+    app.fake().assert_no_violations();
+}
+
+#[tokio::test]
+async fn the_weekly_update_is_published_once_a_week_across_a_clock_change_and_a_restart() {
+    let mut app = spawn_app().await;
+    // Monday 2026-03-02 09:00 UTC is 10:00 in Berlin: this week's 09:00 has passed already.
+    assert_refused(
+        &say(
+            &app,
+            &member(),
+            "/update schedule channel:<#50> day:mon time:09:00",
+        )
+        .await,
+        "admin",
+    );
+    let set = say(
+        &app,
+        &po(),
+        "/update schedule channel:<#50> day:mon time:09:00 timezone:Europe/Berlin",
+    )
+    .await;
+    assert_public(&set);
+    assert!(text(&set).contains(&format!(
+        "<t:{}:f>",
+        Utc.with_ymd_and_hms(2026, 3, 9, 8, 0, 0)
+            .unwrap()
+            .timestamp()
+    )));
+    wake_scheduler(&app);
+    assert!(
+        posts_in(&app, 50, 1).await.is_empty(),
+        "nothing until next Monday"
+    );
+
+    let at = |d: u32, h: u32, m: u32| Utc.with_ymd_and_hms(2026, 3, d, h, m, 0).unwrap();
+    app.clock.set(at(9, 7, 59));
+    wake_scheduler(&app);
+    assert!(posts_in(&app, 50, 1).await.is_empty());
+    app.clock.set(at(9, 8, 0));
+    wake_scheduler(&app);
+    assert_eq!(posts_in(&app, 50, 1).await.len(), 1);
+    app.clock.set(at(9, 9, 30));
+    wake_scheduler(&app);
+    assert_eq!(
+        posts_in(&app, 50, 2).await.len(),
+        1,
+        "never twice in a week"
+    );
+
+    app.restart().await;
+    assert_eq!(posts_in(&app, 50, 2).await.len(), 1, "nor after a restart");
+
+    // Berlin moves to summer time on 29 March: 09:00 is then 07:00 UTC.
+    app.clock.set(at(30, 6, 59));
+    wake_scheduler(&app);
+    // The missed week of 16 and 23 March is caught up once, late.
+    assert_eq!(posts_in(&app, 50, 3).await.len(), 2);
+    app.clock.set(at(30, 7, 0));
+    wake_scheduler(&app);
+    assert_eq!(posts_in(&app, 50, 3).await.len(), 3);
+    app.clock.set(at(30, 8, 0));
+    wake_scheduler(&app);
+    assert_eq!(posts_in(&app, 50, 4).await.len(), 3);
+
+    assert_public(&say(&app, &po(), "/update unschedule").await);
+    assert_refused(
+        &say(&app, &po(), "/update unschedule").await,
+        "no weekly update",
+    );
+    app.fake().assert_no_violations();
+}
