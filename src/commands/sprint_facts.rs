@@ -137,3 +137,72 @@ pub fn burndown_story(history: &SprintStoryHistory, span: &SprintSpan) -> Burndo
 pub fn is_scope_change(span: &SprintSpan, now: DateTime<Utc>) -> bool {
     now >= span.day_ends_at(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::rank::Rank;
+    use crate::domain::story::StoryKind;
+    use crate::store::sprints::MembershipChange;
+    use chrono::{NaiveDate, TimeZone as _};
+
+    fn span() -> SprintSpan {
+        let zone = crate::domain::team::Timezone::parse("Europe/Berlin").unwrap();
+        SprintSpan::new(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 10, zone).unwrap()
+    }
+
+    fn history(membership: Vec<MembershipChange>) -> SprintStoryHistory {
+        SprintStoryHistory {
+            story: Story {
+                id: 1,
+                guild_id: 1,
+                team_id: 1,
+                number: 1,
+                title: "Pay as guest".into(),
+                details: String::new(),
+                kind: StoryKind::default(),
+                status: Status::New,
+                points: Some(3),
+                assignee_id: None,
+                rank: Rank::first(),
+                source_url: None,
+                created_by: 1,
+                created_at: 0,
+                updated_at: 0,
+            },
+            in_sprint: true,
+            membership,
+            status_changes: vec![],
+        }
+    }
+
+    #[test]
+    fn moves_on_the_planning_day_form_the_commitment_and_later_ones_are_scope_changes() {
+        let span = span();
+        let noon = Utc.with_ymd_and_hms(2026, 3, 2, 11, 0, 0).unwrap();
+        assert!(!is_scope_change(&span, noon));
+        let planned = burndown_story(
+            &history(vec![MembershipChange {
+                added: true,
+                scope_change: false,
+                at: noon.timestamp(),
+            }]),
+            &span,
+        );
+        assert_eq!(planned.scope_changes[0].at, span.starts_at());
+        assert_eq!(scope_at(&[planned], span.starts_at()).total, 3);
+
+        let next_day = Utc.with_ymd_and_hms(2026, 3, 3, 9, 0, 0).unwrap();
+        assert!(is_scope_change(&span, next_day));
+        let late = burndown_story(
+            &history(vec![MembershipChange {
+                added: true,
+                scope_change: true,
+                at: next_day.timestamp(),
+            }]),
+            &span,
+        );
+        let chart = burndown(&span, &[late], next_day);
+        assert_eq!((chart.committed, chart.added_points), (0, 3));
+    }
+}

@@ -288,3 +288,41 @@ pub fn history_embed(team: &str, rows: &[HistoryRow]) -> Embed {
         ..Embed::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_list_stops_short_of_the_field_limit_and_says_how_many_more() {
+        let lines: Vec<String> = (1..=200)
+            .map(|n| format!("#{n} {}", "x".repeat(40)))
+            .collect();
+        let shown = fitted_lines(&lines, "none");
+        assert!(shown.chars().count() <= FIELD_VALUE);
+        assert!(shown.ends_with("more"), "{shown}");
+        assert_eq!(fitted_lines(&[], "none"), "none");
+    }
+
+    #[test]
+    fn the_history_table_lists_every_sprint_and_the_average() {
+        let rows = [
+            HistoryRow {
+                name: "Sprint `1`".into(),
+                committed: 10,
+                completed: 8,
+            },
+            HistoryRow {
+                name: "Sprint 2".into(),
+                committed: 12,
+                completed: 12,
+            },
+        ];
+        let description = history_embed("Core", &rows).description.unwrap();
+        assert!(
+            description.contains("Sprint '1'"),
+            "backticks cannot break the table"
+        );
+        assert!(description.contains("Average completed: 10.0 pts over 2 sprints."));
+    }
+}
