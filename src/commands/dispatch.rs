@@ -9,8 +9,12 @@ use tracing::Instrument as _;
 
 use super::custom_id::Action;
 use super::options::Invocation;
+use super::poker_id::PokerPress;
 use super::story::{find_story, move_story, public_card};
-use super::{autocomplete, backlog, help, story, story_modal, team, vision, Caller, Services};
+use super::{
+    autocomplete, backlog, estimate, estimate_press, help, story, story_modal, team, vision,
+    Caller, Services,
+};
 use crate::domain::story::StoryNumber;
 use crate::error::{reference_id, AppError, HandlerResult};
 use crate::render::{Message, Response};
@@ -100,6 +104,7 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
                 "backlog" => backlog::run(services, &caller, &inv).await,
                 "team" => team::run(services, &caller, &inv).await,
                 "vision" => vision::run(services, &caller, &inv).await,
+                "estimate" => estimate::run(services, &caller, &inv).await,
                 "help" => Ok(help::run()),
                 other => Err(AppError::user(format!(
                     "Sprintmate has no /{other} command (any more). /help lists what it has."
@@ -154,7 +159,10 @@ async fn button(
     caller: &Caller,
     component: &ComponentInteraction,
 ) -> HandlerResult<Response> {
-    let action = Action::parse(&component.data.custom_id).ok_or_else(stale)?;
+    let Some(action) = Action::parse(&component.data.custom_id) else {
+        let press = PokerPress::parse(&component.data.custom_id).ok_or_else(stale)?;
+        return estimate_press::press(services, caller, press).await;
+    };
     match action {
         Action::BacklogPage {
             team_id,

@@ -4,6 +4,7 @@
 pub mod criteria;
 pub mod dependencies;
 pub mod outbox;
+pub mod poker;
 pub mod ranking;
 pub mod stories;
 pub mod teams;

@@ -8,6 +8,7 @@
 
 mod backlog;
 mod chat;
+mod estimate;
 mod fake_discord;
 mod helpers;
 mod openapi;
