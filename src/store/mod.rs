@@ -7,6 +7,7 @@ pub mod outbox;
 pub mod ranking;
 pub mod stories;
 pub mod teams;
+pub mod votes;
 
 use std::str::FromStr;
 use std::time::Duration;
