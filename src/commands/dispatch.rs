@@ -10,7 +10,9 @@ use tracing::Instrument as _;
 use super::custom_id::Action;
 use super::options::Invocation;
 use super::story::{find_story, move_story, public_card};
-use super::{autocomplete, backlog, help, story, story_modal, team, vision, Caller, Services};
+use super::{
+    autocomplete, backlog, help, story, story_modal, team, vision, vote, Caller, Services,
+};
 use crate::domain::story::StoryNumber;
 use crate::error::{reference_id, AppError, HandlerResult};
 use crate::render::{Message, Response};
@@ -100,6 +102,7 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
                 "backlog" => backlog::run(services, &caller, &inv).await,
                 "team" => team::run(services, &caller, &inv).await,
                 "vision" => vision::run(services, &caller, &inv).await,
+                "vote" => vote::run(services, &caller, &inv).await,
                 "help" => Ok(help::run()),
                 other => Err(AppError::user(format!(
                     "Sprintmate has no /{other} command (any more). /help lists what it has."
@@ -154,7 +157,12 @@ async fn button(
     caller: &Caller,
     component: &ComponentInteraction,
 ) -> HandlerResult<Response> {
-    let action = Action::parse(&component.data.custom_id).ok_or_else(stale)?;
+    let Some(action) = Action::parse(&component.data.custom_id) else {
+        return match vote::button(services, caller, component).await {
+            Some(result) => result,
+            None => Err(stale()),
+        };
+    };
     match action {
         Action::BacklogPage {
             team_id,

@@ -2,7 +2,7 @@
 
 use serenity::all::CreateCommand;
 
-use super::{backlog, help, story, story_modal, team, vision};
+use super::{backlog, help, story, story_modal, team, vision, vote};
 
 /// Help groups: a heading and the top-level command names under it.
 pub const GROUPS: &[(&str, &[&str])] = &[
@@ -10,6 +10,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "Backlog",
         &["story", "backlog", story_modal::ADD_TO_BACKLOG],
     ),
+    ("Prioritisation", &["vote"]),
     ("Vision", &["vision"]),
     ("Teams", &["team"]),
     ("Help", &["help"]),
@@ -20,6 +21,7 @@ pub fn all_commands() -> Vec<CreateCommand> {
     vec![
         story::definition(),
         backlog::definition(),
+        vote::definition(),
         story_modal::message_command_definition(),
         vision::definition(),
         team::definition(),
