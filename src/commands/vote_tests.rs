@@ -245,13 +245,10 @@ async fn a_second_ballot_replaces_the_first_and_the_card_never_shows_values() {
         .filter(|i| i.purpose == format!("vote-card:{vote_id}"))
         .collect();
     assert_eq!(edits.len(), 2);
-    for edit in &edits {
-        let body = edit.body.to_string();
-        assert!(body.contains("<@7>") && body.contains("Voted: 1"), "{body}");
-        for secret in ["Must", "Won't"] {
-            assert!(!body.contains(secret), "the card leaked {secret}: {body}");
-        }
-    }
+    // Different ballots (Must, then Won't) give the very same card: values cannot leak.
+    assert_eq!(edits[0].body, edits[1].body);
+    let body = edits[0].body.to_string();
+    assert!(body.contains("<@7>") && body.contains("Voted: 1"), "{body}");
     let vote = fx
         .services
         .store
