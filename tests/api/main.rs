@@ -15,3 +15,4 @@ mod protocol;
 mod stories;
 mod teams;
 mod validation;
+mod vote;
