@@ -42,14 +42,17 @@ impl Scheduler {
 
     /// Does everything due at `now` (unix seconds) and reports it.
     pub async fn run_due(&self, now: i64) -> anyhow::Result<StepReport> {
-        let mut report = StepReport::default();
         // Closing only queues the results, so it runs even without a sender (console, tests).
-        report.closed_votes = crate::commands::vote_results::close_overdue(&self.services, now)
+        let closed_votes = crate::commands::vote_results::close_overdue(&self.services, now)
             .await
             .map_err(|e| match e {
                 crate::error::AppError::Internal(e) => e.context("closing overdue votes"),
                 crate::error::AppError::User(m) => anyhow::anyhow!(m),
             })?;
+        let mut report = StepReport {
+            closed_votes,
+            ..StepReport::default()
+        };
         let Some(sender) = &self.sender else {
             return Ok(report);
         };
