@@ -12,7 +12,7 @@ use super::options::Invocation;
 use super::poker_id::PokerPress;
 use super::story::{find_story, move_story, public_card};
 use super::{
-    autocomplete, backlog, estimate, estimate_press, help, story, story_modal, team, vision,
+    autocomplete, backlog, estimate, estimate_press, help, story, story_modal, team, vision, vote,
     Caller, Services,
 };
 use crate::domain::story::StoryNumber;
@@ -105,6 +105,7 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
                 "team" => team::run(services, &caller, &inv).await,
                 "vision" => vision::run(services, &caller, &inv).await,
                 "estimate" => estimate::run(services, &caller, &inv).await,
+                "vote" => vote::run(services, &caller, &inv).await,
                 "help" => Ok(help::run()),
                 other => Err(AppError::user(format!(
                     "Sprintmate has no /{other} command (any more). /help lists what it has."
@@ -160,8 +161,13 @@ async fn button(
     component: &ComponentInteraction,
 ) -> HandlerResult<Response> {
     let Some(action) = Action::parse(&component.data.custom_id) else {
-        let press = PokerPress::parse(&component.data.custom_id).ok_or_else(stale)?;
-        return estimate_press::press(services, caller, press).await;
+        if let Some(press) = PokerPress::parse(&component.data.custom_id) {
+            return estimate_press::press(services, caller, press).await;
+        }
+        return match vote::button(services, caller, component).await {
+            Some(result) => result,
+            None => Err(stale()),
+        };
     };
     match action {
         Action::BacklogPage {

@@ -20,6 +20,13 @@ pub mod story_flow;
 pub mod story_modal;
 pub mod team;
 pub mod vision;
+pub mod vote;
+pub mod vote_ballot;
+pub mod vote_custom_id;
+pub mod vote_results;
+pub mod vote_tally;
+#[cfg(test)]
+mod vote_tests;
 
 use std::fmt;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 
 use serenity::all::CreateCommand;
 
-use super::{backlog, estimate, help, story, story_modal, team, vision};
+use super::{backlog, estimate, help, story, story_modal, team, vision, vote};
 
 /// Help groups: a heading and the top-level command names under it.
 pub const GROUPS: &[(&str, &[&str])] = &[
@@ -10,7 +10,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "Backlog",
         &["story", "backlog", story_modal::ADD_TO_BACKLOG],
     ),
-    ("Prioritisation", &["estimate"]),
+    ("Prioritisation", &["vote", "estimate"]),
     ("Vision", &["vision"]),
     ("Teams", &["team"]),
     ("Help", &["help"]),
@@ -22,6 +22,7 @@ pub fn all_commands() -> Vec<CreateCommand> {
         story::definition(),
         backlog::definition(),
         estimate::definition(),
+        vote::definition(),
         story_modal::message_command_definition(),
         vision::definition(),
         team::definition(),

@@ -10,5 +10,6 @@ pub mod story_card;
 pub mod team;
 pub mod text;
 pub mod time;
+pub mod vote;
 
 pub use message::{Button, ButtonStyle, Embed, Message, Modal, Response, TextInput};

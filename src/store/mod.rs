@@ -8,6 +8,7 @@ pub mod poker;
 pub mod ranking;
 pub mod stories;
 pub mod teams;
+pub mod votes;
 
 use std::str::FromStr;
 use std::time::Duration;

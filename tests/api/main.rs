@@ -16,3 +16,4 @@ mod protocol;
 mod stories;
 mod teams;
 mod validation;
+mod vote;
