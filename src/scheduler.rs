@@ -22,6 +22,8 @@ const MAX_SLEEP: Duration = Duration::from_secs(60);
 pub struct StepReport {
     /// Weekly stakeholder updates queued.
     pub weekly_updates: usize,
+    /// Votes whose time ran out and that this step closed (results queued).
+    pub closed_votes: usize,
     pub sent: usize,
     pub retried: usize,
     pub rate_limited: usize,
@@ -42,10 +44,21 @@ impl Scheduler {
 
     /// Does everything due at `now` (unix seconds) and reports it.
     pub async fn run_due(&self, now: i64) -> anyhow::Result<StepReport> {
-        let mut report = StepReport::default();
-        // Due work first, so what it queues goes out in this same step.
+        // Closing only queues the results, so it runs even without a sender (console, tests).
+        let closed_votes = crate::commands::vote_results::close_overdue(&self.services, now)
+            .await
+            .map_err(|e| match e {
+                crate::error::AppError::Internal(e) => e.context("closing overdue votes"),
+                crate::error::AppError::User(m) => anyhow::anyhow!(m),
+            })?;
+        // Weekly updates are queued before the drain too, so they go out in this same step.
         let at = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default();
-        report.weekly_updates = update_schedule::publish_due(&self.services, at).await?;
+        let weekly_updates = update_schedule::publish_due(&self.services, at).await?;
+        let mut report = StepReport {
+            closed_votes,
+            weekly_updates,
+            ..StepReport::default()
+        };
         let Some(sender) = &self.sender else {
             return Ok(report);
         };
@@ -84,19 +97,29 @@ impl Scheduler {
         Ok(report)
     }
 
+    /// How long until the next queued post or vote deadline (at most [`MAX_SLEEP`]).
+    async fn pause_until_next_due(&self, now: i64) -> Duration {
+        let store = &self.services.store;
+        let outbox = store.next_outbox_due().await.ok().flatten();
+        let vote = store.next_vote_close().await.ok().flatten();
+        match outbox.into_iter().chain(vote).min() {
+            Some(next) => Duration::from_secs(next.saturating_sub(now).clamp(1, 60) as u64),
+            None => MAX_SLEEP,
+        }
+    }
+
     /// Loops [`Self::run_due`] until `stop` turns true.
     pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
         loop {
             let now = self.services.clock.now().timestamp();
             let pause = match self.run_due(now).await {
                 // More may be waiting: go again at once.
-                Ok(report) if report.sent > 0 && report.rate_limited == 0 => Duration::ZERO,
-                Ok(_) => match self.services.store.next_outbox_due().await {
-                    Ok(Some(next)) => {
-                        Duration::from_secs(next.saturating_sub(now).clamp(1, 60) as u64)
-                    }
-                    _ => MAX_SLEEP,
-                },
+                Ok(report)
+                    if (report.sent > 0 || report.closed_votes > 0) && report.rate_limited == 0 =>
+                {
+                    Duration::ZERO
+                }
+                Ok(_) => self.pause_until_next_due(now).await,
                 Err(error) => {
                     tracing::error!(error = format!("{error:#}"), "scheduler step failed");
                     Duration::from_secs(5)

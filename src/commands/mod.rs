@@ -7,8 +7,11 @@ pub mod backlog;
 pub mod caller;
 pub mod custom_id;
 pub mod dispatch;
+pub mod estimate;
+pub mod estimate_press;
 pub mod help;
 pub mod options;
+pub mod poker_id;
 pub mod registry;
 pub mod sprint;
 pub mod sprint_facts;
@@ -24,6 +27,13 @@ pub mod update;
 pub mod update_draft;
 pub mod update_schedule;
 pub mod vision;
+pub mod vote;
+pub mod vote_ballot;
+pub mod vote_custom_id;
+pub mod vote_results;
+pub mod vote_tally;
+#[cfg(test)]
+mod vote_tests;
 
 use std::fmt;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 
 use serenity::all::CreateCommand;
 
-use super::{backlog, help, sprint, story, story_modal, team, update, vision};
+use super::{backlog, estimate, help, sprint, story, story_modal, team, update, vision, vote};
 
 /// Help groups: a heading and the top-level command names under it.
 pub const GROUPS: &[(&str, &[&str])] = &[
@@ -10,6 +10,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "Backlog",
         &["story", "backlog", story_modal::ADD_TO_BACKLOG],
     ),
+    ("Prioritisation", &["vote", "estimate"]),
     ("Sprints and stakeholder updates", &["sprint", "update"]),
     ("Vision", &["vision"]),
     ("Teams", &["team"]),
@@ -21,6 +22,8 @@ pub fn all_commands() -> Vec<CreateCommand> {
     vec![
         story::definition(),
         backlog::definition(),
+        estimate::definition(),
+        vote::definition(),
         story_modal::message_command_definition(),
         sprint::definition(),
         update::definition(),

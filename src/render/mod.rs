@@ -3,13 +3,16 @@
 //! limits. Cards and lists are built from store rows in the sibling modules.
 
 pub mod backlog;
+pub mod charts;
 pub mod limits;
 pub mod message;
+pub mod poker;
 pub mod sprint;
 pub mod story_card;
 pub mod team;
 pub mod text;
 pub mod time;
 pub mod update;
+pub mod vote;
 
 pub use message::{Button, ButtonStyle, Embed, Message, Modal, Response, TextInput};

@@ -4,6 +4,7 @@
 pub mod criteria;
 pub mod dependencies;
 pub mod outbox;
+pub mod poker;
 pub mod ranking;
 pub mod sprints;
 pub mod stories;
@@ -11,6 +12,7 @@ pub mod teams;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod updates;
+pub mod votes;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -8,6 +8,7 @@
 
 mod backlog;
 mod chat;
+mod estimate;
 mod fake_discord;
 mod helpers;
 mod openapi;
@@ -16,3 +17,4 @@ mod sprint;
 mod stories;
 mod teams;
 mod validation;
+mod vote;
