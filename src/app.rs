@@ -47,6 +47,7 @@ impl App {
         store.migrate().await?;
 
         let mut guild_names: Option<Arc<dyn GuildNames>> = None;
+        let mut rest_client = None;
         if let Some(token) = &settings.discord_token {
             let http = Arc::new(rest::build_http(&settings, token));
             match rest::ensure_application_id(&http).await {
@@ -65,6 +66,7 @@ impl App {
                     tracing::error!(error = format!("{error:#}"), "commands not registered")
                 }
             }
+            rest_client = Some(http.clone());
             guild_names = Some(Arc::new(rest::RestGuildNames(http)));
         }
 
@@ -81,7 +83,8 @@ impl App {
             }
             None => None,
         };
-        let services = Services::new(store, clock, guild_names);
+        let mut services = Services::new(store, clock, guild_names);
+        services.rest = rest_client;
         Ok(Self {
             settings,
             services,

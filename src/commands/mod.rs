@@ -75,6 +75,8 @@ pub struct Services {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Wakes the scheduler after a handler queued work for it.
     pub scheduler_wake: Arc<tokio::sync::Notify>,
+    /// The REST client, for answers sent after a deferral (messages with pictures).
+    pub rest: Option<Arc<serenity::http::Http>>,
 }
 
 impl Services {
@@ -89,6 +91,7 @@ impl Services {
             guild_names,
             metrics: Arc::new(crate::metrics::Metrics::new()),
             scheduler_wake: Arc::new(tokio::sync::Notify::new()),
+            rest: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! `/sprint status`, `/sprint close` and `/sprint history`: what a sprint achieved, measured
-//! from the stories' status history and the sprint's scope changes.
+//! from the stories' status history and the sprint's scope changes, with the burndown and
+//! velocity pictures attached (answers with pictures are deferred, then sent through REST).
 
 use super::sprint::require_active;
 use super::sprint_facts::SprintFacts;
@@ -7,22 +8,55 @@ use super::{Caller, Services};
 use crate::domain::access::Access;
 use crate::domain::sprint::{mean_completed, SprintResult, CAPACITY_HISTORY};
 use crate::error::{AppError, HandlerResult};
+use crate::render::charts::{self, BurndownPoint, ChartError, SprintBars};
 use crate::render::sprint::{history_embed, status_embed, summary_embed, HistoryRow};
-use crate::render::{Message, Response};
+use crate::render::{Message, Picture, Response};
 use crate::store::outbox::{NewOutboxItem, OutboxKind};
 use crate::store::sprints::CloseOutcome;
 use crate::store::teams::Team;
 
 pub const DEFAULT_HISTORY_COUNT: i64 = 6;
 
+/// The message with its picture, or without it (logged) when drawing failed: the numbers matter
+/// more than the picture.
+fn with_picture(message: Message, name: &str, png: Result<Vec<u8>, ChartError>) -> Response {
+    match png {
+        Ok(png) => Response::WithPictures(
+            message,
+            vec![Picture {
+                name: name.to_string(),
+                png,
+            }],
+        ),
+        Err(error) => {
+            tracing::error!(error = %error, chart = name, "a chart could not be drawn");
+            Response::Message(message)
+        }
+    }
+}
+
+fn burndown_png(facts: &SprintFacts) -> Result<Vec<u8>, ChartError> {
+    let days: Vec<BurndownPoint> = facts
+        .burndown
+        .days
+        .iter()
+        .map(|day| BurndownPoint {
+            label: day.date.format("%b %-d").to_string(),
+            ideal_remaining: day.ideal_remaining,
+            actual_remaining: day.remaining,
+            scope_changed: day.scope_changed,
+        })
+        .collect();
+    charts::burndown(&days)
+}
+
 pub async fn status(services: &Services, team: &Team) -> HandlerResult<Response> {
     let sprint = require_active(services, team).await?;
     let now = services.clock.now();
     let facts = SprintFacts::load(services, sprint, now).await?;
     let embed = status_embed(&team.name, &facts, now);
-    Ok(Response::Message(
-        Message::default().with_embed(embed).private(),
-    ))
+    let message = Message::default().with_embed(embed).private();
+    Ok(with_picture(message, "burndown.png", burndown_png(&facts)))
 }
 
 pub async fn close(services: &Services, caller: &Caller, team: &Team) -> HandlerResult<Response> {
@@ -93,7 +127,7 @@ pub async fn close(services: &Services, caller: &Caller, team: &Team) -> Handler
         caller.user_id,
         crate::render::text::escape_markdown(&facts.sprint.name)
     ));
-    Ok(Response::Message(reply))
+    Ok(with_picture(reply, "burndown.png", burndown_png(&facts)))
 }
 
 pub async fn history(
@@ -124,9 +158,20 @@ pub async fn history(
             }
         })
         .collect();
-    Ok(Response::Message(
-        Message::default()
-            .with_embed(history_embed(&team.name, &rows))
-            .private(),
+    let bars: Vec<SprintBars> = rows
+        .iter()
+        .map(|r| SprintBars {
+            name: r.name.clone(),
+            committed: r.committed.max(0) as u32,
+            completed: r.completed.max(0) as u32,
+        })
+        .collect();
+    let message = Message::default()
+        .with_embed(history_embed(&team.name, &rows))
+        .private();
+    Ok(with_picture(
+        message,
+        "velocity.png",
+        charts::velocity(&bars),
     ))
 }

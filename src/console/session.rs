@@ -204,7 +204,10 @@ impl Console {
                 Ok(interaction) => interaction,
                 Err(error) => return terminal.say(&format!("error: {error}")).await,
             };
-            let reply = dispatch(&self.services, interaction).await.to_json();
+            let reply = dispatch(&self.services, interaction)
+                .await
+                .without_pictures()
+                .to_json();
             let data = &reply["data"];
             match reply["type"].as_u64() {
                 Some(1) => terminal.say("PONG").await?,

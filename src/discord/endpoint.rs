@@ -77,7 +77,12 @@ async fn interactions(
             return unauthorized("malformed interaction");
         }
     };
+    let token = interaction.token().to_string();
     let response = dispatch(&state.services, interaction).await;
+    if let Some((edit, files)) = response.follow_up() {
+        // The deferral below must reach Discord first; the edit follows from its own task.
+        crate::discord::rest::send_follow_up(state.services.rest.clone(), token, edit, files);
+    }
     Json(response.to_json()).into_response()
 }
 

@@ -23,6 +23,8 @@ impl EventHandler for Handler {
             .await
         {
             tracing::warn!(error = %error, "could not send an interaction response over the gateway");
+        } else if let Some((edit, files)) = response.follow_up() {
+            crate::discord::rest::send_follow_up(Some(ctx.http.clone()), token, edit, files);
         }
     }
 

@@ -15,4 +15,4 @@ pub mod time;
 pub mod update;
 pub mod vote;
 
-pub use message::{Button, ButtonStyle, Embed, Message, Modal, Response, TextInput};
+pub use message::{Button, ButtonStyle, Embed, Message, Modal, Picture, Response, TextInput};

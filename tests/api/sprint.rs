@@ -32,6 +32,27 @@ async fn posts_in(app: &TestApp, channel: u64, count: usize) -> Vec<serde_json::
         .collect()
 }
 
+/// The `nth` (1-based) deferred answer: the edit of an original response, as a reply-shaped
+/// value for `text`, and the names of its files.
+async fn deferred_answer(app: &TestApp, nth: usize) -> (serde_json::Value, Vec<String>) {
+    let edits = app
+        .fake()
+        .wait_for(
+            "PATCH",
+            "/webhooks/{app}/{token}/messages/@original",
+            nth,
+            Duration::from_secs(10),
+        )
+        .await;
+    let edit = edits
+        .get(nth - 1)
+        .unwrap_or_else(|| panic!("no deferred answer #{nth}"));
+    (
+        serde_json::json!({ "data": edit.body.clone() }),
+        edit.files.clone(),
+    )
+}
+
 /// Runs the scheduler's step at the clock's time (the app's loop, woken now).
 fn wake_scheduler(app: &TestApp) {
     app.services().scheduler_wake.notify_one();
@@ -90,8 +111,11 @@ async fn a_sprint_runs_from_start_to_close_and_its_summary_reaches_the_stakehold
         "already in",
     );
 
-    let status = say(&app, &member(), "/sprint status").await;
-    assert!(is_ephemeral(&status));
+    let deferred = say(&app, &member(), "/sprint status").await;
+    assert_eq!(deferred["type"], 5, "a picture needs a deferral");
+    assert!(is_ephemeral(&deferred));
+    let (status, files) = deferred_answer(&app, 1).await;
+    assert_eq!(files, ["burndown.png"]);
     let shown = text(&status);
     for expected in [
         "Guests can pay",
@@ -108,8 +132,14 @@ async fn a_sprint_runs_from_start_to_close_and_its_summary_reaches_the_stakehold
         &say(&app, &member(), "/sprint close").await,
         "product owner",
     );
-    let closed = say(&app, &po(), "/sprint close").await;
-    assert_public(&closed);
+    let deferred = say(&app, &po(), "/sprint close").await;
+    assert_eq!(deferred["type"], 5);
+    assert!(
+        !is_ephemeral(&deferred),
+        "the summary is for the whole channel"
+    );
+    let (closed, files) = deferred_answer(&app, 2).await;
+    assert_eq!(files, ["burndown.png"]);
     let summary = text(&closed);
     for expected in [
         "3 completed of 5 committed",
@@ -132,7 +162,9 @@ async fn a_sprint_runs_from_start_to_close_and_its_summary_reaches_the_stakehold
         [2, 4],
         "carried stories lead, in their order"
     );
-    let history = say(&app, &po(), "/sprint history").await;
+    say(&app, &po(), "/sprint history").await;
+    let (history, files) = deferred_answer(&app, 3).await;
+    assert_eq!(files, ["velocity.png"]);
     assert!(text(&history).contains("Sprint 1"), "{}", text(&history));
     let planned = say(&app, &po(), "/sprint plan").await;
     assert!(
