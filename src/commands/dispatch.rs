@@ -82,17 +82,25 @@ fn interaction_guild(interaction: &Interaction) -> u64 {
     guild.map_or(0, |g| g.get())
 }
 
+/// The caller of any interaction kind: the four serenity types share these fields by name
+/// only, so a macro reads them once for all.
+macro_rules! caller_of {
+    ($interaction:expr, $member:ident) => {
+        Caller::from_parts(
+            $interaction.guild_id,
+            $interaction.channel.as_ref(),
+            $interaction.channel_id,
+            $interaction.member.$member(),
+            &$interaction.user,
+        )?
+    };
+}
+
 async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<Response> {
     match interaction {
         Interaction::Ping(_) => Ok(Response::Pong),
         Interaction::Command(command) => {
-            let caller = Caller::from_parts(
-                command.guild_id,
-                command.channel.as_ref(),
-                command.channel_id,
-                command.member.as_deref(),
-                &command.user,
-            )?;
+            let caller = caller_of!(command, as_deref);
             if command.data.kind == CommandType::Message
                 && command.data.name == story_modal::ADD_TO_BACKLOG
             {
@@ -113,33 +121,15 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
             }
         }
         Interaction::Autocomplete(command) => {
-            let caller = Caller::from_parts(
-                command.guild_id,
-                command.channel.as_ref(),
-                command.channel_id,
-                command.member.as_deref(),
-                &command.user,
-            )?;
+            let caller = caller_of!(command, as_deref);
             autocomplete::run(services, &caller, &Invocation::from_data(&command.data)).await
         }
         Interaction::Component(component) => {
-            let caller = Caller::from_parts(
-                component.guild_id,
-                component.channel.as_ref(),
-                component.channel_id,
-                component.member.as_ref(),
-                &component.user,
-            )?;
+            let caller = caller_of!(component, as_ref);
             button(services, &caller, component).await
         }
         Interaction::Modal(modal) => {
-            let caller = Caller::from_parts(
-                modal.guild_id,
-                modal.channel.as_ref(),
-                modal.channel_id,
-                modal.member.as_ref(),
-                &modal.user,
-            )?;
+            let caller = caller_of!(modal, as_ref);
             let action = Action::parse(&modal.data.custom_id).ok_or_else(stale)?;
             story_modal::submit(services, &caller, modal, action).await
         }
