@@ -19,6 +19,9 @@ pub struct Team {
 
 const TEAM_COLUMNS: &str =
     "id, guild_id, name, is_default, po_role_id, timezone, stakeholder_channel_id, vision";
+/// The same columns from `teams t`, for queries that join a table with columns of the same names.
+const TEAM_COLUMNS_OF_T: &str = "t.id, t.guild_id, t.name, t.is_default, t.po_role_id, t.timezone, \
+     t.stakeholder_channel_id, t.vision";
 
 fn team_from_row(row: &sqlx::sqlite::SqliteRow) -> Team {
     Team {
@@ -52,7 +55,7 @@ impl Store {
         parent_id: Option<u64>,
     ) -> sqlx::Result<Option<Team>> {
         let sql = format!(
-            "SELECT {TEAM_COLUMNS} FROM teams t JOIN team_channels c ON c.team_id = t.id
+            "SELECT {TEAM_COLUMNS_OF_T} FROM teams t JOIN team_channels c ON c.team_id = t.id
              WHERE c.guild_id = ?1 AND t.guild_id = ?1 AND c.channel_id IN (?2, ?3)
              ORDER BY c.channel_id = ?2 DESC LIMIT 1"
         );
@@ -263,5 +266,31 @@ impl Store {
             .execute(self.pool())
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        (store, dir)
+    }
+
+    #[tokio::test]
+    async fn a_channel_or_its_parent_links_a_team() {
+        let (store, _dir) = store().await;
+        assert!(store.linked_team(1, 10, None).await.unwrap().is_none());
+        let team = store.create_team(1, "Checkout", 0).await.unwrap().unwrap();
+        store.link_channel(1, 10, team.id).await.unwrap();
+        let linked = store.linked_team(1, 10, None).await.unwrap().unwrap();
+        assert_eq!((linked.id, linked.guild_id), (team.id, 1));
+        let via_parent = store.linked_team(1, 600, Some(10)).await.unwrap().unwrap();
+        assert_eq!(via_parent.id, team.id);
+        assert!(store.linked_team(2, 10, None).await.unwrap().is_none());
     }
 }
