@@ -5,6 +5,8 @@ pub mod criteria;
 pub mod dependencies;
 pub mod outbox;
 pub mod ranking;
+pub mod standup_days;
+pub mod standups;
 pub mod stories;
 pub mod teams;
 
