@@ -10,7 +10,10 @@ use tracing::Instrument as _;
 use super::custom_id::Action;
 use super::options::Invocation;
 use super::story::{find_story, move_story, public_card};
-use super::{autocomplete, backlog, help, story, story_modal, team, vision, Caller, Services};
+use super::{
+    autocomplete, backlog, help, standup, standup_answer, story, story_modal, team, vision, Caller,
+    Services,
+};
 use crate::domain::story::StoryNumber;
 use crate::error::{reference_id, AppError, HandlerResult};
 use crate::render::{Message, Response};
@@ -100,6 +103,7 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
                 "backlog" => backlog::run(services, &caller, &inv).await,
                 "team" => team::run(services, &caller, &inv).await,
                 "vision" => vision::run(services, &caller, &inv).await,
+                "standup" => standup::run(services, &caller, &inv).await,
                 "help" => Ok(help::run()),
                 other => Err(AppError::user(format!(
                     "Sprintmate has no /{other} command (any more). /help lists what it has."
@@ -134,8 +138,12 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
                 modal.member.as_ref(),
                 &modal.user,
             )?;
-            let action = Action::parse(&modal.data.custom_id).ok_or_else(stale)?;
-            story_modal::submit(services, &caller, modal, action).await
+            match Action::parse(&modal.data.custom_id).ok_or_else(stale)? {
+                Action::StandupAnswer { team_id, day_id } => {
+                    standup_answer::submit(services, &caller, modal, team_id, day_id).await
+                }
+                action => story_modal::submit(services, &caller, modal, action).await,
+            }
         }
         _ => Err(AppError::user(
             "Sprintmate does not handle that kind of interaction.",
@@ -204,6 +212,11 @@ async fn button(
                 super::story_flow::accept(services, caller, &team, story).await?,
             ))
         }
-        Action::NewStoryForm { .. } | Action::EditStoryForm { .. } => Err(stale()),
+        Action::StandupAnswerForm { team_id, day_id } => {
+            standup_answer::open_form(services, caller, Some((team_id, day_id))).await
+        }
+        Action::NewStoryForm { .. }
+        | Action::EditStoryForm { .. }
+        | Action::StandupAnswer { .. } => Err(stale()),
     }
 }

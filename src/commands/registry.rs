@@ -2,7 +2,7 @@
 
 use serenity::all::CreateCommand;
 
-use super::{backlog, help, story, story_modal, team, vision};
+use super::{backlog, help, standup, story, story_modal, team, vision};
 
 /// Help groups: a heading and the top-level command names under it.
 pub const GROUPS: &[(&str, &[&str])] = &[
@@ -10,6 +10,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "Backlog",
         &["story", "backlog", story_modal::ADD_TO_BACKLOG],
     ),
+    ("Stand-ups", &["standup"]),
     ("Vision", &["vision"]),
     ("Teams", &["team"]),
     ("Help", &["help"]),
@@ -21,6 +22,7 @@ pub fn all_commands() -> Vec<CreateCommand> {
         story::definition(),
         backlog::definition(),
         story_modal::message_command_definition(),
+        standup::definition(),
         vision::definition(),
         team::definition(),
         help::definition(),

@@ -9,7 +9,7 @@ use serenity::all::{
     ButtonStyle as WireButtonStyle, CreateActionRow, CreateAllowedMentions,
     CreateAutocompleteResponse, CreateButton, CreateEmbed, CreateEmbedFooter, CreateInputText,
     CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateModal,
-    EditInteractionResponse, InputTextStyle, UserId,
+    EditInteractionResponse, EditMessage, InputTextStyle, UserId,
 };
 
 use super::limits::{self, char_len, cut};
@@ -187,6 +187,19 @@ impl Message {
     /// As a message posted in a channel.
     pub fn to_channel_message(&self) -> CreateMessage {
         let mut out = CreateMessage::new()
+            .allowed_mentions(self.allowed_mentions())
+            .embeds(self.wire_embeds())
+            .components(self.wire_rows());
+        if let Some(content) = self.wire_content() {
+            out = out.content(content);
+        }
+        out
+    }
+
+    /// As an edit of a message the bot posted in a channel (content, embeds and buttons are
+    /// replaced as a whole).
+    pub fn to_message_edit(&self) -> EditMessage {
+        let mut out = EditMessage::new()
             .allowed_mentions(self.allowed_mentions())
             .embeds(self.wire_embeds())
             .components(self.wire_rows());

@@ -5,6 +5,7 @@
 pub mod backlog;
 pub mod limits;
 pub mod message;
+pub mod standup;
 pub mod story_card;
 pub mod team;
 pub mod text;

@@ -20,7 +20,8 @@ pub struct Team {
 const TEAM_COLUMNS: &str =
     "id, guild_id, name, is_default, po_role_id, timezone, stakeholder_channel_id, vision";
 /// The same columns from `teams t`, for queries that join a table with columns of the same names.
-const TEAM_COLUMNS_OF_T: &str = "t.id, t.guild_id, t.name, t.is_default, t.po_role_id, t.timezone, \
+const TEAM_COLUMNS_OF_T: &str =
+    "t.id, t.guild_id, t.name, t.is_default, t.po_role_id, t.timezone, \
      t.stakeholder_channel_id, t.vision";
 
 fn team_from_row(row: &sqlx::sqlite::SqliteRow) -> Team {

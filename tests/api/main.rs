@@ -8,5 +8,7 @@
 
 mod fake_discord;
 mod helpers;
+mod interactions;
 mod openapi;
 mod protocol;
+mod standup;
