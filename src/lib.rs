@@ -14,6 +14,7 @@
 pub mod app;
 pub mod commands;
 pub mod config;
+pub mod console;
 pub mod discord;
 pub mod domain;
 pub mod error;

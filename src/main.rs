@@ -20,6 +20,9 @@ struct Cli {
 enum Command {
     /// Migrate the database, register the commands, and serve Discord (the default).
     Run,
+    /// Try every command locally, without Discord: type slash commands, press buttons by number,
+    /// fill forms. Uses the configured database.
+    Console,
     /// Print the command definitions as the JSON sent to Discord.
     Commands,
 }
@@ -72,6 +75,12 @@ async fn main() -> std::process::ExitCode {
                 serde_json::to_string_pretty(&json).expect("JSON prints")
             );
             Ok(())
+        }
+        Command::Console => {
+            // Only problems go to stderr unless RUST_LOG asks for more: the console is the output.
+            let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_string());
+            init_logging(&filter);
+            sprintmate::console::run_stdio(settings).await
         }
         Command::Run => {
             init_logging(&settings.log);

@@ -361,6 +361,15 @@ pub async fn run(
                 public_card(services, &team, restored, headline).await?,
             ))
         }
+        "story accept" | "story reject" | "story rank" => {
+            super::story_flow::run(services, caller, &team, inv).await
+        }
+        "story depend" | "story undepend" => {
+            super::story_depend::run(services, caller, &team, inv).await
+        }
+        path if path.starts_with("story criteria ") => {
+            super::story_criteria::run(services, caller, &team, inv).await
+        }
         other => Err(AppError::Internal(anyhow::anyhow!(
             "no handler for /{other}"
         ))),

@@ -6,9 +6,14 @@
 // The harness offers more than the current tests use; later test modules build on it.
 #![allow(dead_code)]
 
+mod backlog;
+mod chat;
 mod fake_discord;
 mod helpers;
 mod interactions;
 mod openapi;
 mod protocol;
 mod standup;
+mod stories;
+mod teams;
+mod validation;

@@ -1,0 +1,168 @@
+//! `/backlog`: rank order, filters, the vision header, and pages whose buttons keep working
+//! after a restart; and autocomplete on `story` options.
+
+use sprintmate::console::synth::Actor;
+
+use crate::chat::*;
+use crate::helpers::spawn_app;
+
+fn member() -> Actor {
+    Actor::member(200, "bo")
+}
+
+#[tokio::test]
+async fn the_backlog_is_private_unless_public_is_asked_and_shows_the_vision() {
+    let app = spawn_app().await;
+    say(
+        &app,
+        &Actor::admin(100, "ada"),
+        r#"/vision set text:"Checkout in one minute""#,
+    )
+    .await;
+    say(
+        &app,
+        &member(),
+        r#"/story add title:"Guest checkout" points:3"#,
+    )
+    .await;
+    let private = say(&app, &member(), "/backlog").await;
+    assert!(is_ephemeral(&private));
+    let shown = text(&private);
+    assert!(
+        shown.contains("Checkout in one minute") && shown.contains("**1 story** · 3 points"),
+        "{shown}"
+    );
+    assert!(!is_ephemeral(
+        &say(&app, &member(), "/backlog public:true").await
+    ));
+}
+
+#[tokio::test]
+async fn pages_hold_ten_stories_and_next_still_works_after_a_restart() {
+    let mut app = spawn_app().await;
+    for i in 1..=25 {
+        say(&app, &member(), &format!("/story add title:\"Story {i}\"")).await;
+    }
+    let first = say(&app, &member(), "/backlog").await;
+    assert_eq!(backlog_numbers(&first), (1..=10).collect::<Vec<_>>());
+    assert!(text(&first).contains("Page 1 of 3"));
+    let second = press(&app, &member(), &first, "Next").await;
+    assert_eq!(second["type"], 7);
+    assert_eq!(backlog_numbers(&second), (11..=20).collect::<Vec<_>>());
+
+    app.restart().await;
+    let third = press(&app, &member(), &second, "Next").await;
+    assert_eq!(backlog_numbers(&third), (21..=25).collect::<Vec<_>>());
+    assert!(is_ephemeral(&third), "an ephemeral list stays ephemeral");
+    let back = press(&app, &member(), &third, "Previous").await;
+    assert_eq!(backlog_numbers(&back), (11..=20).collect::<Vec<_>>());
+    let last_next = buttons(&third)
+        .into_iter()
+        .find(|(_, l, _)| l == "Next")
+        .unwrap();
+    assert!(last_next.2, "Next is disabled on the last page");
+}
+
+#[tokio::test]
+async fn filters_narrow_the_list_and_keep_backlog_positions() {
+    let app = spawn_app().await;
+    say(
+        &app,
+        &member(),
+        r#"/story add title:"A" type:bug labels:ui"#,
+    )
+    .await;
+    say(
+        &app,
+        &member(),
+        r#"/story add title:"B" labels:api assignee:<@300>"#,
+    )
+    .await;
+    say(
+        &app,
+        &member(),
+        r#"/story add title:"C" type:bug labels:api"#,
+    )
+    .await;
+    say(&app, &member(), "/story move story:3 status:ready").await;
+    assert_eq!(
+        backlog_numbers(&say(&app, &member(), "/backlog type:bug").await),
+        [1, 3]
+    );
+    assert_eq!(
+        backlog_numbers(&say(&app, &member(), "/backlog label:api").await),
+        [2, 3]
+    );
+    assert_eq!(
+        backlog_numbers(&say(&app, &member(), "/backlog assignee:<@300>").await),
+        [2]
+    );
+    let ready = say(&app, &member(), "/backlog status:ready").await;
+    assert_eq!(backlog_numbers(&ready), [3]);
+    assert!(
+        text(&ready).contains("`3.` **#3**"),
+        "positions are backlog places: {}",
+        text(&ready)
+    );
+}
+
+#[tokio::test]
+async fn finished_and_archived_stories_leave_the_open_backlog() {
+    let app = spawn_app().await;
+    for t in ["A", "B", "C"] {
+        say(&app, &member(), &format!("/story add title:{t}")).await;
+    }
+    say(&app, &member(), "/story move story:1 status:in_progress").await;
+    say(&app, &member(), "/story move story:1 status:done").await;
+    say(&app, &Actor::admin(100, "ada"), "/story archive story:2").await;
+    assert_eq!(
+        backlog_numbers(&say(&app, &member(), "/backlog").await),
+        [3]
+    );
+    assert_eq!(
+        backlog_numbers(&say(&app, &member(), "/backlog status:done").await),
+        [1]
+    );
+}
+
+#[tokio::test]
+async fn autocomplete_offers_at_most_25_stories_by_number_prefix_or_title_words() {
+    let app = spawn_app().await;
+    for i in 1..=30 {
+        say(
+            &app,
+            &member(),
+            &format!("/story add title:\"Story number {i}\""),
+        )
+        .await;
+    }
+    say(&app, &member(), r#"/story add title:"Guest checkout""#).await;
+    let all = complete(&app, &member(), "/story show story:").await;
+    assert_eq!(all.len(), 25);
+    let by_number = complete(&app, &member(), "/story show story:#2").await;
+    let values: Vec<&str> = by_number.iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(values[0], "2", "the exact number comes first");
+    assert!(
+        values.contains(&"21") && values.contains(&"29") && !values.contains(&"3"),
+        "{values:?}"
+    );
+    let by_words = complete(&app, &member(), "/story show story:checkout guest").await;
+    assert_eq!(by_words.len(), 1);
+    assert!(
+        by_words[0].0.starts_with("#31 Guest checkout"),
+        "{by_words:?}"
+    );
+    assert!(by_words.iter().all(|(name, _)| name.chars().count() <= 100));
+}
+
+#[tokio::test]
+async fn autocomplete_lists_open_stories_before_finished_ones() {
+    let app = spawn_app().await;
+    say(&app, &member(), r#"/story add title:"Finished thing""#).await;
+    say(&app, &member(), r#"/story add title:"Open thing""#).await;
+    say(&app, &member(), "/story move story:1 status:in_progress").await;
+    say(&app, &member(), "/story move story:1 status:done").await;
+    let choices = complete(&app, &member(), "/story show story:thing").await;
+    let values: Vec<&str> = choices.iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(values, ["2", "1"]);
+}
