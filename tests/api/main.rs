@@ -10,7 +10,6 @@ mod backlog;
 mod chat;
 mod fake_discord;
 mod helpers;
-mod interactions;
 mod openapi;
 mod protocol;
 mod standup;

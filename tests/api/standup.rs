@@ -7,16 +7,23 @@ use chrono::{Duration, TimeZone as _, Utc};
 use serde_json::Value;
 use sprintmate::scheduler::StepReport;
 
+use sprintmate::console::synth::{Actor, Synth};
+
+use crate::chat::{say, submit, EPHEMERAL};
 use crate::fake_discord::{Failure, RecordedRequest};
-use crate::helpers::{spawn_app_with, TestApp, TestOptions, GUILD_ID, USER_ID};
-use crate::interactions::{button, modal_submit, slash, Member, Opt};
+use crate::helpers::{spawn_app_with, TestApp, TestOptions};
 
-const STANDUP_CHANNEL: u64 = 1_200_000_000_000_000_050;
-const BEA: u64 = 1_200_000_000_000_000_061;
-const CAL: u64 = 1_200_000_000_000_000_062;
+const STANDUP_CHANNEL: u64 = 50;
+const ADA: u64 = 201;
+const BEA: u64 = 202;
+const CAL: u64 = 203;
 
-fn ada() -> Member {
-    Member::admin(USER_ID)
+fn ada() -> Actor {
+    Actor::admin(ADA, "ada")
+}
+
+fn bea() -> Actor {
+    Actor::member(BEA, "bea")
 }
 
 fn channel_posts() -> String {
@@ -68,20 +75,14 @@ fn content(response: &Value) -> String {
 
 /// Ada (admin) sets up a 09:30 UTC stand-up in the stand-up channel, Bea and Cal on the roster.
 async fn set_up(app: &TestApp) -> Value {
-    for user in [USER_ID, BEA, CAL] {
-        app.interact(&slash(ada(), "team", "add", &[("user", Opt::User(user))]))
-            .await;
+    for user in [ADA, BEA, CAL] {
+        say(app, &ada(), &format!("/team add user:<@{user}>")).await;
     }
-    app.interact(&slash(
-        ada(),
-        "standup",
-        "setup",
-        &[
-            ("channel", Opt::Channel(STANDUP_CHANNEL)),
-            ("time", Opt::Text("09:30")),
-            ("timezone", Opt::Text("UTC")),
-        ],
-    ))
+    say(
+        app,
+        &ada(),
+        &format!("/standup setup channel:<#{STANDUP_CHANNEL}> time:09:30 timezone:UTC"),
+    )
     .await
 }
 
@@ -124,20 +125,11 @@ async fn setup_replies_with_the_next_three_prompt_times() {
 async fn members_cannot_set_up_the_stand_up_and_nothing_changes() {
     let app = spawn().await;
 
-    let response = app
-        .interact(&slash(
-            Member::ordinary(BEA),
-            "standup",
-            "setup",
-            &[
-                ("channel", Opt::Channel(STANDUP_CHANNEL)),
-                ("time", Opt::Text("09:30")),
-            ],
-        ))
-        .await;
+    let line = format!("/standup setup channel:<#{STANDUP_CHANNEL}> time:09:30");
+    let response = say(&app, &bea(), &line).await;
 
-    assert_eq!(response["data"]["flags"], 64);
-    let show = app.interact(&slash(ada(), "standup", "show", &[])).await;
+    assert_eq!(response["data"]["flags"], EPHEMERAL);
+    let show = say(&app, &ada(), "/standup show").await;
     assert!(content(&show).contains("no stand-up yet"), "{show}");
 }
 
@@ -145,24 +137,9 @@ async fn members_cannot_set_up_the_stand_up_and_nothing_changes() {
 async fn a_whole_day_prompt_thread_answers_edit_reminder_summary_and_a_late_answer() {
     let mut app = spawn().await;
     set_up(&app).await;
-    app.interact(&slash(
-        ada(),
-        "story",
-        "add",
-        &[("title", Opt::Text("Guest checkout"))],
-    ))
-    .await;
-    app.interact(&slash(
-        ada(),
-        "standup",
-        "away",
-        &[
-            ("from", Opt::Text("2026-03-02")),
-            ("to", Opt::Text("2026-03-03")),
-            ("user", Opt::User(CAL)),
-        ],
-    ))
-    .await;
+    say(&app, &ada(), "/story add title:\"Guest checkout\"").await;
+    let away = format!("/standup away from:2026-03-02 to:2026-03-03 user:<@{CAL}>");
+    say(&app, &ada(), &away).await;
 
     // 09:30: the prompt, then the thread on it.
     app.clock.set(at(9, 30));
@@ -188,24 +165,12 @@ async fn a_whole_day_prompt_thread_answers_edit_reminder_summary_and_a_late_answ
     let thread_posts = format!("/channels/{thread_id}/messages");
 
     // The Answer button opens the form; Ada answers, naming story #1.
-    let form = app
-        .interact(&button(
-            Member::ordinary(BEA),
-            &answer_button,
-            thread_id,
-            STANDUP_CHANNEL,
-        ))
-        .await;
+    let press = Synth::new().button_press(&bea(), &answer_button, thread_id, prompt);
+    let form = app.interact(&press).await;
     assert_eq!(form["type"], 9);
-    let form_id = form["data"]["custom_id"].as_str().unwrap().to_string();
-    let reply = app
-        .interact(&modal_submit(
-            ada(),
-            &form_id,
-            &answer("Worked on #1", "Tests for #1", "Waiting for review"),
-        ))
-        .await;
-    assert_eq!(reply["data"]["flags"], 64);
+    let answers = answer("Worked on #1", "Tests for #1", "Waiting for review");
+    let reply = submit(&app, &ada(), &form, &answers).await;
+    assert_eq!(reply["data"]["flags"], EPHEMERAL);
     settle(&app).await;
     let posted = app.fake().requests_to("POST", &thread_posts);
     assert_eq!(posted.len(), 1);
@@ -220,12 +185,7 @@ async fn a_whole_day_prompt_thread_answers_edit_reminder_summary_and_a_late_answ
     );
 
     // Ada edits: the same post is edited, no new one.
-    app.interact(&modal_submit(
-        ada(),
-        &form_id,
-        &answer("Worked on #1", "Ship #1", ""),
-    ))
-    .await;
+    submit(&app, &ada(), &form, &answer("Worked on #1", "Ship #1", "")).await;
     settle(&app).await;
     assert_eq!(app.fake().requests_to("POST", &thread_posts).len(), 1);
     let edits = app
@@ -276,16 +236,18 @@ async fn a_whole_day_prompt_thread_answers_edit_reminder_summary_and_a_late_answ
         "{description}"
     );
     assert!(description.contains(&format!(
-        "https://discord.com/channels/{GUILD_ID}/{thread_id}"
+        "https://discord.com/channels/{}/{thread_id}",
+        ada().guild_id
     )));
     assert!(!description.contains(&format!("<@{CAL}>")));
 
     // Bea answers late: her answer goes to the thread and the summary is edited.
-    app.interact(&modal_submit(
-        Member::ordinary(BEA),
-        &form_id,
+    submit(
+        &app,
+        &bea(),
+        &form,
         &answer("Docs", "More docs", "CI is red"),
-    ))
+    )
     .await;
     settle(&app).await;
     assert_eq!(app.fake().requests_to("POST", &thread_posts).len(), 3);
@@ -302,9 +264,7 @@ async fn a_whole_day_prompt_thread_answers_edit_reminder_summary_and_a_late_answ
     assert!(!edited.contains("**Missing:**"), "{edited}");
 
     // Editing after close is refused and changes nothing.
-    let refused = app
-        .interact(&modal_submit(ada(), &form_id, &answer("x", "y", "")))
-        .await;
+    let refused = submit(&app, &ada(), &form, &answer("x", "y", "")).await;
     assert!(content(&refused).contains("closed"), "{refused}");
 
     app.fake().assert_no_violations();
@@ -376,15 +336,13 @@ async fn a_403_marks_the_schedule_failing_and_show_names_the_missing_permission(
     app.clock.set(at(9, 30));
     assert_eq!(settle(&app).await.failed, 1);
 
-    let show = app.interact(&slash(ada(), "standup", "show", &[])).await;
+    let show = say(&app, &ada(), "/standup show").await;
     let text = show["data"]["embeds"][0]["description"].as_str().unwrap();
     assert!(
         text.contains("cannot post") && text.contains("**Send Messages**"),
         "{text}"
     );
-    let member_view = app
-        .interact(&slash(Member::ordinary(BEA), "standup", "show", &[]))
-        .await;
+    let member_view = say(&app, &bea(), "/standup show").await;
     let text = member_view["data"]["embeds"][0]["description"]
         .as_str()
         .unwrap();
