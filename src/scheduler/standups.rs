@@ -420,3 +420,60 @@ pub async fn note_sent(services: &Services, item: &OutboxItem) -> anyhow::Result
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(purpose: &str) -> OutboxItem {
+        OutboxItem {
+            id: 1,
+            guild_id: 1,
+            kind: OutboxKind::Post,
+            channel_id: 50,
+            target_message_id: None,
+            purpose: purpose.to_string(),
+            body: serde_json::Value::Null,
+            attempts: 0,
+        }
+    }
+
+    #[test]
+    fn a_refused_post_names_the_permission_its_kind_needs() {
+        let cases = [
+            (
+                "standup-prompt:7:2026-03-02",
+                "Missing Permissions",
+                "**Send Messages**",
+            ),
+            (
+                "standup-thread:7:2026-03-02",
+                "Missing Permissions",
+                "**Create Public Threads**",
+            ),
+            (
+                "standup-reminder:7:2026-03-02",
+                "Missing Permissions",
+                "**Send Messages in Threads**",
+            ),
+            (
+                "standup-summary:7:2026-03-02",
+                "Missing Access",
+                "**View Channel**",
+            ),
+        ];
+        for (purpose, said, permission) in cases {
+            let (team, why) = missing_permission(&refused(purpose), said).unwrap();
+            assert_eq!(team, 7);
+            assert!(why.contains(permission) && why.contains("<#50>"), "{why}");
+        }
+    }
+
+    #[test]
+    fn other_posts_are_not_the_stand_ups_business() {
+        assert_eq!(
+            missing_permission(&refused("vote-result:3"), "Missing Access"),
+            None
+        );
+    }
+}

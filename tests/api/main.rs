@@ -13,6 +13,7 @@ mod helpers;
 mod openapi;
 mod protocol;
 mod standup;
+mod standup_commands;
 mod stories;
 mod teams;
 mod validation;

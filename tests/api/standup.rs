@@ -13,28 +13,28 @@ use crate::chat::{say, submit, EPHEMERAL};
 use crate::fake_discord::{Failure, RecordedRequest};
 use crate::helpers::{spawn_app_with, TestApp, TestOptions};
 
-const STANDUP_CHANNEL: u64 = 50;
-const ADA: u64 = 201;
-const BEA: u64 = 202;
-const CAL: u64 = 203;
+pub(crate) const STANDUP_CHANNEL: u64 = 50;
+pub(crate) const ADA: u64 = 201;
+pub(crate) const BEA: u64 = 202;
+pub(crate) const CAL: u64 = 203;
 
-fn ada() -> Actor {
+pub(crate) fn ada() -> Actor {
     Actor::admin(ADA, "ada")
 }
 
-fn bea() -> Actor {
+pub(crate) fn bea() -> Actor {
     Actor::member(BEA, "bea")
 }
 
-fn channel_posts() -> String {
+pub(crate) fn channel_posts() -> String {
     format!("/channels/{STANDUP_CHANNEL}/messages")
 }
 
-fn at(hour: u32, minute: u32) -> chrono::DateTime<Utc> {
+pub(crate) fn at(hour: u32, minute: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, hour, minute, 0).unwrap()
 }
 
-async fn spawn() -> TestApp {
+pub(crate) async fn spawn() -> TestApp {
     spawn_app_with(TestOptions {
         scheduler_loop: false,
         ..TestOptions::default()
@@ -43,7 +43,7 @@ async fn spawn() -> TestApp {
 }
 
 /// Steps the scheduler at the clock's time until it has nothing left to do.
-async fn settle(app: &TestApp) -> StepReport {
+pub(crate) async fn settle(app: &TestApp) -> StepReport {
     let scheduler = app.scheduler();
     let mut total = StepReport::default();
     for _ in 0..10 {
@@ -66,7 +66,7 @@ async fn settle(app: &TestApp) -> StepReport {
     total
 }
 
-fn content(response: &Value) -> String {
+pub(crate) fn content(response: &Value) -> String {
     response["data"]["content"]
         .as_str()
         .unwrap_or_default()
@@ -74,7 +74,7 @@ fn content(response: &Value) -> String {
 }
 
 /// Ada (admin) sets up a 09:30 UTC stand-up in the stand-up channel, Bea and Cal on the roster.
-async fn set_up(app: &TestApp) -> Value {
+pub(crate) async fn set_up(app: &TestApp) -> Value {
     for user in [ADA, BEA, CAL] {
         say(app, &ada(), &format!("/team add user:<@{user}>")).await;
     }
@@ -86,7 +86,7 @@ async fn set_up(app: &TestApp) -> Value {
     .await
 }
 
-fn answer(
+pub(crate) fn answer(
     yesterday: &'static str,
     today: &'static str,
     blockers: &'static str,
