@@ -157,3 +157,46 @@ async fn summary_and_stats_show_answers_blockers_and_participation() {
     );
     app.fake().assert_no_violations();
 }
+
+#[tokio::test]
+async fn the_schedule_follows_the_teams_time_zone_unless_one_is_given() {
+    let app = spawn().await;
+    say(&app, &ada(), "/team settings timezone:Europe/Berlin").await;
+
+    let line = format!("/standup setup channel:<#{STANDUP_CHANNEL}> time:09:30 days:mon,wed");
+    let reply = text(&say(&app, &ada(), &line).await);
+
+    // 09:30 in Berlin is 08:30 UTC in March (CET). It is 10:00 there on Monday, so the next
+    // prompts are Wednesday, next Monday and next Wednesday; never a Tuesday.
+    let monday = at(8, 30).timestamp();
+    let day = 86_400;
+    for next in [monday + 2 * day, monday + 7 * day, monday + 9 * day] {
+        assert!(reply.contains(&format!("<t:{next}:f>")), "{reply}");
+    }
+    assert!(
+        reply.contains("Europe/Berlin") && reply.contains("mon,wed"),
+        "{reply}"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_button_naming_another_guilds_team_is_refused() {
+    let app = spawn().await;
+    set_up(&app).await;
+    app.clock.set(at(9, 30));
+    settle(&app).await;
+    let prompt = app.fake().requests_to("POST", &channel_posts())[0]
+        .body
+        .clone()
+        .unwrap();
+    let button = prompt["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap();
+
+    let stranger = bea().in_guild(99);
+    let press =
+        sprintmate::console::synth::Synth::new().button_press(&stranger, button, 1, &prompt);
+    let response = app.interact(&press).await;
+
+    assert_refused(&response, "team this server does not have");
+}
