@@ -377,3 +377,26 @@ async fn a_late_start_inside_the_window_prompts_once_and_after_it_the_day_is_ski
         .collect();
     assert_eq!(prompts.len(), 1);
 }
+
+#[tokio::test]
+async fn the_real_scheduler_loop_posts_the_prompt_and_opens_its_thread_on_its_own() {
+    let app = crate::helpers::spawn_app().await;
+    set_up(&app).await;
+
+    app.clock.set(at(9, 30));
+    // The loop sleeps at most a minute; a wake-up stands in for that minute passing.
+    app.services().scheduler_wake.notify_one();
+    let threads = app
+        .fake()
+        .wait_for(
+            "POST",
+            &format!("/channels/{STANDUP_CHANNEL}/messages/{{m}}/threads"),
+            1,
+            std::time::Duration::from_secs(10),
+        )
+        .await;
+
+    assert_eq!(threads.len(), 1);
+    assert_eq!(app.fake().requests_to("POST", &channel_posts()).len(), 1);
+    app.fake().assert_no_violations();
+}
