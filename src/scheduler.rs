@@ -25,6 +25,8 @@ const MAX_SLEEP: Duration = Duration::from_secs(60);
 /// What one step did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct StepReport {
+    /// Votes whose time ran out and that this step closed (results queued).
+    pub closed_votes: usize,
     pub sent: usize,
     pub retried: usize,
     pub rate_limited: usize,
@@ -50,7 +52,17 @@ impl Scheduler {
 
     /// Does everything due at `now` (unix seconds) and reports it.
     pub async fn run_due(&self, now: i64) -> anyhow::Result<StepReport> {
-        let mut report = StepReport::default();
+        // Closing only queues the results, so it runs even without a sender (console, tests).
+        let closed_votes = crate::commands::vote_results::close_overdue(&self.services, now)
+            .await
+            .map_err(|e| match e {
+                crate::error::AppError::Internal(e) => e.context("closing overdue votes"),
+                crate::error::AppError::User(m) => anyhow::anyhow!(m),
+            })?;
+        let mut report = StepReport {
+            closed_votes,
+            ..StepReport::default()
+        };
         let at = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default();
         let standup = standups::run_due(&self.services, at).await?;
         report.standups_opened = standup.opened;
@@ -100,12 +112,23 @@ impl Scheduler {
         Ok(report)
     }
 
-    /// The earliest moment something is due: an outbox row, a stand-up prompt, reminder or close.
+    /// The earliest moment something is due: a queued post, a vote deadline, or a stand-up
+    /// prompt, reminder or close.
     pub async fn next_due(&self, now: i64) -> anyhow::Result<Option<i64>> {
         let at = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default();
-        let outbox = self.services.store.next_outbox_due().await?;
+        let store = &self.services.store;
+        let outbox = store.next_outbox_due().await?;
+        let vote = store.next_vote_close().await?;
         let standup = standups::next_due(&self.services, at).await?;
-        Ok(outbox.into_iter().chain(standup).min())
+        Ok(outbox.into_iter().chain(vote).chain(standup).min())
+    }
+
+    /// How long until [`Self::next_due`] (at most [`MAX_SLEEP`]).
+    async fn pause_until_next_due(&self, now: i64) -> Duration {
+        match self.next_due(now).await {
+            Ok(Some(next)) => Duration::from_secs(next.saturating_sub(now).clamp(1, 60) as u64),
+            _ => MAX_SLEEP,
+        }
     }
 
     /// Loops [`Self::run_due`] until `stop` turns true.
@@ -114,13 +137,12 @@ impl Scheduler {
             let now = self.services.clock.now().timestamp();
             let pause = match self.run_due(now).await {
                 // More may be waiting: go again at once.
-                Ok(report) if report.sent > 0 && report.rate_limited == 0 => Duration::ZERO,
-                Ok(_) => match self.next_due(now).await {
-                    Ok(Some(next)) => {
-                        Duration::from_secs(next.saturating_sub(now).clamp(1, 60) as u64)
-                    }
-                    _ => MAX_SLEEP,
-                },
+                Ok(report)
+                    if (report.sent > 0 || report.closed_votes > 0) && report.rate_limited == 0 =>
+                {
+                    Duration::ZERO
+                }
+                Ok(_) => self.pause_until_next_due(now).await,
                 Err(error) => {
                     tracing::error!(error = format!("{error:#}"), "scheduler step failed");
                     Duration::from_secs(5)

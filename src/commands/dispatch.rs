@@ -9,10 +9,11 @@ use tracing::Instrument as _;
 
 use super::custom_id::Action;
 use super::options::Invocation;
+use super::poker_id::PokerPress;
 use super::story::{find_story, move_story, public_card};
 use super::{
-    autocomplete, backlog, help, standup, standup_answer, story, story_modal, team, vision, Caller,
-    Services,
+    autocomplete, backlog, estimate, estimate_press, help, standup, standup_answer, story,
+    story_modal, team, vision, vote, Caller, Services,
 };
 use crate::domain::story::StoryNumber;
 use crate::error::{reference_id, AppError, HandlerResult};
@@ -103,6 +104,8 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
                 "backlog" => backlog::run(services, &caller, &inv).await,
                 "team" => team::run(services, &caller, &inv).await,
                 "vision" => vision::run(services, &caller, &inv).await,
+                "estimate" => estimate::run(services, &caller, &inv).await,
+                "vote" => vote::run(services, &caller, &inv).await,
                 "standup" => standup::run(services, &caller, &inv).await,
                 "help" => Ok(help::run()),
                 other => Err(AppError::user(format!(
@@ -162,7 +165,15 @@ async fn button(
     caller: &Caller,
     component: &ComponentInteraction,
 ) -> HandlerResult<Response> {
-    let action = Action::parse(&component.data.custom_id).ok_or_else(stale)?;
+    let Some(action) = Action::parse(&component.data.custom_id) else {
+        if let Some(press) = PokerPress::parse(&component.data.custom_id) {
+            return estimate_press::press(services, caller, press).await;
+        }
+        return match vote::button(services, caller, component).await {
+            Some(result) => result,
+            None => Err(stale()),
+        };
+    };
     match action {
         Action::BacklogPage {
             team_id,

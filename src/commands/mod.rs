@@ -7,8 +7,11 @@ pub mod backlog;
 pub mod caller;
 pub mod custom_id;
 pub mod dispatch;
+pub mod estimate;
+pub mod estimate_press;
 pub mod help;
 pub mod options;
+pub mod poker_id;
 pub mod registry;
 pub mod standup;
 pub mod standup_answer;
@@ -22,6 +25,13 @@ pub mod story_flow;
 pub mod story_modal;
 pub mod team;
 pub mod vision;
+pub mod vote;
+pub mod vote_ballot;
+pub mod vote_custom_id;
+pub mod vote_results;
+pub mod vote_tally;
+#[cfg(test)]
+mod vote_tests;
 
 use std::fmt;
 use std::sync::Arc;

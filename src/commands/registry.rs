@@ -2,7 +2,7 @@
 
 use serenity::all::CreateCommand;
 
-use super::{backlog, help, standup, story, story_modal, team, vision};
+use super::{backlog, estimate, help, standup, story, story_modal, team, vision, vote};
 
 /// Help groups: a heading and the top-level command names under it.
 pub const GROUPS: &[(&str, &[&str])] = &[
@@ -10,6 +10,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "Backlog",
         &["story", "backlog", story_modal::ADD_TO_BACKLOG],
     ),
+    ("Prioritisation", &["vote", "estimate"]),
     ("Stand-ups", &["standup"]),
     ("Vision", &["vision"]),
     ("Teams", &["team"]),
@@ -21,6 +22,8 @@ pub fn all_commands() -> Vec<CreateCommand> {
     vec![
         story::definition(),
         backlog::definition(),
+        estimate::definition(),
+        vote::definition(),
         story_modal::message_command_definition(),
         standup::definition(),
         vision::definition(),

@@ -196,8 +196,7 @@ impl Message {
         out
     }
 
-    /// As an edit of a message the bot posted in a channel (content, embeds and buttons are
-    /// replaced as a whole).
+    /// As an edit of a message the bot posted earlier (`PATCH /channels/{c}/messages/{m}`).
     pub fn to_message_edit(&self) -> EditMessage {
         let mut out = EditMessage::new()
             .allowed_mentions(self.allowed_mentions())

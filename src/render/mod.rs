@@ -5,10 +5,12 @@
 pub mod backlog;
 pub mod limits;
 pub mod message;
+pub mod poker;
 pub mod standup;
 pub mod story_card;
 pub mod team;
 pub mod text;
 pub mod time;
+pub mod vote;
 
 pub use message::{Button, ButtonStyle, Embed, Message, Modal, Response, TextInput};

@@ -1,9 +1,10 @@
-//! The story card: every field of a story, with the Start / Done / Accept buttons.
+//! The story card: every field of a story, with the Start / Done / Accept / Estimate buttons.
 
 use super::message::{Button, ButtonStyle, Embed, Message};
 use super::text::escape_markdown;
 use super::time;
 use crate::commands::custom_id::Action;
+use crate::commands::poker_id::PokerPress;
 use crate::domain::story::{Labels, Status};
 use crate::store::dependencies::{Blocker, Rejection};
 use crate::store::stories::{Criterion, Story};
@@ -162,7 +163,8 @@ pub fn story_card(view: &StoryView) -> Message {
         .with_row(card_buttons(story))
 }
 
-/// Start, Done and Accept, each enabled only where the flow allows it.
+/// Start, Done and Accept, each enabled only where the flow allows it; Estimate opens the
+/// story's planning poker round (any status but archived).
 fn card_buttons(story: &Story) -> Vec<Button> {
     let (team_id, number) = (story.team_id, story.number);
     let start = Action::StoryMove {
@@ -183,5 +185,11 @@ fn card_buttons(story: &Story) -> Vec<Button> {
             .disabled(!matches!(story.status, Status::InProgress | Status::Review)),
         Button::new(accept.encode(), "Accept (PO)", ButtonStyle::Secondary)
             .disabled(story.status != Status::Done),
+        Button::new(
+            PokerPress::Estimate { team_id, number }.encode(),
+            "Estimate",
+            ButtonStyle::Secondary,
+        )
+        .disabled(story.status == Status::Archived),
     ]
 }

@@ -4,11 +4,13 @@
 pub mod criteria;
 pub mod dependencies;
 pub mod outbox;
+pub mod poker;
 pub mod ranking;
 pub mod standup_days;
 pub mod standups;
 pub mod stories;
 pub mod teams;
+pub mod votes;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -8,6 +8,7 @@
 
 mod backlog;
 mod chat;
+mod estimate;
 mod fake_discord;
 mod helpers;
 mod openapi;
@@ -17,3 +18,4 @@ mod standup_commands;
 mod stories;
 mod teams;
 mod validation;
+mod vote;

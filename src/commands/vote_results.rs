@@ -1,0 +1,180 @@
+//! Ending a vote and applying its result. A vote ends exactly once: [`close`] (from
+//! `/vote close` or the scheduler) and [`cancel`] flip it from open in the transaction that
+//! also queues the results post and the card edit, so a crash can lose neither and a second
+//! closer finds nothing to do.
+
+use sqlx::SqliteConnection;
+
+use super::vote_tally;
+use super::{Caller, Services};
+use crate::domain::access::Access;
+use crate::domain::apply_results::reassign_ranks;
+use crate::domain::story::StoryNumber;
+use crate::error::{AppError, HandlerResult};
+use crate::render::vote::{ballot_card, results_card};
+use crate::render::{Message, Response};
+use crate::store::outbox::{enqueue, NewOutboxItem, OutboxKind};
+use crate::store::votes::{self, Vote, VoteStatus};
+
+/// Queues an edit of the public ballot card (when it is known) showing the current voters.
+pub async fn enqueue_card_edit(
+    conn: &mut SqliteConnection,
+    vote: &Vote,
+    titles: &[(StoryNumber, String)],
+    now: i64,
+) -> sqlx::Result<()> {
+    let Some((channel_id, message_id)) = vote.card else {
+        return Ok(());
+    };
+    let voters = votes::voters_of(conn, vote.id).await?;
+    let card = ballot_card(vote, titles, &voters);
+    let item = NewOutboxItem {
+        guild_id: vote.guild_id,
+        kind: OutboxKind::Edit,
+        channel_id,
+        target_message_id: Some(message_id),
+        purpose: format!("vote-card:{}", vote.id),
+        body: serde_json::to_value(card.to_message_edit()).expect("message builders serialise"),
+    };
+    enqueue(conn, &item, now).await?;
+    Ok(())
+}
+
+/// Closes an open vote and queues its results post; false when it had already ended.
+pub async fn close(
+    services: &Services,
+    vote: &Vote,
+    by: Option<u64>,
+    now: i64,
+) -> HandlerResult<bool> {
+    let store = &services.store;
+    let titles = store
+        .story_titles(vote.guild_id, vote.team_id, &vote.candidates)
+        .await?;
+    let mut tx = votes::begin_write(store).await?;
+    if !votes::end_vote(&mut tx, vote.guild_id, vote.id, VoteStatus::Closed, by, now).await? {
+        return Ok(false);
+    }
+    let closed = Vote {
+        status: VoteStatus::Closed,
+        closed_at: Some(now),
+        closed_by: by,
+        ..vote.clone()
+    };
+    let marks = votes::ballot_marks(&mut tx, vote.id).await?;
+    let voters = votes::voters_of(&mut tx, vote.id).await?;
+    let lines = vote_tally::tally(&closed, &marks);
+    let results = results_card(&closed, &titles, &lines, &voters);
+    let post = NewOutboxItem {
+        guild_id: vote.guild_id,
+        kind: OutboxKind::Post,
+        channel_id: vote.channel_id,
+        target_message_id: None,
+        purpose: format!("vote-results:{}", vote.id),
+        body: serde_json::to_value(results.to_channel_message())
+            .expect("message builders serialise"),
+    };
+    enqueue(&mut tx, &post, now).await?;
+    enqueue_card_edit(&mut tx, &closed, &titles, now).await?;
+    tx.commit().await?;
+    services.scheduler_wake.notify_one();
+    Ok(true)
+}
+
+/// Cancels an open vote: no results; the card says so. False when it had already ended.
+pub async fn cancel(services: &Services, vote: &Vote, by: u64, now: i64) -> HandlerResult<bool> {
+    let store = &services.store;
+    let titles = store
+        .story_titles(vote.guild_id, vote.team_id, &vote.candidates)
+        .await?;
+    let mut tx = votes::begin_write(store).await?;
+    if !votes::end_vote(
+        &mut tx,
+        vote.guild_id,
+        vote.id,
+        VoteStatus::Cancelled,
+        Some(by),
+        now,
+    )
+    .await?
+    {
+        return Ok(false);
+    }
+    let cancelled = Vote {
+        status: VoteStatus::Cancelled,
+        closed_at: Some(now),
+        closed_by: Some(by),
+        ..vote.clone()
+    };
+    enqueue_card_edit(&mut tx, &cancelled, &titles, now).await?;
+    tx.commit().await?;
+    services.scheduler_wake.notify_one();
+    Ok(true)
+}
+
+/// Closes every open vote whose time ran out, including those that ran out while the app was
+/// stopped. Returns how many it closed.
+pub async fn close_overdue(services: &Services, now: i64) -> HandlerResult<usize> {
+    let mut closed = 0;
+    for (guild_id, vote_id) in services.store.overdue_votes(now).await? {
+        let Some(vote) = services.store.vote(guild_id, vote_id).await? else {
+            continue;
+        };
+        // The deadline is when it closed, even when noticed later (after a restart).
+        if close(services, &vote, None, vote.closes_at.min(now)).await? {
+            closed += 1;
+        }
+    }
+    Ok(closed)
+}
+
+/// **Apply to backlog**: the voted stories share out the backlog places they hold, best first.
+pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> HandlerResult<Response> {
+    let store = &services.store;
+    let vote = store
+        .vote(caller.guild_id, vote_id)
+        .await?
+        .ok_or_else(|| AppError::user("That vote does not exist in this server."))?;
+    let team = store
+        .team_by_id(caller.guild_id, vote.team_id)
+        .await?
+        .ok_or_else(|| AppError::user("That vote belongs to a team this server does not have."))?;
+    caller.require(
+        &team,
+        Access::ProductOwner,
+        "apply vote results to the backlog",
+    )?;
+    if vote.status != VoteStatus::Closed {
+        return Err(AppError::user(
+            "Only the results of a closed vote can be applied.",
+        ));
+    }
+    let now = services.now_unix();
+    let mut tx = votes::begin_write(store).await?;
+    let marks = votes::ballot_marks(&mut tx, vote.id).await?;
+    let order: Vec<StoryNumber> = vote_tally::tally(&vote, &marks)
+        .iter()
+        .map(|line| line.story)
+        .collect();
+    let current = votes::open_ranks(&mut tx, vote.guild_id, vote.team_id, &order).await?;
+    let changes = reassign_ranks(&current, &order);
+    if changes.is_empty() {
+        return Ok(Response::Message(Message::private_text(
+            "The backlog already has this vote's order; nothing changed.",
+        )));
+    }
+    votes::write_ranks(&mut tx, vote.guild_id, vote.team_id, vote.id, &changes, now).await?;
+    tx.commit().await?;
+    let kept: Vec<String> = order
+        .iter()
+        .filter(|s| current.iter().any(|(c, _)| c == *s))
+        .map(ToString::to_string)
+        .collect();
+    Ok(Response::Message(Message::public_text(format!(
+        "<@{}> applied the vote results to the backlog of {}: {} now sit in that order among the places they held ({} moved; every other story kept its place).",
+        caller.user_id,
+        team.name,
+        kept.join(", "),
+        changes.len()
+    ))))
+}

@@ -1,0 +1,307 @@
+//! Planning poker rounds and their votes. Every write is conditional on the round's status
+//! (and round number), so two presses racing each other cannot vote into a revealed round or
+//! accept twice.
+
+use sqlx::Row as _;
+
+use super::{db_id, wire_id, Store};
+use crate::domain::poker::Scale;
+use crate::domain::story::Points;
+use crate::store::stories::Story;
+
+/// Where a round is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundStatus {
+    /// Cards are being played; values are hidden.
+    Open,
+    /// Every vote is shown; waiting for Accept or Re-vote.
+    Revealed,
+    /// Finished: the story got its points.
+    Accepted,
+    /// Finished: a newer /estimate of the story on another scale took over.
+    Replaced,
+}
+
+impl RoundStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            RoundStatus::Open => "open",
+            RoundStatus::Revealed => "revealed",
+            RoundStatus::Accepted => "accepted",
+            RoundStatus::Replaced => "replaced",
+        }
+    }
+
+    fn from_stored(raw: &str) -> Self {
+        match raw {
+            "revealed" => RoundStatus::Revealed,
+            "accepted" => RoundStatus::Accepted,
+            "replaced" => RoundStatus::Replaced,
+            _ => RoundStatus::Open,
+        }
+    }
+
+    pub fn is_finished(self) -> bool {
+        matches!(self, RoundStatus::Accepted | RoundStatus::Replaced)
+    }
+}
+
+/// A planning poker round as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PokerRound {
+    pub id: i64,
+    pub guild_id: u64,
+    pub team_id: i64,
+    pub story_id: i64,
+    pub scale: Scale,
+    pub status: RoundStatus,
+    /// 1 for the first vote, +1 for every Re-vote.
+    pub round_number: i64,
+    pub started_by: u64,
+    pub started_at: i64,
+    pub accepted_card: Option<String>,
+    pub accepted_by: Option<u64>,
+}
+
+/// One voter's press in the current round number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PokerVote {
+    pub voter_id: u64,
+    /// The card's label; `None` when the voter sits out.
+    pub card: Option<String>,
+}
+
+const ROUND_COLUMNS: &str = "id, guild_id, team_id, story_id, scale, status, round_number, \
+     started_by, started_at, accepted_card, accepted_by";
+
+fn round_from_row(row: &sqlx::sqlite::SqliteRow) -> PokerRound {
+    PokerRound {
+        id: row.get("id"),
+        guild_id: wire_id(row.get("guild_id")),
+        team_id: row.get("team_id"),
+        story_id: row.get("story_id"),
+        // Stored values were validated on the way in.
+        scale: Scale::parse(row.get("scale")).unwrap_or_default(),
+        status: RoundStatus::from_stored(row.get("status")),
+        round_number: row.get("round_number"),
+        started_by: wire_id(row.get("started_by")),
+        started_at: row.get("started_at"),
+        accepted_card: row.get("accepted_card"),
+        accepted_by: row.get::<Option<i64>, _>("accepted_by").map(wire_id),
+    }
+}
+
+impl Store {
+    /// The story's round that is still open or revealed, if any.
+    pub async fn unfinished_poker_round(&self, story: &Story) -> sqlx::Result<Option<PokerRound>> {
+        let sql = format!(
+            "SELECT {ROUND_COLUMNS} FROM poker_rounds
+             WHERE guild_id = ? AND team_id = ? AND story_id = ? AND status IN ('open', 'revealed')
+             ORDER BY id DESC LIMIT 1"
+        );
+        let row = sqlx::query(&sql)
+            .bind(db_id(story.guild_id))
+            .bind(story.team_id)
+            .bind(story.id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(round_from_row))
+    }
+
+    /// Starts a round for the story; any unfinished round of it is marked replaced, so a story
+    /// has at most one live card.
+    pub async fn start_poker_round(
+        &self,
+        story: &Story,
+        scale: Scale,
+        started_by: u64,
+        now: i64,
+    ) -> sqlx::Result<PokerRound> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "UPDATE poker_rounds SET status = 'replaced'
+             WHERE guild_id = ? AND team_id = ? AND story_id = ? AND status IN ('open', 'revealed')",
+        )
+        .bind(db_id(story.guild_id))
+        .bind(story.team_id)
+        .bind(story.id)
+        .execute(&mut *tx)
+        .await?;
+        let sql = format!(
+            "INSERT INTO poker_rounds (guild_id, team_id, story_id, scale, started_by, started_at)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING {ROUND_COLUMNS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(db_id(story.guild_id))
+            .bind(story.team_id)
+            .bind(story.id)
+            .bind(scale.as_str())
+            .bind(db_id(started_by))
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(round_from_row(&row))
+    }
+
+    /// A round of the guild by id; `None` for another guild's round.
+    pub async fn poker_round(
+        &self,
+        guild_id: u64,
+        round_id: i64,
+    ) -> sqlx::Result<Option<PokerRound>> {
+        let sql = format!("SELECT {ROUND_COLUMNS} FROM poker_rounds WHERE guild_id = ? AND id = ?");
+        let row = sqlx::query(&sql)
+            .bind(db_id(guild_id))
+            .bind(round_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(round_from_row))
+    }
+
+    /// The votes of the round's current round number, in the order they were first cast.
+    pub async fn poker_votes(&self, round: &PokerRound) -> sqlx::Result<Vec<PokerVote>> {
+        let rows = sqlx::query(
+            "SELECT v.voter_id, v.card FROM poker_votes v JOIN poker_rounds r ON r.id = v.round_id
+             WHERE r.guild_id = ? AND r.team_id = ? AND v.round_id = ? AND v.round_number = ?
+             ORDER BY v.rowid",
+        )
+        .bind(db_id(round.guild_id))
+        .bind(round.team_id)
+        .bind(round.id)
+        .bind(round.round_number)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| PokerVote {
+                voter_id: wire_id(r.get("voter_id")),
+                card: r.get("card"),
+            })
+            .collect())
+    }
+
+    /// Records (or replaces) a voter's card, or their sitting out (`card: None`). False when the
+    /// round was revealed, re-voted or finished since it was read.
+    pub async fn cast_poker_vote(
+        &self,
+        round: &PokerRound,
+        voter_id: u64,
+        card: Option<&str>,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO poker_votes (round_id, round_number, voter_id, card, voted_at)
+             SELECT id, round_number, ?, ?, ? FROM poker_rounds
+             WHERE id = ? AND guild_id = ? AND team_id = ? AND round_number = ? AND status = 'open'
+             ON CONFLICT (round_id, round_number, voter_id)
+             DO UPDATE SET card = excluded.card, voted_at = excluded.voted_at",
+        )
+        .bind(db_id(voter_id))
+        .bind(card)
+        .bind(now)
+        .bind(round.id)
+        .bind(db_id(round.guild_id))
+        .bind(round.team_id)
+        .bind(round.round_number)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Turns the cards over. False when the round was no longer open at that round number.
+    pub async fn reveal_poker_round(&self, round: &PokerRound) -> sqlx::Result<bool> {
+        self.move_round(round, RoundStatus::Open, RoundStatus::Revealed, 0)
+            .await
+    }
+
+    /// Starts the next round number with no votes. False when the round changed meanwhile.
+    pub async fn revote_poker_round(&self, round: &PokerRound) -> sqlx::Result<bool> {
+        self.move_round(round, round.status, RoundStatus::Open, 1)
+            .await
+    }
+
+    async fn move_round(
+        &self,
+        round: &PokerRound,
+        from: RoundStatus,
+        to: RoundStatus,
+        round_step: i64,
+    ) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE poker_rounds SET status = ?, round_number = round_number + ?
+             WHERE id = ? AND guild_id = ? AND team_id = ? AND status = ? AND round_number = ?",
+        )
+        .bind(to.as_str())
+        .bind(round_step)
+        .bind(round.id)
+        .bind(db_id(round.guild_id))
+        .bind(round.team_id)
+        .bind(from.as_str())
+        .bind(round.round_number)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Finishes a revealed round with `card` and sets the story's points, in one transaction.
+    /// False (and nothing written) when the round was no longer revealed at that round number.
+    pub async fn accept_poker_estimate(
+        &self,
+        round: &PokerRound,
+        card: &str,
+        points: Points,
+        accepted_by: u64,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query(
+            "UPDATE poker_rounds SET status = 'accepted', accepted_card = ?, accepted_by = ?, accepted_at = ?
+             WHERE id = ? AND guild_id = ? AND team_id = ? AND status = 'revealed' AND round_number = ?",
+        )
+        .bind(card)
+        .bind(db_id(accepted_by))
+        .bind(now)
+        .bind(round.id)
+        .bind(db_id(round.guild_id))
+        .bind(round.team_id)
+        .bind(round.round_number)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE stories SET points = ?, updated_at = ? WHERE id = ? AND guild_id = ? AND team_id = ?",
+        )
+        .bind(i64::from(points.get()))
+        .bind(now)
+        .bind(round.story_id)
+        .bind(db_id(round.guild_id))
+        .bind(round.team_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The story a round estimates.
+    pub async fn poker_story(&self, round: &PokerRound) -> sqlx::Result<Option<Story>> {
+        let number: Option<i64> = sqlx::query_scalar(
+            "SELECT number FROM stories WHERE id = ? AND guild_id = ? AND team_id = ?",
+        )
+        .bind(round.story_id)
+        .bind(db_id(round.guild_id))
+        .bind(round.team_id)
+        .fetch_optional(self.pool())
+        .await?;
+        match number {
+            Some(number) => self.story(round.guild_id, round.team_id, number).await,
+            None => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "poker_tests.rs"]
+mod tests;
