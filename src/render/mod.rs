@@ -3,6 +3,7 @@
 //! limits. Cards and lists are built from store rows in the sibling modules.
 
 pub mod backlog;
+pub mod charts;
 pub mod limits;
 pub mod message;
 pub mod poker;
