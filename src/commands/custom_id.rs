@@ -26,6 +26,10 @@ pub enum Action {
     NewStoryForm { source: Option<(u64, u64)> },
     /// The edit modal of a story.
     EditStoryForm { team_id: i64, number: i64 },
+    /// The **Answer** button of a stand-up prompt: opens the answer form for that day.
+    StandupAnswerForm { team_id: i64, day_id: i64 },
+    /// The submitted stand-up answer form of a day.
+    StandupAnswer { team_id: i64, day_id: i64 },
 }
 
 fn status_code(status: Status) -> char {
@@ -96,6 +100,8 @@ impl Action {
                 source: Some((channel, message)),
             } => format!("fn:{channel}:{message}"),
             Action::EditStoryForm { team_id, number } => format!("fe:{team_id}:{number}"),
+            Action::StandupAnswerForm { team_id, day_id } => format!("sq:{team_id}:{day_id}"),
+            Action::StandupAnswer { team_id, day_id } => format!("sr:{team_id}:{day_id}"),
         };
         debug_assert!(
             id.len() <= crate::render::limits::CUSTOM_ID,
@@ -151,6 +157,14 @@ impl Action {
             "fe" if parts.len() == 3 => Some(Action::EditStoryForm {
                 team_id: int(1)?,
                 number: int(2)?,
+            }),
+            "sq" if parts.len() == 3 => Some(Action::StandupAnswerForm {
+                team_id: int(1)?,
+                day_id: int(2)?,
+            }),
+            "sr" if parts.len() == 3 => Some(Action::StandupAnswer {
+                team_id: int(1)?,
+                day_id: int(2)?,
             }),
             _ => None,
         }
@@ -224,6 +238,14 @@ mod tests {
             Action::EditStoryForm {
                 team_id: 2,
                 number: 9,
+            },
+            Action::StandupAnswerForm {
+                team_id: i64::MAX,
+                day_id: i64::MAX,
+            },
+            Action::StandupAnswer {
+                team_id: 1,
+                day_id: 2,
             },
         ];
         for action in actions {

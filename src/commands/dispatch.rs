@@ -12,8 +12,8 @@ use super::options::Invocation;
 use super::poker_id::PokerPress;
 use super::story::{find_story, move_story, public_card};
 use super::{
-    autocomplete, backlog, estimate, estimate_press, help, story, story_modal, team, vision, vote,
-    Caller, Services,
+    autocomplete, backlog, estimate, estimate_press, help, standup, standup_answer, story,
+    story_modal, team, vision, vote, Caller, Services,
 };
 use crate::domain::story::StoryNumber;
 use crate::error::{reference_id, AppError, HandlerResult};
@@ -114,6 +114,7 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
                 "vision" => vision::run(services, &caller, &inv).await,
                 "estimate" => estimate::run(services, &caller, &inv).await,
                 "vote" => vote::run(services, &caller, &inv).await,
+                "standup" => standup::run(services, &caller, &inv).await,
                 "help" => Ok(help::run()),
                 other => Err(AppError::user(format!(
                     "Sprintmate has no /{other} command (any more). /help lists what it has."
@@ -130,8 +131,12 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
         }
         Interaction::Modal(modal) => {
             let caller = caller_of!(modal, as_ref);
-            let action = Action::parse(&modal.data.custom_id).ok_or_else(stale)?;
-            story_modal::submit(services, &caller, modal, action).await
+            match Action::parse(&modal.data.custom_id).ok_or_else(stale)? {
+                Action::StandupAnswer { team_id, day_id } => {
+                    standup_answer::submit(services, &caller, modal, team_id, day_id).await
+                }
+                action => story_modal::submit(services, &caller, modal, action).await,
+            }
         }
         _ => Err(AppError::user(
             "Sprintmate does not handle that kind of interaction.",
@@ -208,6 +213,11 @@ async fn button(
                 super::story_flow::accept(services, caller, &team, story).await?,
             ))
         }
-        Action::NewStoryForm { .. } | Action::EditStoryForm { .. } => Err(stale()),
+        Action::StandupAnswerForm { team_id, day_id } => {
+            standup_answer::open_form(services, caller, Some((team_id, day_id))).await
+        }
+        Action::NewStoryForm { .. }
+        | Action::EditStoryForm { .. }
+        | Action::StandupAnswer { .. } => Err(stale()),
     }
 }

@@ -2,7 +2,7 @@
 
 use serenity::all::CreateCommand;
 
-use super::{backlog, estimate, help, story, story_modal, team, vision, vote};
+use super::{backlog, estimate, help, standup, story, story_modal, team, vision, vote};
 
 /// Help groups: a heading and the top-level command names under it.
 pub const GROUPS: &[(&str, &[&str])] = &[
@@ -11,6 +11,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         &["story", "backlog", story_modal::ADD_TO_BACKLOG],
     ),
     ("Prioritisation", &["vote", "estimate"]),
+    ("Stand-ups", &["standup"]),
     ("Vision", &["vision"]),
     ("Teams", &["team"]),
     ("Help", &["help"]),
@@ -24,6 +25,7 @@ pub fn all_commands() -> Vec<CreateCommand> {
         estimate::definition(),
         vote::definition(),
         story_modal::message_command_definition(),
+        standup::definition(),
         vision::definition(),
         team::definition(),
         help::definition(),

@@ -164,7 +164,7 @@ pub async fn from_message(command: &CommandInteraction) -> HandlerResult<Respons
 }
 
 /// The values of a submitted modal by field id.
-fn field<'a>(modal: &'a ModalInteraction, id: &str) -> Option<&'a str> {
+pub(crate) fn field<'a>(modal: &'a ModalInteraction, id: &str) -> Option<&'a str> {
     modal
         .data
         .components

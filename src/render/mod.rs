@@ -7,6 +7,7 @@ pub mod charts;
 pub mod limits;
 pub mod message;
 pub mod poker;
+pub mod standup;
 pub mod story_card;
 pub mod team;
 pub mod text;

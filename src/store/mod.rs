@@ -6,6 +6,8 @@ pub mod dependencies;
 pub mod outbox;
 pub mod poker;
 pub mod ranking;
+pub mod standup_days;
+pub mod standups;
 pub mod stories;
 pub mod teams;
 pub mod votes;

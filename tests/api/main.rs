@@ -13,6 +13,8 @@ mod fake_discord;
 mod helpers;
 mod openapi;
 mod protocol;
+mod standup;
+mod standup_commands;
 mod stories;
 mod teams;
 mod validation;
