@@ -27,6 +27,8 @@ pub struct App {
     settings: Settings,
     services: Services,
     listener: Option<TcpListener>,
+    /// Off only in tests that step the scheduler by hand with a controlled clock.
+    scheduler_loop: bool,
 }
 
 impl App {
@@ -89,6 +91,7 @@ impl App {
             settings,
             services,
             listener,
+            scheduler_loop: true,
         })
     }
 
@@ -99,6 +102,13 @@ impl App {
 
     pub fn services(&self) -> &Services {
         &self.services
+    }
+
+    /// Runs without the scheduler loop, so a test can call [`Scheduler::run_due`] itself and
+    /// nothing else sends at the same time.
+    pub fn without_scheduler_loop(mut self) -> Self {
+        self.scheduler_loop = false;
+        self
     }
 
     /// Runs until `shutdown` completes; in-flight interactions finish before this returns.
@@ -124,7 +134,12 @@ impl App {
             });
         }
 
-        if let Some(token) = &self.settings.discord_token {
+        if let Some(token) = self
+            .settings
+            .discord_token
+            .as_ref()
+            .filter(|_| self.scheduler_loop)
+        {
             let sender = OutboxSender::new(&self.settings, token.clone());
             let scheduler = Scheduler::new(self.services.clone(), Some(sender));
             let wake = self.services.scheduler_wake.clone();

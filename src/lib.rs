@@ -8,6 +8,7 @@
 //! - [`render`]: the outgoing message model, limits and mention safety; cards and lists.
 //! - [`discord`]: transports (gateway, HTTP endpoint) and the REST client.
 //! - [`console`]: the local REPL and the interaction factory it shares with the tests.
+//! - [`scheduler`]: due work (stand-up prompts, reminders, summaries) and the outbox drain.
 //! - [`app`]: wiring: builds the services and runs transports until shutdown.
 //! - [`metrics`], [`error`]: Prometheus metrics; the user-versus-internal error split.
 

@@ -1,6 +1,11 @@
 //! Due work: the step function [`Scheduler::run_due`] does everything due at `now` (tests drive
 //! it with a controlled clock), and [`Scheduler::run`] loops it, sleeping until the next due
 //! time or until a handler wakes it after queueing work.
+//!
+//! Each step first does the due work that queues posts (stand-ups: [`standups`]), then drains
+//! the outbox, so what a step queues goes out in the same step.
+
+pub mod standups;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +33,11 @@ pub struct StepReport {
     pub retried: usize,
     pub rate_limited: usize,
     pub failed: usize,
+    /// Stand-up days opened (prompt queued) and days skipped because their window passed.
+    pub standups_opened: usize,
+    pub standups_missed: usize,
+    /// Stand-up posts queued (prompts, threads, answers, reminders, summaries and edits).
+    pub standup_posts_queued: usize,
 }
 
 /// Runs due work against the store and Discord.
@@ -59,6 +69,10 @@ impl Scheduler {
             weekly_updates,
             ..StepReport::default()
         };
+        let standup = standups::run_due(&self.services, at).await?;
+        report.standups_opened = standup.opened;
+        report.standups_missed = standup.missed;
+        report.standup_posts_queued = standup.queued;
         let Some(sender) = &self.sender else {
             return Ok(report);
         };
@@ -70,6 +84,7 @@ impl Scheduler {
             match sender.deliver(&item, now).await {
                 Delivery::Sent(id) => {
                     store.mark_outbox_sent(item.id, id, now).await?;
+                    standups::note_sent(&self.services, &item).await?;
                     self.services.metrics.scheduler_posted();
                     report.sent += 1;
                 }
@@ -90,6 +105,11 @@ impl Scheduler {
                     store
                         .mark_outbox_failed(item.id, &format!("{status}: {reason}"), now)
                         .await?;
+                    if status == 403 {
+                        if let Some((team_id, why)) = standups::missing_permission(&item, &reason) {
+                            store.mark_schedule_failing(team_id, &why).await?;
+                        }
+                    }
                     report.failed += 1;
                 }
             }
@@ -97,14 +117,22 @@ impl Scheduler {
         Ok(report)
     }
 
-    /// How long until the next queued post or vote deadline (at most [`MAX_SLEEP`]).
-    async fn pause_until_next_due(&self, now: i64) -> Duration {
+    /// The earliest moment something is due: a queued post, a vote deadline, or a stand-up
+    /// prompt, reminder or close.
+    pub async fn next_due(&self, now: i64) -> anyhow::Result<Option<i64>> {
+        let at = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default();
         let store = &self.services.store;
-        let outbox = store.next_outbox_due().await.ok().flatten();
-        let vote = store.next_vote_close().await.ok().flatten();
-        match outbox.into_iter().chain(vote).min() {
-            Some(next) => Duration::from_secs(next.saturating_sub(now).clamp(1, 60) as u64),
-            None => MAX_SLEEP,
+        let outbox = store.next_outbox_due().await?;
+        let vote = store.next_vote_close().await?;
+        let standup = standups::next_due(&self.services, at).await?;
+        Ok(outbox.into_iter().chain(vote).chain(standup).min())
+    }
+
+    /// How long until [`Self::next_due`] (at most [`MAX_SLEEP`]).
+    async fn pause_until_next_due(&self, now: i64) -> Duration {
+        match self.next_due(now).await {
+            Ok(Some(next)) => Duration::from_secs(next.saturating_sub(now).clamp(1, 60) as u64),
+            _ => MAX_SLEEP,
         }
     }
 

@@ -36,6 +36,10 @@ pub enum Action {
     UpdatePublish { team_id: i64, update_id: i64 },
     /// A stakeholder update preview's **Cancel** (PO).
     UpdateCancel { team_id: i64, update_id: i64 },
+    /// The **Answer** button of a stand-up prompt: opens the answer form for that day.
+    StandupAnswerForm { team_id: i64, day_id: i64 },
+    /// The submitted stand-up answer form of a day.
+    StandupAnswer { team_id: i64, day_id: i64 },
 }
 
 fn status_code(status: Status) -> char {
@@ -113,6 +117,8 @@ impl Action {
             } => format!("spa:{team_id}:{sprint_id}:{capacity}"),
             Action::UpdatePublish { team_id, update_id } => format!("upp:{team_id}:{update_id}"),
             Action::UpdateCancel { team_id, update_id } => format!("upc:{team_id}:{update_id}"),
+            Action::StandupAnswerForm { team_id, day_id } => format!("sq:{team_id}:{day_id}"),
+            Action::StandupAnswer { team_id, day_id } => format!("sr:{team_id}:{day_id}"),
         };
         debug_assert!(
             id.len() <= crate::render::limits::CUSTOM_ID,
@@ -181,6 +187,14 @@ impl Action {
             "upc" if parts.len() == 3 => Some(Action::UpdateCancel {
                 team_id: int(1)?,
                 update_id: int(2)?,
+            }),
+            "sq" if parts.len() == 3 => Some(Action::StandupAnswerForm {
+                team_id: int(1)?,
+                day_id: int(2)?,
+            }),
+            "sr" if parts.len() == 3 => Some(Action::StandupAnswer {
+                team_id: int(1)?,
+                day_id: int(2)?,
             }),
             _ => None,
         }
@@ -273,6 +287,14 @@ mod tests {
             Action::UpdateCancel {
                 team_id: 2,
                 update_id: 8,
+            },
+            Action::StandupAnswerForm {
+                team_id: i64::MAX,
+                day_id: i64::MAX,
+            },
+            Action::StandupAnswer {
+                team_id: 1,
+                day_id: 2,
             },
         ];
         for action in actions {

@@ -12,8 +12,8 @@ use super::options::Invocation;
 use super::poker_id::PokerPress;
 use super::story::{find_story, move_story, public_card};
 use super::{
-    autocomplete, backlog, estimate, estimate_press, help, sprint, sprint_plan, story, story_modal,
-    team, update, vision, vote, Caller, Services,
+    autocomplete, backlog, estimate, estimate_press, help, sprint, sprint_plan, standup,
+    standup_answer, story, story_modal, team, update, vision, vote, Caller, Services,
 };
 use crate::domain::story::StoryNumber;
 use crate::error::{reference_id, AppError, HandlerResult};
@@ -82,17 +82,25 @@ fn interaction_guild(interaction: &Interaction) -> u64 {
     guild.map_or(0, |g| g.get())
 }
 
+/// The caller of any interaction kind: the four serenity types share these fields by name
+/// only, so a macro reads them once for all.
+macro_rules! caller_of {
+    ($interaction:expr, $member:ident) => {
+        Caller::from_parts(
+            $interaction.guild_id,
+            $interaction.channel.as_ref(),
+            $interaction.channel_id,
+            $interaction.member.$member(),
+            &$interaction.user,
+        )?
+    };
+}
+
 async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<Response> {
     match interaction {
         Interaction::Ping(_) => Ok(Response::Pong),
         Interaction::Command(command) => {
-            let caller = Caller::from_parts(
-                command.guild_id,
-                command.channel.as_ref(),
-                command.channel_id,
-                command.member.as_deref(),
-                &command.user,
-            )?;
+            let caller = caller_of!(command, as_deref);
             if command.data.kind == CommandType::Message
                 && command.data.name == story_modal::ADD_TO_BACKLOG
             {
@@ -108,6 +116,7 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
                 "update" => update::run(services, &caller, &inv).await,
                 "estimate" => estimate::run(services, &caller, &inv).await,
                 "vote" => vote::run(services, &caller, &inv).await,
+                "standup" => standup::run(services, &caller, &inv).await,
                 "help" => Ok(help::run()),
                 other => Err(AppError::user(format!(
                     "Sprintmate has no /{other} command (any more). /help lists what it has."
@@ -115,35 +124,21 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
             }
         }
         Interaction::Autocomplete(command) => {
-            let caller = Caller::from_parts(
-                command.guild_id,
-                command.channel.as_ref(),
-                command.channel_id,
-                command.member.as_deref(),
-                &command.user,
-            )?;
+            let caller = caller_of!(command, as_deref);
             autocomplete::run(services, &caller, &Invocation::from_data(&command.data)).await
         }
         Interaction::Component(component) => {
-            let caller = Caller::from_parts(
-                component.guild_id,
-                component.channel.as_ref(),
-                component.channel_id,
-                component.member.as_ref(),
-                &component.user,
-            )?;
+            let caller = caller_of!(component, as_ref);
             button(services, &caller, component).await
         }
         Interaction::Modal(modal) => {
-            let caller = Caller::from_parts(
-                modal.guild_id,
-                modal.channel.as_ref(),
-                modal.channel_id,
-                modal.member.as_ref(),
-                &modal.user,
-            )?;
-            let action = Action::parse(&modal.data.custom_id).ok_or_else(stale)?;
-            story_modal::submit(services, &caller, modal, action).await
+            let caller = caller_of!(modal, as_ref);
+            match Action::parse(&modal.data.custom_id).ok_or_else(stale)? {
+                Action::StandupAnswer { team_id, day_id } => {
+                    standup_answer::submit(services, &caller, modal, team_id, day_id).await
+                }
+                action => story_modal::submit(services, &caller, modal, action).await,
+            }
         }
         _ => Err(AppError::user(
             "Sprintmate does not handle that kind of interaction.",
@@ -231,6 +226,11 @@ async fn button(
         Action::UpdateCancel { team_id, update_id } => {
             update::cancel(services, caller, team_id, update_id).await
         }
-        Action::NewStoryForm { .. } | Action::EditStoryForm { .. } => Err(stale()),
+        Action::StandupAnswerForm { team_id, day_id } => {
+            standup_answer::open_form(services, caller, Some((team_id, day_id))).await
+        }
+        Action::NewStoryForm { .. }
+        | Action::EditStoryForm { .. }
+        | Action::StandupAnswer { .. } => Err(stale()),
     }
 }

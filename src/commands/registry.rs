@@ -2,7 +2,9 @@
 
 use serenity::all::CreateCommand;
 
-use super::{backlog, estimate, help, sprint, story, story_modal, team, update, vision, vote};
+use super::{
+    backlog, estimate, help, sprint, standup, story, story_modal, team, update, vision, vote,
+};
 
 /// Help groups: a heading and the top-level command names under it.
 pub const GROUPS: &[(&str, &[&str])] = &[
@@ -11,6 +13,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         &["story", "backlog", story_modal::ADD_TO_BACKLOG],
     ),
     ("Prioritisation", &["vote", "estimate"]),
+    ("Stand-ups", &["standup"]),
     ("Sprints and stakeholder updates", &["sprint", "update"]),
     ("Vision", &["vision"]),
     ("Teams", &["team"]),
@@ -25,6 +28,7 @@ pub fn all_commands() -> Vec<CreateCommand> {
         estimate::definition(),
         vote::definition(),
         story_modal::message_command_definition(),
+        standup::definition(),
         sprint::definition(),
         update::definition(),
         vision::definition(),

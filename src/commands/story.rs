@@ -404,9 +404,19 @@ async fn add(
         source_url: None,
         created_by: caller.user_id,
     };
+    insert_and_show(services, caller, team, &new).await
+}
+
+/// Saves a new story and answers with its public card.
+pub async fn insert_and_show(
+    services: &Services,
+    caller: &Caller,
+    team: &Team,
+    new: &NewStory,
+) -> HandlerResult<Response> {
     let story = services
         .store
-        .insert_story(team.guild_id, team.id, &new, services.now_unix())
+        .insert_story(team.guild_id, team.id, new, services.now_unix())
         .await?;
     let headline = format!(
         "<@{}> added #{} to the backlog of {}.",

@@ -9,7 +9,7 @@ use serenity::all::{
 
 use super::caller::team_for;
 use super::custom_id::Action;
-use super::story::{apply_edit, find_story, public_card};
+use super::story::{apply_edit, find_story};
 use super::{Caller, Services};
 use crate::domain::story::{
     Criteria, Labels, Points, StoryDetails, StoryKind, StoryNumber, StoryTitle, CRITERIA_MAX,
@@ -164,7 +164,7 @@ pub async fn from_message(command: &CommandInteraction) -> HandlerResult<Respons
 }
 
 /// The values of a submitted modal by field id.
-fn field<'a>(modal: &'a ModalInteraction, id: &str) -> Option<&'a str> {
+pub(crate) fn field<'a>(modal: &'a ModalInteraction, id: &str) -> Option<&'a str> {
     modal
         .data
         .components
@@ -203,17 +203,7 @@ pub async fn submit(
                 }),
                 created_by: caller.user_id,
             };
-            let story = services
-                .store
-                .insert_story(team.guild_id, team.id, &new, services.now_unix())
-                .await?;
-            let headline = format!(
-                "<@{}> added #{} to the backlog of {}.",
-                caller.user_id, story.number, team.name
-            );
-            Ok(Response::Message(
-                public_card(services, &team, story, headline).await?,
-            ))
+            super::story::insert_and_show(services, caller, &team, &new).await
         }
         Action::EditStoryForm { team_id, number } => {
             let team = services

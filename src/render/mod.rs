@@ -8,6 +8,7 @@ pub mod limits;
 pub mod message;
 pub mod poker;
 pub mod sprint;
+pub mod standup;
 pub mod story_card;
 pub mod team;
 pub mod text;

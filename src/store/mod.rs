@@ -7,6 +7,8 @@ pub mod outbox;
 pub mod poker;
 pub mod ranking;
 pub mod sprints;
+pub mod standup_days;
+pub mod standups;
 pub mod stories;
 pub mod teams;
 #[cfg(test)]

@@ -200,3 +200,18 @@ impl Store {
         Ok(row.and_then(|(channel, sent)| sent.map(|s| (wire_id(channel), wire_id(s)))))
     }
 }
+
+impl Store {
+    /// Whether a post for `purpose` is queued and not yet sent or failed (so a follow-up must
+    /// wait for its message id).
+    pub async fn outbox_waiting_for(&self, guild_id: u64, purpose: &str) -> sqlx::Result<bool> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE guild_id = ? AND purpose = ?
+                 AND sent_at IS NULL AND failed_at IS NULL)",
+        )
+        .bind(db_id(guild_id))
+        .bind(purpose)
+        .fetch_one(self.pool())
+        .await
+    }
+}

@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 use sprintmate::app::App;
 use sprintmate::commands::{Clock, Services};
 use sprintmate::config::{GatewaySwitch, Secret, Settings};
+use sprintmate::discord::outbox_sender::OutboxSender;
+use sprintmate::scheduler::Scheduler;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -85,6 +87,8 @@ pub struct TestOptions {
     /// A fake Discord to use, e.g. one already told to fail; a fresh one otherwise.
     pub fake: Option<FakeDiscord>,
     pub clock: Arc<TestClock>,
+    /// Whether the app runs its scheduler loop; off when a test steps [`TestApp::scheduler`].
+    pub scheduler_loop: bool,
 }
 
 impl Default for TestOptions {
@@ -94,6 +98,7 @@ impl Default for TestOptions {
             guild_id: None,
             fake: None,
             clock: Arc::new(TestClock::default()),
+            scheduler_loop: true,
         }
     }
 }
@@ -106,6 +111,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     fake: FakeDiscord,
     services: Services,
+    scheduler_loop: bool,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
     /// Keeps the database's directory alive as long as the app.
@@ -149,7 +155,8 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     settings.gateway = Some(GatewaySwitch::Off);
     settings.database_url = format!("sqlite://{}", database.display());
 
-    let (address, services, shutdown, task) = launch(&settings, &options.clock).await;
+    let (address, services, shutdown, task) =
+        launch(&settings, &options.clock, options.scheduler_loop).await;
     TestApp {
         address,
         settings,
@@ -160,6 +167,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
             .expect("an HTTP client"),
         fake,
         services,
+        scheduler_loop: options.scheduler_loop,
         shutdown: Some(shutdown),
         task: Some(task),
         _database_dir: database_dir,
@@ -173,10 +181,13 @@ type Launched = (
     JoinHandle<anyhow::Result<()>>,
 );
 
-async fn launch(settings: &Settings, clock: &Arc<TestClock>) -> Launched {
-    let app = App::build_with_clock(settings.clone(), clock.clone())
+async fn launch(settings: &Settings, clock: &Arc<TestClock>, scheduler_loop: bool) -> Launched {
+    let mut app = App::build_with_clock(settings.clone(), clock.clone())
         .await
         .expect("the app builds");
+    if !scheduler_loop {
+        app = app.without_scheduler_loop();
+    }
     let address = app.http_addr().expect("the HTTP server is on");
     let services = app.services().clone();
     let (shutdown, stop) = oneshot::channel::<()>();
@@ -200,6 +211,13 @@ impl TestApp {
     /// The app's services (store, clock, metrics), e.g. to look into the database.
     pub fn services(&self) -> &Services {
         &self.services
+    }
+
+    /// A scheduler over the app's database and the fake Discord, to step with
+    /// [`Scheduler::run_due`] (spawn the app with `scheduler_loop: false` so nothing else sends).
+    pub fn scheduler(&self) -> Scheduler {
+        let sender = OutboxSender::new(&self.settings, Secret::new(TOKEN));
+        Scheduler::new(self.services.clone(), Some(sender))
     }
 
     /// The clock's now as Discord's `X-Signature-Timestamp`.
@@ -272,7 +290,8 @@ impl TestApp {
     /// database file, clock and fake Discord. The HTTP address changes.
     pub async fn restart(&mut self) {
         self.stop_app().await;
-        let (address, services, shutdown, task) = launch(&self.settings, &self.clock).await;
+        let (address, services, shutdown, task) =
+            launch(&self.settings, &self.clock, self.scheduler_loop).await;
         self.address = address;
         self.services = services;
         self.shutdown = Some(shutdown);

@@ -14,6 +14,8 @@ mod helpers;
 mod openapi;
 mod protocol;
 mod sprint;
+mod standup;
+mod standup_commands;
 mod stories;
 mod teams;
 mod validation;

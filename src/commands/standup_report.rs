@@ -1,0 +1,112 @@
+//! `/standup summary` and `/standup stats`: a day's summary as it stands, and participation.
+
+use chrono::Duration;
+
+use super::caller::team_for;
+use super::options::Invocation;
+use super::{standup_view, Caller, Services};
+use crate::domain::schedule::{is_expected, parse_date};
+use crate::error::{AppError, HandlerResult};
+use crate::render::standup::{self as view, Participation};
+use crate::render::Response;
+
+pub const STATS_DAYS_DEFAULT: i64 = 30;
+pub const STATS_DAYS_MAX: i64 = 365;
+
+pub async fn summary(
+    services: &Services,
+    caller: &Caller,
+    inv: &Invocation,
+) -> HandlerResult<Response> {
+    let team = team_for(services, caller).await?;
+    let day = match inv.text("date") {
+        Some(raw) => {
+            let date = parse_date(raw)?;
+            services
+                .store
+                .standup_day(&team, date)
+                .await?
+                .ok_or_else(|| {
+                    AppError::user(format!("Team {} held no stand-up on {date}.", team.name))
+                })?
+        }
+        None => services
+            .store
+            .latest_standup_day(&team)
+            .await?
+            .ok_or_else(|| {
+                AppError::user(format!("Team {} has not held a stand-up yet.", team.name))
+            })?,
+    };
+    if day.status == crate::store::standup_days::DayStatus::Skipped {
+        return Err(AppError::user(format!(
+            "The stand-up of {} was skipped: the bot was offline for its whole window.",
+            day.date
+        )));
+    }
+    let thread = standup_view::thread_of(services, &day).await?;
+    let message = standup_view::summary(services, &day, thread).await?;
+    Ok(Response::Message(message.private()))
+}
+
+pub async fn stats(
+    services: &Services,
+    caller: &Caller,
+    inv: &Invocation,
+) -> HandlerResult<Response> {
+    let team = team_for(services, caller).await?;
+    let days = inv.integer("days").unwrap_or(STATS_DAYS_DEFAULT);
+    if !(1..=STATS_DAYS_MAX).contains(&days) {
+        return Err(AppError::user(format!(
+            "`days` goes from 1 to {STATS_DAYS_MAX}."
+        )));
+    }
+    let zone = match services.store.schedule(&team).await? {
+        Some(stored) => stored.schedule.zone(),
+        None => crate::domain::team::Timezone::parse(&team.timezone)?,
+    };
+    let today = services.clock.now().with_timezone(&zone.tz()).date_naive();
+    let from = today - Duration::days(days - 1);
+    let held = services.store.held_days_between(&team, from, today).await?;
+    let absences = services.store.absences(team.id, from).await?;
+    let mut rows: Vec<Participation> = services
+        .store
+        .members(&team)
+        .await?
+        .into_iter()
+        .map(|member| Participation {
+            member,
+            answered: 0,
+            expected: 0,
+            blockers: 0,
+        })
+        .collect();
+    for day in &held {
+        for answer in services.store.answers(day.id).await? {
+            // The roster is the team's members plus anyone who answers.
+            if !rows.iter().any(|r| r.member == answer.user_id) {
+                rows.push(Participation {
+                    member: answer.user_id,
+                    answered: 0,
+                    expected: 0,
+                    blockers: 0,
+                });
+            }
+            let row = rows
+                .iter_mut()
+                .find(|r| r.member == answer.user_id)
+                .expect("just added");
+            row.answered += 1;
+            row.blockers += usize::from(!answer.blockers.trim().is_empty());
+        }
+    }
+    for row in &mut rows {
+        row.expected = held
+            .iter()
+            .filter(|d| is_expected(row.member, d.date, &absences))
+            .count();
+        // An answer given while away still counts, so expected is never below answered.
+        row.expected = row.expected.max(row.answered);
+    }
+    Ok(Response::Message(view::stats(days, held.len(), &rows)))
+}

@@ -1,0 +1,280 @@
+//! `/standup setup|show|pause|resume|skip|away`: the schedule and who is excused.
+
+use chrono::NaiveDate;
+
+use super::caller::team_for;
+use super::options::Invocation;
+use super::{Caller, Services};
+use crate::domain::access::Access;
+use crate::domain::schedule::{
+    parse_date, AwayRange, LocalTime, Schedule, Weekdays, DEFAULT_REMINDER_MINUTES,
+    DEFAULT_WINDOW_MINUTES,
+};
+use crate::domain::team::Timezone;
+use crate::error::{AppError, HandlerResult};
+use crate::render::{time, Embed, Message, Response};
+use crate::store::standups::{ScheduleSetup, StoredSchedule};
+use crate::store::teams::Team;
+
+/// Pausing without an end date pauses until this day, i.e. until `/standup resume`.
+const PAUSED_INDEFINITELY: (i32, u32, u32) = (9999, 12, 31);
+
+fn minutes(inv: &Invocation, name: &str, default: u32) -> Result<u32, AppError> {
+    match inv.integer(name) {
+        None => Ok(default),
+        Some(value) => u32::try_from(value).map_err(|_| {
+            AppError::user(format!("`{name}` must be a number of minutes, 0 or more."))
+        }),
+    }
+}
+
+fn describe(stored: &StoredSchedule) -> String {
+    let s = &stored.schedule;
+    let reminder = match s.reminder_minutes() {
+        0 => "no reminder".to_string(),
+        m => format!("reminder {m} min before close"),
+    };
+    format!(
+        "<#{}> at **{}** ({}), {}, open {} min, {reminder}",
+        stored.channel_id,
+        s.time(),
+        s.zone().name(),
+        s.days(),
+        s.window_minutes()
+    )
+}
+
+async fn schedule_of(services: &Services, team: &Team) -> Result<StoredSchedule, AppError> {
+    services.store.schedule(team).await?.ok_or_else(|| {
+        AppError::user(format!(
+            "Team {} has no stand-up yet. An admin sets one up with /standup setup.",
+            team.name
+        ))
+    })
+}
+
+pub async fn setup(
+    services: &Services,
+    caller: &Caller,
+    inv: &Invocation,
+) -> HandlerResult<Response> {
+    let team = team_for(services, caller).await?;
+    caller.require(&team, Access::Admin, "set up the stand-up")?;
+    let channel_id = inv
+        .channel("channel")
+        .ok_or_else(|| AppError::user("Name the channel the stand-up posts in."))?;
+    let time = LocalTime::parse(inv.required_text("time")?)?;
+    let zone = Timezone::parse(inv.text("timezone").unwrap_or(&team.timezone))?;
+    let days = match inv.text("days") {
+        Some(days) => Weekdays::parse(days)?,
+        None => Weekdays::WORKDAYS,
+    };
+    let window = minutes(inv, "window", DEFAULT_WINDOW_MINUTES)?;
+    let reminder = minutes(
+        inv,
+        "reminder",
+        DEFAULT_REMINDER_MINUTES.min(window.saturating_sub(1)),
+    )?;
+    let schedule = Schedule::new(time, zone, days, window, reminder)?;
+    let now = services.clock.now();
+    let setup = ScheduleSetup {
+        channel_id,
+        schedule,
+        handled_through: schedule.handled_through(now),
+    };
+    services
+        .store
+        .save_schedule(&team, &setup, caller.user_id, now.timestamp())
+        .await?;
+    services.scheduler_wake.notify_one();
+    let stored = schedule_of(services, &team).await?;
+    let exclusions = services.store.exclusions(team.id).await?;
+    let next: Vec<String> = schedule
+        .next_prompts(now, 3, &exclusions)
+        .iter()
+        .map(|(_, at)| format!("• {}", time::full(at.timestamp())))
+        .collect();
+    Ok(Response::Message(Message::public_text(format!(
+        "<@{}> set up team **{}**'s stand-up: {}.\nNext prompts:\n{}",
+        caller.user_id,
+        team.name,
+        describe(&stored),
+        if next.is_empty() {
+            "none scheduled".to_string()
+        } else {
+            next.join("\n")
+        }
+    ))))
+}
+
+pub async fn show(services: &Services, caller: &Caller) -> HandlerResult<Response> {
+    let team = team_for(services, caller).await?;
+    let stored = schedule_of(services, &team).await?;
+    let now = services.clock.now();
+    let today = stored.schedule.local_date(now);
+    let exclusions = services.store.exclusions(team.id).await?;
+    let roster = services.store.members(&team).await?;
+    let absences = services.store.absences(team.id, today).await?;
+    let mut lines = vec![format!("**Schedule:** {}", describe(&stored))];
+    if let Some(reason) = &stored.failing_reason {
+        if caller.access(&team) >= Access::Admin {
+            lines.push(format!("⚠️ **The stand-up cannot post.** {reason}"));
+        } else {
+            lines.push(
+                "⚠️ The stand-up cannot post right now; an admin can see why with /standup show."
+                    .into(),
+            );
+        }
+    }
+    match exclusions.paused_until {
+        Some(until) if until >= today => lines.push(if until == paused_forever() {
+            "**Paused** until /standup resume.".to_string()
+        } else {
+            format!("**Paused** up to and including {until}.")
+        }),
+        _ => {}
+    }
+    let next = stored.schedule.next_prompts(now, 1, &exclusions);
+    lines.push(match next.first() {
+        Some((_, at)) => format!("**Next prompt:** {}", time::moment(at.timestamp())),
+        None => "**Next prompt:** none scheduled".to_string(),
+    });
+    let members: Vec<String> = roster.iter().map(|m| format!("<@{m}>")).collect();
+    lines.push(format!(
+        "**Roster:** {}",
+        if members.is_empty() {
+            "nobody yet (/team add)".to_string()
+        } else {
+            members.join(", ")
+        }
+    ));
+    let away: Vec<String> = absences
+        .iter()
+        .map(|a| format!("<@{}> {} to {}", a.member, a.range.from(), a.range.to()))
+        .collect();
+    if !away.is_empty() {
+        lines.push(format!("**Away:** {}", away.join("; ")));
+    }
+    let upcoming: Vec<String> = exclusions
+        .skipped
+        .range(today..)
+        .map(|d| d.to_string())
+        .collect();
+    if !upcoming.is_empty() {
+        lines.push(format!("**Skipped dates:** {}", upcoming.join(", ")));
+    }
+    Ok(Response::Message(
+        Message::default()
+            .with_embed(Embed {
+                title: Some(format!("Stand-up of team {}", team.name)),
+                description: Some(lines.join("\n")),
+                ..Embed::default()
+            })
+            .private(),
+    ))
+}
+
+fn paused_forever() -> NaiveDate {
+    let (y, m, d) = PAUSED_INDEFINITELY;
+    NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
+}
+
+pub async fn pause(
+    services: &Services,
+    caller: &Caller,
+    inv: &Invocation,
+) -> HandlerResult<Response> {
+    let team = team_for(services, caller).await?;
+    caller.require(&team, Access::Admin, "pause the stand-up")?;
+    let until = inv.text("until").map(parse_date).transpose()?;
+    let stored = schedule_of(services, &team).await?;
+    let today = stored.schedule.local_date(services.clock.now());
+    if until.is_some_and(|u| u < today) {
+        return Err(AppError::user(format!(
+            "{} has passed. Give today ({today}) or a later date as the last day without stand-up.",
+            until.unwrap_or(today)
+        )));
+    }
+    services
+        .store
+        .set_paused_until(&team, Some(until.unwrap_or_else(paused_forever)))
+        .await?;
+    let text = match until {
+        Some(until) => format!(
+            "<@{}> paused the stand-up up to and including {until}.",
+            caller.user_id
+        ),
+        None => format!(
+            "<@{}> paused the stand-up until /standup resume.",
+            caller.user_id
+        ),
+    };
+    Ok(Response::Message(Message::public_text(text)))
+}
+
+pub async fn resume(services: &Services, caller: &Caller) -> HandlerResult<Response> {
+    let team = team_for(services, caller).await?;
+    caller.require(&team, Access::Admin, "resume the stand-up")?;
+    let stored = schedule_of(services, &team).await?;
+    services.store.set_paused_until(&team, None).await?;
+    services.scheduler_wake.notify_one();
+    let exclusions = services.store.exclusions(team.id).await?;
+    let next = stored
+        .schedule
+        .next_prompts(services.clock.now(), 1, &exclusions);
+    let when = next
+        .first()
+        .map_or("none scheduled".to_string(), |(_, at)| {
+            time::full(at.timestamp())
+        });
+    Ok(Response::Message(Message::public_text(format!(
+        "<@{}> resumed the stand-up. Next prompt: {when}.",
+        caller.user_id
+    ))))
+}
+
+pub async fn skip(
+    services: &Services,
+    caller: &Caller,
+    inv: &Invocation,
+) -> HandlerResult<Response> {
+    let team = team_for(services, caller).await?;
+    caller.require(&team, Access::Admin, "skip stand-up days")?;
+    let date = parse_date(inv.required_text("date")?)?;
+    let stored = schedule_of(services, &team).await?;
+    let today = stored.schedule.local_date(services.clock.now());
+    if date < today {
+        return Err(AppError::user(format!(
+            "{date} has passed; give today or a later date."
+        )));
+    }
+    if !services.store.add_skip(&team, date).await? {
+        return Err(AppError::user(format!("{date} is already skipped.")));
+    }
+    Ok(Response::Message(Message::public_text(format!(
+        "<@{}> skipped the stand-up on {date}.",
+        caller.user_id
+    ))))
+}
+
+pub async fn away(
+    services: &Services,
+    caller: &Caller,
+    inv: &Invocation,
+) -> HandlerResult<Response> {
+    let team = team_for(services, caller).await?;
+    let from = parse_date(inv.required_text("from")?)?;
+    let to = parse_date(inv.required_text("to")?)?;
+    let range = AwayRange::new(from, to)?;
+    let member = inv.user("user").unwrap_or(caller.user_id);
+    if member != caller.user_id {
+        caller.require(&team, Access::Admin, "set other members away")?;
+    }
+    services
+        .store
+        .add_away(&team, member, range, caller.user_id, services.now_unix())
+        .await?;
+    Ok(Response::Message(Message::public_text(format!(
+        "<@{member}> is away from {from} to {to}: not reminded, not listed missing."
+    ))))
+}

@@ -1,0 +1,293 @@
+//! Stand-up messages: the prompt with its **Answer** button, an answer in the thread, the
+//! reminder (which pings exactly the missing members), the summary, the schedule overview and
+//! participation statistics. Pure: callers load the data.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::text::escape_markdown;
+use super::time;
+use super::{Button, ButtonStyle, Embed, Message};
+use crate::store::standup_days::Answer;
+
+const STANDUP_COLOR: u32 = 0x2F9E44;
+
+/// Story titles by number, for `#N` in answers.
+pub type StoryTitles = HashMap<i64, String>;
+
+/// The story numbers (`#N`) an answer mentions.
+pub fn story_numbers(text: &str) -> Vec<i64> {
+    let mut numbers = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('#') {
+        let digits: String = rest[at + 1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .take(9)
+            .collect();
+        if let Ok(n) = digits.parse() {
+            numbers.push(n);
+        }
+        rest = &rest[at + 1..];
+    }
+    numbers
+}
+
+/// What a member typed, shown literally, with each known `#N` followed by the story's title.
+pub fn linked_text(text: &str, titles: &StoryTitles) -> String {
+    let mut out = String::new();
+    let mut plain = String::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let digits: String = text[i + c.len_utf8()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .take(9)
+            .collect();
+        let title = (c == '#')
+            .then(|| digits.parse::<i64>().ok())
+            .flatten()
+            .and_then(|n| titles.get(&n).map(|t| (n, t)));
+        match title {
+            Some((n, title)) => {
+                out.push_str(&escape_markdown(&plain));
+                plain.clear();
+                out.push_str(&format!("**#{n}** ({})", escape_markdown(title)));
+                for _ in 0..digits.len() {
+                    chars.next();
+                }
+            }
+            None => plain.push(c),
+        }
+    }
+    out.push_str(&escape_markdown(&plain));
+    out
+}
+
+/// The day's prompt, posted in the stand-up channel.
+pub fn prompt(date: NaiveDate, close_at: i64, answer_button_id: String) -> Message {
+    Message {
+        content: Some(format!(
+            "☀️ **Stand-up for {}**\nWhat did you do yesterday, what will you do today, is anything blocking you? Press **Answer** (or use /standup answer). Open until {}.",
+            date.format("%A %-d %B %Y"),
+            time::moment(close_at)
+        )),
+        ..Message::default()
+    }
+    .with_row(vec![Button::new(answer_button_id, "Answer", ButtonStyle::Primary)])
+}
+
+/// The thread's name.
+pub fn thread_name(date: NaiveDate) -> String {
+    format!("Stand-up {date}")
+}
+
+fn answer_lines(answer: &Answer, titles: &StoryTitles) -> String {
+    let mut text = format!(
+        "**Yesterday:** {}\n**Today:** {}",
+        linked_text(&answer.yesterday, titles),
+        linked_text(&answer.today, titles)
+    );
+    if !answer.blockers.trim().is_empty() {
+        text.push_str(&format!(
+            "\n**Blockers:** {}",
+            linked_text(&answer.blockers, titles)
+        ));
+    }
+    text
+}
+
+/// One member's answer, posted in the thread (and edited in place when they change it).
+/// Names the member without pinging them.
+pub fn answer_post(answer: &Answer, titles: &StoryTitles) -> Message {
+    Message {
+        content: Some(format!("<@{}>", answer.user_id)),
+        ..Message::default()
+    }
+    .with_embed(Embed {
+        description: Some(answer_lines(answer, titles)),
+        color: Some(STANDUP_COLOR),
+        ..Embed::default()
+    })
+}
+
+/// The reminder in the thread: pings exactly `missing`.
+pub fn reminder(missing: &[u64], close_at: i64) -> Message {
+    let names: Vec<String> = missing.iter().map(|id| format!("<@{id}>")).collect();
+    Message {
+        content: Some(format!(
+            "⏰ {}: the stand-up closes {}. Press **Answer** on the prompt or use /standup answer.",
+            names.join(" "),
+            time::relative(close_at)
+        )),
+        ping_users: missing.to_vec(),
+        ..Message::default()
+    }
+}
+
+/// Everything a summary shows.
+pub struct SummaryView<'a> {
+    pub date: NaiveDate,
+    pub answers: &'a [Answer],
+    pub missing: &'a [u64],
+    pub thread_url: Option<String>,
+    pub titles: &'a StoryTitles,
+}
+
+/// The summary posted in the channel at close (and edited for late answers): Blockers first.
+pub fn summary(view: &SummaryView<'_>) -> Message {
+    let blockers: Vec<String> = view
+        .answers
+        .iter()
+        .filter(|a| !a.blockers.trim().is_empty())
+        .map(|a| {
+            format!(
+                "• <@{}>: {}",
+                a.user_id,
+                linked_text(&a.blockers, view.titles)
+            )
+        })
+        .collect();
+    let mut description = String::from("**Blockers**\n");
+    if blockers.is_empty() {
+        description.push_str("None reported.\n");
+    } else {
+        description.push_str(&blockers.join("\n"));
+        description.push('\n');
+    }
+    if !view.missing.is_empty() {
+        let names: Vec<String> = view.missing.iter().map(|id| format!("<@{id}>")).collect();
+        description.push_str(&format!("\n**Missing:** {}\n", names.join(", ")));
+    }
+    if let Some(url) = &view.thread_url {
+        description.push_str(&format!("\n[All answers in the thread]({url})"));
+    }
+    let fields = view
+        .answers
+        .iter()
+        .map(|a| {
+            (
+                "Answer".to_string(),
+                format!("<@{}>\n{}", a.user_id, answer_lines(a, view.titles)),
+                false,
+            )
+        })
+        .collect();
+    Message::default().with_embed(Embed {
+        title: Some(format!(
+            "Stand-up summary: {} ({} answered)",
+            view.date.format("%a %-d %b %Y"),
+            view.answers.len()
+        )),
+        description: Some(description),
+        fields,
+        color: Some(STANDUP_COLOR),
+        ..Embed::default()
+    })
+}
+
+/// One member's participation over a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participation {
+    pub member: u64,
+    pub answered: usize,
+    pub expected: usize,
+    pub blockers: usize,
+}
+
+/// `/standup stats`: participation per member.
+pub fn stats(days: i64, held: usize, rows: &[Participation]) -> Message {
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|p| {
+            let rate = (p.answered * 100)
+                .checked_div(p.expected)
+                .map_or_else(|| String::from("—"), |r| format!("{r}%"));
+            format!(
+                "<@{}>: {}/{} answered ({rate}), {} blocker{} raised",
+                p.member,
+                p.answered,
+                p.expected,
+                p.blockers,
+                if p.blockers == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    let body = if lines.is_empty() {
+        "Nobody answered and nobody is on the roster yet (/team add).".to_string()
+    } else {
+        lines.join("\n")
+    };
+    Message::default()
+        .with_embed(Embed {
+            title: Some(format!("Stand-up participation, last {days} days")),
+            description: Some(format!(
+                "{held} stand-up{} held.\n\n{body}",
+                if held == 1 { "" } else { "s" }
+            )),
+            color: Some(STANDUP_COLOR),
+            ..Embed::default()
+        })
+        .private()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(user_id: u64, blockers: &str) -> Answer {
+        Answer {
+            user_id,
+            yesterday: "Worked on #3".into(),
+            today: "**bold** @everyone".into(),
+            blockers: blockers.into(),
+            answered_at: 0,
+            updated_at: 0,
+            post_pending: false,
+        }
+    }
+
+    #[test]
+    fn known_story_numbers_get_their_title_and_the_rest_stays_literal() {
+        let titles: StoryTitles = [(3, "Guest *checkout*".to_string())].into();
+        assert_eq!(
+            linked_text("did #3, not #4 or #x", &titles),
+            "did **#3** (Guest \\*checkout\\*), not \\#4 or \\#x"
+        );
+        assert_eq!(story_numbers("#3 and #12, #x #"), [3, 12]);
+    }
+
+    #[test]
+    fn the_reminder_pings_exactly_the_missing_members() {
+        let json = crate::render::Response::Message(reminder(&[5, 6], 100)).to_json();
+        assert_eq!(
+            json["data"]["allowed_mentions"]["users"],
+            serde_json::json!(["5", "6"])
+        );
+        assert_eq!(
+            json["data"]["allowed_mentions"]["parse"],
+            serde_json::json!([])
+        );
+    }
+
+    #[test]
+    fn the_summary_lists_blockers_first_then_answers_missing_members_and_the_thread() {
+        let answers = [answer(1, ""), answer(2, "waiting for #3")];
+        let titles: StoryTitles = [(3, "Login".to_string())].into();
+        let message = summary(&SummaryView {
+            date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            answers: &answers,
+            missing: &[9],
+            thread_url: Some("https://discord.com/channels/1/2".into()),
+            titles: &titles,
+        });
+        let embed = &message.embeds[0];
+        let description = embed.description.as_deref().unwrap();
+        assert!(description.starts_with("**Blockers**\n• <@2>: waiting for **#3** (Login)"));
+        assert!(description.contains("**Missing:** <@9>"));
+        assert!(description.contains("(https://discord.com/channels/1/2)"));
+        assert_eq!(embed.fields.len(), 2);
+        assert!(message.ping_users.is_empty());
+    }
+}

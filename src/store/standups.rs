@@ -1,0 +1,256 @@
+//! Stand-up schedules (one per team), holidays (`/standup skip`) and absences (`/standup away`).
+//! The days held and their answers are in [`super::standup_days`].
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use sqlx::Row as _;
+
+use super::{db_id, wire_id, Store};
+use crate::domain::schedule::{Away, AwayRange, Exclusions, LocalTime, Schedule, Weekdays};
+use crate::domain::team::Timezone;
+use crate::store::teams::Team;
+
+/// A team's schedule as stored, with where it posts and how far it has got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSchedule {
+    pub team_id: i64,
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub schedule: Schedule,
+    pub paused_until: Option<NaiveDate>,
+    pub last_handled: NaiveDate,
+    pub failing_reason: Option<String>,
+}
+
+/// What `/standup setup` writes.
+#[derive(Debug, Clone, Copy)]
+pub struct ScheduleSetup {
+    pub channel_id: u64,
+    pub schedule: Schedule,
+    /// The last day a new schedule must not fire for (see [`Schedule::handled_through`]).
+    pub handled_through: NaiveDate,
+}
+
+/// Dates are stored as `YYYY-MM-DD`, which also sorts correctly as text.
+pub(crate) fn date_text(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+pub(crate) fn parse_stored_date(raw: &str) -> sqlx::Result<NaiveDate> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map_err(|e| sqlx::Error::Decode(format!("stored date {raw:?}: {e}").into()))
+}
+
+fn decode(what: &str, raw: &str, why: String) -> sqlx::Error {
+    sqlx::Error::Decode(format!("stored {what} {raw:?}: {why}").into())
+}
+
+fn schedule_from_row(row: &sqlx::sqlite::SqliteRow) -> sqlx::Result<StoredSchedule> {
+    let time: String = row.get("local_time");
+    let zone: String = row.get("timezone");
+    let time = LocalTime::parse(&time).map_err(|e| decode("time", &time, e.0))?;
+    let zone = Timezone::parse(&zone).map_err(|e| decode("zone", &zone, e.0))?;
+    let bits: i64 = row.get("days");
+    let days = Weekdays::from_bits(bits as u8).map_err(|e| decode("days", "", e.0))?;
+    let window: i64 = row.get("window_minutes");
+    let reminder: i64 = row.get("reminder_minutes");
+    let schedule = Schedule::new(time, zone, days, window as u32, reminder as u32)
+        .map_err(|e| decode("schedule", "", e.0))?;
+    Ok(StoredSchedule {
+        team_id: row.get("team_id"),
+        guild_id: wire_id(row.get("guild_id")),
+        channel_id: wire_id(row.get("channel_id")),
+        schedule,
+        paused_until: row
+            .get::<Option<String>, _>("paused_until")
+            .map(|d| parse_stored_date(&d))
+            .transpose()?,
+        last_handled: parse_stored_date(row.get("last_handled"))?,
+        failing_reason: row.get("failing_reason"),
+    })
+}
+
+impl Store {
+    /// Creates or replaces the team's schedule. A replaced schedule keeps its progress (the
+    /// newer of the two handled days), so changing the time never re-prompts a day; it also
+    /// clears a failure, since setting up again is how an admin says "try again".
+    pub async fn save_schedule(
+        &self,
+        team: &Team,
+        setup: &ScheduleSetup,
+        by: u64,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let s = setup.schedule;
+        sqlx::query(
+            "INSERT INTO standup_schedules (team_id, guild_id, channel_id, local_time, timezone, days,
+                 window_minutes, reminder_minutes, last_handled, updated_by, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (team_id) DO UPDATE SET channel_id = excluded.channel_id,
+                 local_time = excluded.local_time, timezone = excluded.timezone,
+                 days = excluded.days, window_minutes = excluded.window_minutes,
+                 reminder_minutes = excluded.reminder_minutes,
+                 last_handled = max(last_handled, excluded.last_handled),
+                 failing_reason = NULL, updated_by = excluded.updated_by,
+                 updated_at = excluded.updated_at",
+        )
+        .bind(team.id)
+        .bind(db_id(team.guild_id))
+        .bind(db_id(setup.channel_id))
+        .bind(s.time().to_string())
+        .bind(s.zone().name())
+        .bind(i64::from(s.days().bits()))
+        .bind(i64::from(s.window_minutes()))
+        .bind(i64::from(s.reminder_minutes()))
+        .bind(date_text(setup.handled_through))
+        .bind(db_id(by))
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The team's schedule, if it has one.
+    pub async fn schedule(&self, team: &Team) -> sqlx::Result<Option<StoredSchedule>> {
+        let row = sqlx::query("SELECT * FROM standup_schedules WHERE team_id = ? AND guild_id = ?")
+            .bind(team.id)
+            .bind(db_id(team.guild_id))
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(schedule_from_row).transpose()
+    }
+
+    /// Every schedule of every guild: the scheduler's work list.
+    pub async fn all_schedules(&self) -> sqlx::Result<Vec<StoredSchedule>> {
+        let rows = sqlx::query("SELECT * FROM standup_schedules ORDER BY team_id")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(schedule_from_row).collect()
+    }
+
+    /// Pauses prompts up to and including `until`; `None` resumes (and clears a failure).
+    pub async fn set_paused_until(
+        &self,
+        team: &Team,
+        until: Option<NaiveDate>,
+    ) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE standup_schedules SET paused_until = ?,
+                 failing_reason = CASE WHEN ? IS NULL THEN NULL ELSE failing_reason END
+             WHERE team_id = ? AND guild_id = ?",
+        )
+        .bind(until.map(date_text))
+        .bind(until.map(date_text))
+        .bind(team.id)
+        .bind(db_id(team.guild_id))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records why the bot cannot post for this team's stand-up.
+    pub async fn mark_schedule_failing(&self, team_id: i64, reason: &str) -> sqlx::Result<()> {
+        sqlx::query("UPDATE standup_schedules SET failing_reason = ? WHERE team_id = ?")
+            .bind(reason)
+            .bind(team_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// A post went through: whatever was missing has been fixed.
+    pub async fn clear_schedule_failing(&self, team_id: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE standup_schedules SET failing_reason = NULL
+             WHERE team_id = ? AND failing_reason IS NOT NULL",
+        )
+        .bind(team_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Adds a holiday; false when it was already skipped.
+    pub async fn add_skip(&self, team: &Team, date: NaiveDate) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO standup_skips (team_id, date) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(team.id)
+        .bind(date_text(date))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The team's holidays and pause.
+    pub async fn exclusions(&self, team_id: i64) -> sqlx::Result<Exclusions> {
+        let skipped: Vec<String> =
+            sqlx::query_scalar("SELECT date FROM standup_skips WHERE team_id = ?")
+                .bind(team_id)
+                .fetch_all(self.pool())
+                .await?;
+        let paused: Option<Option<String>> =
+            sqlx::query_scalar("SELECT paused_until FROM standup_schedules WHERE team_id = ?")
+                .bind(team_id)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(Exclusions {
+            skipped: skipped
+                .iter()
+                .map(|d| parse_stored_date(d))
+                .collect::<sqlx::Result<BTreeSet<_>>>()?,
+            paused_until: paused
+                .flatten()
+                .map(|d| parse_stored_date(&d))
+                .transpose()?,
+        })
+    }
+
+    /// Excuses a member on the dates of `range`.
+    pub async fn add_away(
+        &self,
+        team: &Team,
+        user_id: u64,
+        range: AwayRange,
+        by: u64,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO standup_away (team_id, user_id, from_date, to_date, set_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(team.id)
+        .bind(db_id(user_id))
+        .bind(date_text(range.from()))
+        .bind(date_text(range.to()))
+        .bind(db_id(by))
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The team's absences that end on or after `since`.
+    pub async fn absences(&self, team_id: i64, since: NaiveDate) -> sqlx::Result<Vec<Away>> {
+        let rows = sqlx::query(
+            "SELECT user_id, from_date, to_date FROM standup_away
+             WHERE team_id = ? AND to_date >= ? ORDER BY from_date, user_id",
+        )
+        .bind(team_id)
+        .bind(date_text(since))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let from = parse_stored_date(row.get("from_date"))?;
+                let to = parse_stored_date(row.get("to_date"))?;
+                let range = AwayRange::new(from, to).map_err(|e| decode("absence", "", e.0))?;
+                Ok(Away {
+                    member: wire_id(row.get("user_id")),
+                    range,
+                })
+            })
+            .collect()
+    }
+}

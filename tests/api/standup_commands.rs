@@ -1,0 +1,202 @@
+//! The `/standup` commands around the daily cycle: validation that changes nothing, `/standup
+//! now`, skipped and paused days, absences, summaries and participation statistics.
+
+use chrono::Duration;
+
+use crate::chat::{assert_public, assert_refused, is_ephemeral, say, submit, text};
+use crate::helpers::TestApp;
+use crate::standup::{
+    ada, answer, at, bea, channel_posts, set_up, settle, spawn, BEA, CAL, STANDUP_CHANNEL,
+};
+
+/// The stand-up prompts the fake received (summaries are embeds without this text).
+fn prompts(app: &TestApp) -> usize {
+    app.fake()
+        .requests_to("POST", &channel_posts())
+        .iter()
+        .filter(|r| {
+            r.body.as_ref().unwrap()["content"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("Stand-up for")
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn bad_times_zones_and_windows_are_refused_and_nothing_is_saved() {
+    let app = spawn().await;
+    let base = format!("/standup setup channel:<#{STANDUP_CHANNEL}>");
+
+    let cases = [
+        (format!("{base} time:25:00"), "not a time"),
+        (
+            format!("{base} time:09:30 timezone:Mars/Olympus"),
+            "not a time zone",
+        ),
+        (format!("{base} time:09:30 days:someday"), "not a day"),
+        (
+            format!("{base} time:09:30 window:30 reminder:45"),
+            "shorter reminder",
+        ),
+    ];
+    for (line, needle) in cases {
+        assert_refused(&say(&app, &ada(), &line).await, needle);
+    }
+
+    assert_refused(&say(&app, &ada(), "/standup show").await, "no stand-up yet");
+}
+
+#[tokio::test]
+async fn standup_now_opens_today_once_and_the_schedule_does_not_prompt_it_again() {
+    let app = spawn().await;
+    set_up(&app).await;
+    assert_eq!(
+        app.scheduler()
+            .next_due(at(9, 0).timestamp())
+            .await
+            .unwrap(),
+        Some(at(9, 30).timestamp()),
+        "the loop sleeps until the prompt"
+    );
+
+    assert_public(&say(&app, &bea(), "/standup now").await);
+    settle(&app).await;
+    assert_refused(
+        &say(&app, &bea(), "/standup now").await,
+        "already been opened",
+    );
+    app.clock.set(at(9, 30));
+    settle(&app).await;
+
+    assert_eq!(prompts(&app), 1);
+}
+
+#[tokio::test]
+async fn skipped_and_paused_days_get_no_prompt_until_resumed() {
+    let app = spawn().await;
+    set_up(&app).await;
+    assert_public(&say(&app, &ada(), "/standup skip date:2026-03-02").await);
+    assert_public(&say(&app, &ada(), "/standup pause until:2026-03-03").await);
+    assert_refused(
+        &say(&app, &bea(), "/standup resume").await,
+        "resume the stand-up",
+    );
+    assert!(text(&say(&app, &ada(), "/standup show").await).contains("Paused"));
+
+    app.clock.set(at(9, 30));
+    settle(&app).await;
+    app.clock.set(at(9, 30) + Duration::days(1));
+    settle(&app).await;
+    assert_eq!(prompts(&app), 0);
+
+    app.clock.set(at(14, 0) + Duration::days(1));
+    assert_public(&say(&app, &ada(), "/standup resume").await);
+    app.clock.set(at(9, 30) + Duration::days(2));
+    settle(&app).await;
+    assert_eq!(prompts(&app), 1);
+    assert_refused(
+        &say(&app, &ada(), "/standup skip date:2026-03-01").await,
+        "has passed",
+    );
+}
+
+#[tokio::test]
+async fn members_set_themselves_away_but_only_admins_set_others() {
+    let app = spawn().await;
+    set_up(&app).await;
+
+    let other = format!("/standup away from:2026-03-02 to:2026-03-04 user:<@{CAL}>");
+    assert_refused(&say(&app, &bea(), &other).await, "set other members away");
+    let backwards = "/standup away from:2026-03-04 to:2026-03-02";
+    assert_refused(&say(&app, &bea(), backwards).await, "before it starts");
+    assert_public(&say(&app, &bea(), "/standup away from:2026-03-02 to:2026-03-04").await);
+
+    let show = text(&say(&app, &bea(), "/standup show").await);
+    assert!(
+        show.contains(&format!("<@{BEA}> 2026-03-02 to 2026-03-04")),
+        "{show}"
+    );
+    assert!(!show.contains(&format!("<@{CAL}> 2026")), "{show}");
+}
+
+#[tokio::test]
+async fn summary_and_stats_show_answers_blockers_and_participation() {
+    let app = spawn().await;
+    set_up(&app).await;
+    app.clock.set(at(9, 30));
+    settle(&app).await;
+
+    let form = say(&app, &bea(), "/standup answer").await;
+    submit(
+        &app,
+        &bea(),
+        &form,
+        &answer("Docs", "More docs", "CI is red"),
+    )
+    .await;
+    app.clock.set(at(13, 30));
+    settle(&app).await;
+
+    let summary = say(&app, &ada(), "/standup summary").await;
+    assert!(is_ephemeral(&summary));
+    assert!(text(&summary).contains(&format!("<@{BEA}>: CI is red")));
+    assert_refused(
+        &say(&app, &ada(), "/standup summary date:2026-03-03").await,
+        "held no stand-up",
+    );
+    let stats = text(&say(&app, &ada(), "/standup stats days:7").await);
+    assert!(stats.contains("1 stand-up held"), "{stats}");
+    assert!(
+        stats.contains(&format!("<@{BEA}>: 1/1 answered (100%), 1 blocker raised")),
+        "{stats}"
+    );
+    assert!(
+        stats.contains(&format!("<@{CAL}>: 0/1 answered (0%)")),
+        "{stats}"
+    );
+    app.fake().assert_no_violations();
+}
+
+#[tokio::test]
+async fn the_schedule_follows_the_teams_time_zone_unless_one_is_given() {
+    let app = spawn().await;
+    say(&app, &ada(), "/team settings timezone:Europe/Berlin").await;
+
+    let line = format!("/standup setup channel:<#{STANDUP_CHANNEL}> time:09:30 days:mon,wed");
+    let reply = text(&say(&app, &ada(), &line).await);
+
+    // 09:30 in Berlin is 08:30 UTC in March (CET). It is 10:00 there on Monday, so the next
+    // prompts are Wednesday, next Monday and next Wednesday; never a Tuesday.
+    let monday = at(8, 30).timestamp();
+    let day = 86_400;
+    for next in [monday + 2 * day, monday + 7 * day, monday + 9 * day] {
+        assert!(reply.contains(&format!("<t:{next}:f>")), "{reply}");
+    }
+    assert!(
+        reply.contains("Europe/Berlin") && reply.contains("mon,wed"),
+        "{reply}"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_button_naming_another_guilds_team_is_refused() {
+    let app = spawn().await;
+    set_up(&app).await;
+    app.clock.set(at(9, 30));
+    settle(&app).await;
+    let prompt = app.fake().requests_to("POST", &channel_posts())[0]
+        .body
+        .clone()
+        .unwrap();
+    let button = prompt["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap();
+
+    let stranger = bea().in_guild(99);
+    let press =
+        sprintmate::console::synth::Synth::new().button_press(&stranger, button, 1, &prompt);
+    let response = app.interact(&press).await;
+
+    assert_refused(&response, "team this server does not have");
+}
