@@ -10,8 +10,8 @@ use super::sprint_facts::SprintFacts;
 use super::Services;
 use crate::domain::story::{Status, StoryNumber};
 use crate::domain::update::{
-    compose, BacklogStory, BlockedStory, ShippedStory, SprintFacts as UpdateSprint, StoryRef,
-    UpdateInput,
+    compose, BacklogStory, BlockedStory, ShippedStory, SprintFacts as UpdateSprint,
+    StandupBlockers, StoryRef, UpdateInput, STANDUPS_CONSIDERED,
 };
 use crate::error::HandlerResult;
 use crate::render::update::update_message;
@@ -27,6 +27,39 @@ fn story_ref(story: &Story) -> StoryRef {
         number: StoryNumber(story.number),
         title: story.title.clone(),
     }
+}
+
+/// How far back "the last stand-ups" may lie.
+pub const STANDUP_LOOKBACK_DAYS: i64 = 30;
+
+/// Blockers raised at the team's last stand-ups (empty when it has held none).
+async fn recent_standup_blockers(
+    services: &Services,
+    team: &Team,
+    now: DateTime<Utc>,
+) -> HandlerResult<Vec<StandupBlockers>> {
+    let today = now
+        .with_timezone(&super::sprint::team_zone(team).tz())
+        .date_naive();
+    let from = today - Duration::days(STANDUP_LOOKBACK_DAYS);
+    let days = services.store.held_days_between(team, from, today).await?;
+    let mut recent = Vec::new();
+    for day in days.iter().rev().take(STANDUPS_CONSIDERED) {
+        let blockers = services
+            .store
+            .answers(day.id)
+            .await?
+            .into_iter()
+            .filter(|a| !a.blockers.trim().is_empty())
+            // Embeds show a mention as the member's name and never ping.
+            .map(|a| (format!("<@{}>", a.user_id), a.blockers))
+            .collect();
+        recent.push(StandupBlockers {
+            date: day.date,
+            blockers,
+        });
+    }
+    Ok(recent)
 }
 
 /// The update as it would be posted at `now`.
@@ -99,8 +132,7 @@ pub async fn draft_message(
         sprint,
         shipped,
         backlog,
-        // Stand-ups are not recorded by this version yet; the risks section says so.
-        standups: Vec::new(),
+        standups: recent_standup_blockers(services, team, now).await?,
         blocked,
     };
     Ok(update_message(&compose(&input, now)))

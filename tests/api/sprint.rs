@@ -1,7 +1,8 @@
 //! Sprints and stakeholder updates end to end: a sprint from start to close with its summary
 //! in the channel and the stakeholder channel; an update previewed, cancelled, previewed and
 //! published once; a weekly update published by the scheduler once per week across a
-//! daylight-saving change and a restart. Every body is checked against Discord's spec.
+//! daylight-saving change and a restart, stepped with `run_due`; stand-up blockers among the
+//! update's risks. Every body is checked against Discord's spec.
 
 use std::time::Duration;
 
@@ -9,7 +10,7 @@ use chrono::{TimeZone as _, Utc};
 use sprintmate::console::synth::Actor;
 
 use crate::chat::*;
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, spawn_app_with, TestApp, TestOptions};
 
 const STAKEHOLDERS: u64 = 30;
 
@@ -53,9 +54,21 @@ async fn deferred_answer(app: &TestApp, nth: usize) -> (serde_json::Value, Vec<S
     )
 }
 
-/// Runs the scheduler's step at the clock's time (the app's loop, woken now).
-fn wake_scheduler(app: &TestApp) {
-    app.services().scheduler_wake.notify_one();
+/// Runs one scheduler step at the clock's time; returns how many weekly updates it queued.
+async fn step(app: &TestApp) -> usize {
+    let report = app
+        .scheduler()
+        .run_due(app.clock.now().timestamp())
+        .await
+        .unwrap();
+    report.weekly_updates
+}
+
+/// The posts sent to `channel` so far.
+fn sent_to(app: &TestApp, channel: u64) -> usize {
+    app.fake()
+        .requests_to("POST", &format!("/channels/{channel}/messages"))
+        .len()
 }
 
 #[tokio::test]
@@ -237,7 +250,11 @@ async fn an_update_is_previewed_cancelled_previewed_again_and_published_exactly_
 
 #[tokio::test]
 async fn the_weekly_update_is_published_once_a_week_across_a_clock_change_and_a_restart() {
-    let mut app = spawn_app().await;
+    let mut app = spawn_app_with(TestOptions {
+        scheduler_loop: false,
+        ..TestOptions::default()
+    })
+    .await;
     // Monday 2026-03-02 09:00 UTC is 10:00 in Berlin: this week's 09:00 has passed already.
     assert_refused(
         &say(
@@ -255,47 +272,31 @@ async fn the_weekly_update_is_published_once_a_week_across_a_clock_change_and_a_
     )
     .await;
     assert_public(&set);
-    assert!(text(&set).contains(&format!(
-        "<t:{}:f>",
-        Utc.with_ymd_and_hms(2026, 3, 9, 8, 0, 0)
-            .unwrap()
-            .timestamp()
-    )));
-    wake_scheduler(&app);
-    assert!(
-        posts_in(&app, 50, 1).await.is_empty(),
-        "nothing until next Monday"
-    );
+    let next_monday = Utc.with_ymd_and_hms(2026, 3, 9, 8, 0, 0).unwrap();
+    assert!(text(&set).contains(&format!("<t:{}:f>", next_monday.timestamp())));
+    assert_eq!(step(&app).await, 0, "nothing until next Monday");
 
     let at = |d: u32, h: u32, m: u32| Utc.with_ymd_and_hms(2026, 3, d, h, m, 0).unwrap();
     app.clock.set(at(9, 7, 59));
-    wake_scheduler(&app);
-    assert!(posts_in(&app, 50, 1).await.is_empty());
+    assert_eq!(step(&app).await, 0);
     app.clock.set(at(9, 8, 0));
-    wake_scheduler(&app);
-    assert_eq!(posts_in(&app, 50, 1).await.len(), 1);
+    assert_eq!(step(&app).await, 1);
+    assert_eq!(sent_to(&app, 50), 1);
     app.clock.set(at(9, 9, 30));
-    wake_scheduler(&app);
-    assert_eq!(
-        posts_in(&app, 50, 2).await.len(),
-        1,
-        "never twice in a week"
-    );
+    assert_eq!(step(&app).await, 0, "never twice in a week");
 
     app.restart().await;
-    assert_eq!(posts_in(&app, 50, 2).await.len(), 1, "nor after a restart");
+    assert_eq!(step(&app).await, 0, "nor after a restart");
 
-    // Berlin moves to summer time on 29 March: 09:00 is then 07:00 UTC.
-    app.clock.set(at(30, 6, 59));
-    wake_scheduler(&app);
     // The missed week of 16 and 23 March is caught up once, late.
-    assert_eq!(posts_in(&app, 50, 3).await.len(), 2);
+    app.clock.set(at(30, 6, 59));
+    assert_eq!(step(&app).await, 1);
+    // Berlin moved to summer time on 29 March: 09:00 is now 07:00 UTC.
     app.clock.set(at(30, 7, 0));
-    wake_scheduler(&app);
-    assert_eq!(posts_in(&app, 50, 3).await.len(), 3);
+    assert_eq!(step(&app).await, 1);
     app.clock.set(at(30, 8, 0));
-    wake_scheduler(&app);
-    assert_eq!(posts_in(&app, 50, 4).await.len(), 3);
+    assert_eq!(step(&app).await, 0);
+    assert_eq!(sent_to(&app, 50), 3);
 
     assert_public(&say(&app, &po(), "/update unschedule").await);
     assert_refused(
@@ -303,4 +304,24 @@ async fn the_weekly_update_is_published_once_a_week_across_a_clock_change_and_a_
         "no weekly update",
     );
     app.fake().assert_no_violations();
+}
+
+#[tokio::test]
+async fn blockers_raised_at_the_last_stand_ups_appear_among_the_updates_risks() {
+    use crate::standup::{ada, answer, at, bea, set_up, settle, spawn};
+    let app = spawn().await;
+    set_up(&app).await;
+    app.clock.set(at(9, 30));
+    settle(&app).await;
+    let form = say(&app, &bea(), "/standup answer").await;
+    submit(
+        &app,
+        &bea(),
+        &form,
+        &answer("Docs", "More docs", "CI is red"),
+    )
+    .await;
+    let draft = text(&say(&app, &ada(), "/update post channel:<#40>").await);
+    assert!(draft.contains("CI is red"), "{draft}");
+    assert!(!draft.contains("no stand-up data"), "{draft}");
 }
