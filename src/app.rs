@@ -49,6 +49,7 @@ impl App {
         store.migrate().await?;
 
         let mut guild_names: Option<Arc<dyn GuildNames>> = None;
+        let mut rest_client = None;
         if let Some(token) = &settings.discord_token {
             let http = Arc::new(rest::build_http(&settings, token));
             match rest::ensure_application_id(&http).await {
@@ -67,7 +68,8 @@ impl App {
                     tracing::error!(error = format!("{error:#}"), "commands not registered")
                 }
             }
-            guild_names = Some(Arc::new(rest::RestGuildNames(http)));
+            guild_names = Some(Arc::new(rest::RestGuildNames(http.clone())));
+            rest_client = Some(http);
         }
 
         let listener = match settings.http_listen {
@@ -83,7 +85,8 @@ impl App {
             }
             None => None,
         };
-        let services = Services::new(store, clock, guild_names);
+        let mut services = Services::new(store, clock, guild_names);
+        services.rest = rest_client;
         Ok(Self {
             settings,
             services,

@@ -77,7 +77,11 @@ async fn interactions(
             return unauthorized("malformed interaction");
         }
     };
+    let token = interaction.token().to_string();
     let response = dispatch(&state.services, interaction).await;
+    if let (Some(edit), Some(http)) = (response.follow_up(), state.services.rest.clone()) {
+        tokio::spawn(async move { super::rest::send_follow_up(&http, &token, edit).await });
+    }
     Json(response.to_json()).into_response()
 }
 

@@ -74,3 +74,21 @@ impl GuildNames for RestGuildNames {
         }
     }
 }
+
+/// Completes a deferred reply by editing the original response (e.g. to attach a picture).
+/// Retries briefly: over the HTTP endpoint the edit can reach Discord before the deferral.
+pub async fn send_follow_up(
+    http: &Http,
+    token: &str,
+    edit: serenity::all::EditInteractionResponse,
+) {
+    for attempt in 1..=5u64 {
+        match serenity::builder::Builder::execute(edit.clone(), http, token).await {
+            Ok(_) => return,
+            Err(error) if attempt == 5 => {
+                tracing::warn!(error = %error, "could not complete a deferred reply");
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200 * attempt)).await,
+        }
+    }
+}

@@ -101,6 +101,9 @@ pub enum Response {
     Modal(Modal),
     /// Autocomplete choices: (shown name, value).
     Choices(Vec<(String, String)>),
+    /// A new message with a picture: deferred now, completed by a REST edit
+    /// (see `render::picture`).
+    WithPicture(Message, super::picture::Picture),
 }
 
 impl Message {
@@ -146,7 +149,7 @@ impl Message {
         self.content.as_deref().map(|c| cut(c, limits::CONTENT))
     }
 
-    fn wire_embeds(&self) -> Vec<CreateEmbed> {
+    pub(crate) fn wire_embeds(&self) -> Vec<CreateEmbed> {
         let mut budget = limits::EMBED_TOTAL;
         self.embeds
             .iter()
@@ -342,6 +345,19 @@ impl Response {
                 }
                 CreateInteractionResponse::Autocomplete(wire)
             }
+            Response::WithPicture(message, _) => CreateInteractionResponse::Defer(
+                CreateInteractionResponseMessage::new().ephemeral(message.ephemeral),
+            ),
+        }
+    }
+
+    /// The REST edit that completes a deferred reply, if this reply needs one.
+    pub fn follow_up(&self) -> Option<EditInteractionResponse> {
+        match self {
+            Response::WithPicture(message, picture) => {
+                Some(super::picture::follow_up_edit(message, picture))
+            }
+            _ => None,
         }
     }
 
@@ -356,7 +372,7 @@ impl Response {
 
     /// Whether the answer is visible only to the caller.
     pub fn is_ephemeral(&self) -> bool {
-        matches!(self, Response::Message(m) | Response::Update(m) if m.ephemeral)
+        matches!(self, Response::Message(m) | Response::Update(m) | Response::WithPicture(m, _) if m.ephemeral)
     }
 }
 

@@ -6,6 +6,7 @@ pub mod backlog;
 pub mod charts;
 pub mod limits;
 pub mod message;
+pub mod picture;
 pub mod poker;
 pub mod standup;
 pub mod story_card;
@@ -15,3 +16,4 @@ pub mod time;
 pub mod vote;
 
 pub use message::{Button, ButtonStyle, Embed, Message, Modal, Response, TextInput};
+pub use picture::Picture;
