@@ -68,8 +68,8 @@ impl App {
                     tracing::error!(error = format!("{error:#}"), "commands not registered")
                 }
             }
-            rest_client = Some(http.clone());
-            guild_names = Some(Arc::new(rest::RestGuildNames(http)));
+            guild_names = Some(Arc::new(rest::RestGuildNames(http.clone())));
+            rest_client = Some(http);
         }
 
         let listener = match settings.http_listen {

@@ -78,10 +78,10 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     pub guild_names: Option<Arc<dyn GuildNames>>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Discord's REST API, when a token is configured (follow-ups with pictures).
+    pub rest: Option<Arc<serenity::all::Http>>,
     /// Wakes the scheduler after a handler queued work for it.
     pub scheduler_wake: Arc<tokio::sync::Notify>,
-    /// The REST client, for answers sent after a deferral (messages with pictures).
-    pub rest: Option<Arc<serenity::http::Http>>,
 }
 
 impl Services {
@@ -94,9 +94,9 @@ impl Services {
             store,
             clock,
             guild_names,
+            rest: None,
             metrics: Arc::new(crate::metrics::Metrics::new()),
             scheduler_wake: Arc::new(tokio::sync::Notify::new()),
-            rest: None,
         }
     }
 

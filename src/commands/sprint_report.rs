@@ -21,13 +21,7 @@ pub const DEFAULT_HISTORY_COUNT: i64 = 6;
 /// more than the picture.
 fn with_picture(message: Message, name: &str, png: Result<Vec<u8>, ChartError>) -> Response {
     match png {
-        Ok(png) => Response::WithPictures(
-            message,
-            vec![Picture {
-                name: name.to_string(),
-                png,
-            }],
-        ),
+        Ok(png) => Response::WithPicture(message, Picture::png(name, png)),
         Err(error) => {
             tracing::error!(error = %error, chart = name, "a chart could not be drawn");
             Response::Message(message)

@@ -7,7 +7,9 @@ use super::options::Invocation;
 use super::{standup_view, Caller, Services};
 use crate::domain::schedule::{is_expected, parse_date};
 use crate::error::{AppError, HandlerResult};
+use crate::render::charts::{participation, MemberParticipation};
 use crate::render::standup::{self as view, Participation};
+use crate::render::Picture;
 use crate::render::Response;
 
 pub const STATS_DAYS_DEFAULT: i64 = 30;
@@ -108,5 +110,26 @@ pub async fn stats(
         // An answer given while away still counts, so expected is never below answered.
         row.expected = row.expected.max(row.answered);
     }
-    Ok(Response::Message(view::stats(days, held.len(), &rows)))
+    let message = view::stats(days, held.len(), &rows);
+    // The chart labels members by their number in the list, which the text maps to mentions
+    // (a picture cannot show Discord mentions).
+    let bars: Vec<MemberParticipation> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| MemberParticipation {
+            display_name: format!("{}", i + 1),
+            answered: row.answered as u32,
+            expected: row.expected as u32,
+        })
+        .collect();
+    match participation(&bars) {
+        Ok(png) => Ok(Response::WithPicture(
+            message,
+            Picture::png("participation.png", png),
+        )),
+        Err(error) => {
+            tracing::warn!(error = ?error, "could not draw the participation chart");
+            Ok(Response::Message(message))
+        }
+    }
 }

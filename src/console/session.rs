@@ -11,6 +11,7 @@ use super::render;
 use super::synth::{self, Actor, Synth, TargetMessage};
 use super::terminal::Terminal;
 use crate::commands::{dispatch, Services};
+use crate::render::Response;
 
 const PROMPT: &str = "> ";
 
@@ -204,10 +205,21 @@ impl Console {
                 Ok(interaction) => interaction,
                 Err(error) => return terminal.say(&format!("error: {error}")).await,
             };
-            let reply = dispatch(&self.services, interaction)
-                .await
-                .without_pictures()
-                .to_json();
+            let response = dispatch(&self.services, interaction).await;
+            // A reply with a picture is deferred on Discord; the console shows it at once.
+            let reply = match &response {
+                Response::WithPicture(message, picture) => {
+                    terminal
+                        .say(&format!(
+                            "[picture {}: {} bytes of PNG]",
+                            picture.filename,
+                            picture.png.len()
+                        ))
+                        .await?;
+                    Response::Message(message.clone()).to_json()
+                }
+                other => other.to_json(),
+            };
             let data = &reply["data"];
             match reply["type"].as_u64() {
                 Some(1) => terminal.say("PONG").await?,

@@ -79,9 +79,8 @@ async fn interactions(
     };
     let token = interaction.token().to_string();
     let response = dispatch(&state.services, interaction).await;
-    if let Some((edit, files)) = response.follow_up() {
-        // The deferral below must reach Discord first; the edit follows from its own task.
-        crate::discord::rest::send_follow_up(state.services.rest.clone(), token, edit, files);
+    if let (Some(edit), Some(http)) = (response.follow_up(), state.services.rest.clone()) {
+        tokio::spawn(async move { super::rest::send_follow_up(&http, &token, edit).await });
     }
     Json(response.to_json()).into_response()
 }

@@ -17,14 +17,17 @@ impl EventHandler for Handler {
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let (id, token) = (interaction.id(), interaction.token().to_string());
         let response = dispatch(&self.services, interaction).await;
+        let follow_up = response.follow_up();
         if let Err(error) = ctx
             .http
             .create_interaction_response(id, &token, &response.to_wire(), Vec::new())
             .await
         {
             tracing::warn!(error = %error, "could not send an interaction response over the gateway");
-        } else if let Some((edit, files)) = response.follow_up() {
-            crate::discord::rest::send_follow_up(Some(ctx.http.clone()), token, edit, files);
+            return;
+        }
+        if let Some(edit) = follow_up {
+            super::rest::send_follow_up(&ctx.http, &token, edit).await;
         }
     }
 

@@ -75,33 +75,20 @@ impl GuildNames for RestGuildNames {
     }
 }
 
-/// Sends the rest of a deferred answer: edits the interaction's original response with the
-/// message and its files. Runs on its own task, because the deferral has to reach Discord first
-/// (over HTTP it is the body of the reply still being written); an edit that arrives too early is
-/// refused, so it waits a moment and retries a few times.
-pub fn send_follow_up(
-    http: Option<Arc<Http>>,
-    token: String,
+/// Completes a deferred reply by editing the original response (e.g. to attach a picture).
+/// Retries briefly: over the HTTP endpoint the edit can reach Discord before the deferral.
+pub async fn send_follow_up(
+    http: &Http,
+    token: &str,
     edit: serenity::all::EditInteractionResponse,
-    files: Vec<serenity::all::CreateAttachment>,
 ) {
-    let Some(http) = http else {
-        tracing::warn!("a deferred answer cannot be sent: no bot token is configured");
-        return;
-    };
-    tokio::spawn(async move {
-        for attempt in 1..=3u64 {
-            tokio::time::sleep(Duration::from_millis(250 * attempt)).await;
-            match http
-                .edit_original_interaction_response(&token, &edit, files.clone())
-                .await
-            {
-                Ok(_) => return,
-                Err(error) if attempt == 3 => {
-                    tracing::error!(error = %error, "could not send a deferred answer")
-                }
-                Err(_) => {}
+    for attempt in 1..=5u64 {
+        match serenity::builder::Builder::execute(edit.clone(), http, token).await {
+            Ok(_) => return,
+            Err(error) if attempt == 5 => {
+                tracing::warn!(error = %error, "could not complete a deferred reply");
             }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200 * attempt)).await,
         }
-    });
+    }
 }

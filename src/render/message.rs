@@ -6,7 +6,7 @@
 //! Discord's limits.
 
 use serenity::all::{
-    ButtonStyle as WireButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment,
+    ButtonStyle as WireButtonStyle, CreateActionRow, CreateAllowedMentions,
     CreateAutocompleteResponse, CreateButton, CreateEmbed, CreateEmbedFooter, CreateInputText,
     CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateModal,
     EditInteractionResponse, EditMessage, InputTextStyle, UserId,
@@ -101,18 +101,9 @@ pub enum Response {
     Modal(Modal),
     /// Autocomplete choices: (shown name, value).
     Choices(Vec<(String, String)>),
-    /// A message with pictures: a file cannot ride in the endpoint's JSON answer, so the
-    /// interaction is deferred (type 5) and the message is sent by editing the original
-    /// response through REST (see [`Response::follow_up`]).
-    WithPictures(Message, Vec<Picture>),
-}
-
-/// A PNG attached to a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Picture {
-    /// The file name, e.g. `burndown.png`.
-    pub name: String,
-    pub png: Vec<u8>,
+    /// A new message with a picture: deferred now, completed by a REST edit
+    /// (see `render::picture`).
+    WithPicture(Message, super::picture::Picture),
 }
 
 impl Message {
@@ -158,7 +149,7 @@ impl Message {
         self.content.as_deref().map(|c| cut(c, limits::CONTENT))
     }
 
-    fn wire_embeds(&self) -> Vec<CreateEmbed> {
+    pub(crate) fn wire_embeds(&self) -> Vec<CreateEmbed> {
         let mut budget = limits::EMBED_TOTAL;
         self.embeds
             .iter()
@@ -337,9 +328,6 @@ impl Response {
     pub fn to_wire(&self) -> CreateInteractionResponse {
         match self {
             Response::Pong => CreateInteractionResponse::Pong,
-            Response::WithPictures(message, _) => CreateInteractionResponse::Defer(
-                CreateInteractionResponseMessage::new().ephemeral(message.ephemeral),
-            ),
             Response::Message(message) => {
                 CreateInteractionResponse::Message(message.to_interaction_message())
             }
@@ -357,6 +345,19 @@ impl Response {
                 }
                 CreateInteractionResponse::Autocomplete(wire)
             }
+            Response::WithPicture(message, _) => CreateInteractionResponse::Defer(
+                CreateInteractionResponseMessage::new().ephemeral(message.ephemeral),
+            ),
+        }
+    }
+
+    /// The REST edit that completes a deferred reply, if this reply needs one.
+    pub fn follow_up(&self) -> Option<EditInteractionResponse> {
+        match self {
+            Response::WithPicture(message, picture) => {
+                Some(super::picture::follow_up_edit(message, picture))
+            }
+            _ => None,
         }
     }
 
@@ -371,37 +372,7 @@ impl Response {
 
     /// Whether the answer is visible only to the caller.
     pub fn is_ephemeral(&self) -> bool {
-        matches!(self, Response::Message(m) | Response::Update(m) | Response::WithPictures(m, _) if m.ephemeral)
-    }
-
-    /// What to send after a deferral: the edit of the original response and its files.
-    pub fn follow_up(&self) -> Option<(EditInteractionResponse, Vec<CreateAttachment>)> {
-        let Response::WithPictures(message, pictures) = self else {
-            return None;
-        };
-        let files = pictures
-            .iter()
-            .map(|p| CreateAttachment::bytes(p.png.clone(), p.name.clone()))
-            .collect();
-        Some((message.to_response_edit(), files))
-    }
-
-    /// The message alone, for places that cannot show files (the console): it names the
-    /// pictures it leaves out.
-    pub fn without_pictures(self) -> Response {
-        match self {
-            Response::WithPictures(mut message, pictures) => {
-                let names: Vec<String> = pictures
-                    .iter()
-                    .map(|p| format!("[picture: {}]", p.name))
-                    .collect();
-                let content = message.content.take().unwrap_or_default();
-                message.content =
-                    Some(format!("{content}\n{}", names.join(" ")).trim().to_string());
-                Response::Message(message)
-            }
-            other => other,
-        }
+        matches!(self, Response::Message(m) | Response::Update(m) | Response::WithPicture(m, _) if m.ephemeral)
     }
 }
 
@@ -467,25 +438,5 @@ mod tests {
         assert!(rows
             .iter()
             .all(|r| r["components"].as_array().unwrap().len() == 5));
-    }
-
-    #[test]
-    fn a_message_with_pictures_is_deferred_and_sent_afterwards_with_its_files() {
-        let picture = Picture {
-            name: "burndown.png".into(),
-            png: vec![0x89, b'P', b'N', b'G'],
-        };
-        let response = Response::WithPictures(Message::private_text("status"), vec![picture]);
-        let json = response.to_json();
-        assert_eq!(json["type"], 5);
-        assert_eq!(json["data"]["flags"], 64);
-        let (edit, files) = response.follow_up().expect("a follow-up");
-        assert_eq!(files.len(), 1);
-        assert_eq!(serde_json::to_value(edit).unwrap()["content"], "status");
-        let shown = response.without_pictures().to_json();
-        assert_eq!(shown["data"]["content"], "status\n[picture: burndown.png]");
-        assert!(Response::Message(Message::public_text("x"))
-            .follow_up()
-            .is_none());
     }
 }

@@ -6,6 +6,7 @@ pub mod backlog;
 pub mod charts;
 pub mod limits;
 pub mod message;
+pub mod picture;
 pub mod poker;
 pub mod sprint;
 pub mod standup;
@@ -16,4 +17,5 @@ pub mod time;
 pub mod update;
 pub mod vote;
 
-pub use message::{Button, ButtonStyle, Embed, Message, Modal, Picture, Response, TextInput};
+pub use message::{Button, ButtonStyle, Embed, Message, Modal, Response, TextInput};
+pub use picture::Picture;

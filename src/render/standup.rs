@@ -200,12 +200,14 @@ pub struct Participation {
 pub fn stats(days: i64, held: usize, rows: &[Participation]) -> Message {
     let lines: Vec<String> = rows
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             let rate = (p.answered * 100)
                 .checked_div(p.expected)
                 .map_or_else(|| String::from("—"), |r| format!("{r}%"));
             format!(
-                "<@{}>: {}/{} answered ({rate}), {} blocker{} raised",
+                "{}. <@{}>: {}/{} answered ({rate}), {} blocker{} raised",
+                i + 1,
                 p.member,
                 p.answered,
                 p.expected,

@@ -145,7 +145,26 @@ async fn summary_and_stats_show_answers_blockers_and_participation() {
         &say(&app, &ada(), "/standup summary date:2026-03-03").await,
         "held no stand-up",
     );
-    let stats = text(&say(&app, &ada(), "/standup stats days:7").await);
+    // The stats carry a picture: deferred at once, completed by editing the original response.
+    let deferred = say(&app, &ada(), "/standup stats days:7").await;
+    assert_eq!(deferred["type"], 5, "{deferred}");
+    assert!(is_ephemeral(&deferred));
+    let edits = app
+        .fake()
+        .wait_for(
+            "PATCH",
+            "/webhooks/{a}/{t}/messages/@original",
+            1,
+            std::time::Duration::from_secs(5),
+        )
+        .await;
+    assert_eq!(edits[0].files, ["participation.png"], "{:?}", edits[0]);
+    let edited = serde_json::json!({ "data": edits[0].body.clone().unwrap() });
+    assert_eq!(
+        edited["data"]["embeds"][0]["image"]["url"],
+        "attachment://participation.png"
+    );
+    let stats = text(&edited);
     assert!(stats.contains("1 stand-up held"), "{stats}");
     assert!(
         stats.contains(&format!("<@{BEA}>: 1/1 answered (100%), 1 blocker raised")),
