@@ -39,24 +39,35 @@ fn init_logging(filter: &str) {
         .init();
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called (not when the
+/// future is first polled), so a signal that arrives while the app is still starting is not lost
+/// to the default action.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let term = async {
+            match terminate.as_mut() {
+                Some(signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+        let _ = tx.send(());
+    });
+    async move {
+        let _ = rx.await;
     }
 }
 
@@ -87,8 +98,9 @@ async fn main() -> std::process::ExitCode {
         }
         Command::Run => {
             init_logging(&settings.log);
+            let shutdown = shutdown_signal();
             match App::build(settings).await {
-                Ok(app) => app.run_until_stopped(shutdown_signal()).await,
+                Ok(app) => app.run_until_stopped(shutdown).await,
                 Err(error) => Err(error),
             }
         }
