@@ -66,10 +66,18 @@ pub fn linked_text(text: &str, titles: &StoryTitles) -> String {
 }
 
 /// The day's prompt, posted in the stand-up channel.
-pub fn prompt(date: NaiveDate, close_at: i64, answer_button_id: String) -> Message {
+pub fn prompt(
+    date: NaiveDate,
+    close_at: i64,
+    sprint_goal: Option<&str>,
+    answer_button_id: String,
+) -> Message {
+    let goal = sprint_goal.map_or(String::new(), |g| {
+        format!("\n🎯 Sprint goal: {}", super::text::escape_markdown(g))
+    });
     Message {
         content: Some(format!(
-            "☀️ **Stand-up for {}**\nWhat did you do yesterday, what will you do today, is anything blocking you? Press **Answer** (or use /standup answer). Open until {}.",
+            "☀️ **Stand-up for {}**{goal}\nWhat did you do yesterday, what will you do today, is anything blocking you? Press **Answer** (or use /standup answer). Open until {}.",
             date.format("%A %-d %B %Y"),
             time::moment(close_at)
         )),

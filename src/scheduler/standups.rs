@@ -104,7 +104,8 @@ async fn open_in(conn: &mut sqlx::SqliteConnection, day: &NewDay) -> anyhow::Res
         day_id,
     }
     .encode();
-    let message = view::prompt(day.date, day.close_at, button);
+    let goal = crate::store::sprints::active_goal_in(conn, day.team_id).await?;
+    let message = view::prompt(day.date, day.close_at, goal.as_deref(), button);
     enqueue(
         conn,
         &NewOutboxItem {

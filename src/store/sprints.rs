@@ -411,3 +411,17 @@ async fn move_to_top(
 
 #[cfg(test)]
 mod tests;
+
+/// The goal of the team's active sprint, read inside the caller's transaction (the stand-up
+/// prompt shows it).
+pub async fn active_goal_in(
+    conn: &mut sqlx::SqliteConnection,
+    team_id: i64,
+) -> sqlx::Result<Option<String>> {
+    let goal: Option<Option<String>> =
+        sqlx::query_scalar("SELECT goal FROM sprints WHERE team_id = ? AND status = 'active'")
+            .bind(team_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(goal.flatten().filter(|g| !g.trim().is_empty()))
+}

@@ -134,6 +134,18 @@ async fn members_cannot_set_up_the_stand_up_and_nothing_changes() {
 }
 
 #[tokio::test]
+async fn the_prompt_shows_the_active_sprints_goal() {
+    let app = spawn().await;
+    set_up(&app).await;
+    say(&app, &ada(), r#"/sprint start goal:"Ship guest checkout""#).await;
+    app.clock.set(at(9, 30));
+    settle(&app).await;
+    let prompts = app.fake().requests_to("POST", &channel_posts());
+    let content = last(&prompts)["content"].as_str().unwrap().to_string();
+    assert!(content.contains("Sprint goal: Ship guest checkout"), "{content}");
+}
+
+#[tokio::test]
 async fn a_whole_day_prompt_thread_answers_edit_reminder_summary_and_a_late_answer() {
     let mut app = spawn().await;
     set_up(&app).await;
