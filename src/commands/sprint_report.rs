@@ -87,6 +87,7 @@ pub async fn close(services: &Services, caller: &Caller, team: &Team) -> Handler
         .filter(|c| *c != caller.channel_id)
     {
         posts.push(NewOutboxItem {
+            attachment: None,
             guild_id: team.guild_id,
             kind: OutboxKind::Post,
             channel_id: channel,

@@ -164,6 +164,7 @@ pub async fn publish(
         "publish the stakeholder update",
     )?;
     let post = NewOutboxItem {
+        attachment: None,
         guild_id: team.guild_id,
         kind: OutboxKind::Post,
         channel_id: update.channel_id,

@@ -125,6 +125,7 @@ async fn publish_if_due(
         .await
         .map_err(|e| anyhow::anyhow!("drafting the weekly update: {e}"))?;
     let post = NewOutboxItem {
+        attachment: None,
         guild_id: team.guild_id,
         kind: OutboxKind::Post,
         channel_id: schedule.channel_id,

@@ -11,10 +11,39 @@ use crate::domain::access::Access;
 use crate::domain::apply_results::reassign_ranks;
 use crate::domain::story::StoryNumber;
 use crate::error::{AppError, HandlerResult};
+use crate::render::charts::value_effort_matrix;
 use crate::render::vote::{ballot_card, results_card};
 use crate::render::{Message, Response};
-use crate::store::outbox::{enqueue, NewOutboxItem, OutboxKind};
-use crate::store::votes::{self, Vote, VoteStatus};
+use crate::store::outbox::{enqueue, Attachment, NewOutboxItem, OutboxKind};
+use crate::store::votes::{self, Mark, Vote, VoteStatus};
+
+/// The file name of the value/effort matrix sent with a vote's results.
+pub const MATRIX_FILE: &str = "matrix.png";
+
+/// The value/effort matrix of a closed value/effort vote as a PNG attachment; `None` for other
+/// methods, when no story was rated, or when drawing failed (logged: the results are posted
+/// without the picture rather than failing the close).
+async fn matrix_picture(vote: &Vote, marks: &[(u64, Mark)]) -> Option<Attachment> {
+    let points = vote_tally::matrix_points(vote, marks);
+    if points.is_empty() {
+        return None;
+    }
+    let drawn = tokio::task::spawn_blocking(move || value_effort_matrix(&points)).await;
+    match drawn {
+        Ok(Ok(bytes)) => Some(Attachment {
+            name: MATRIX_FILE.to_string(),
+            bytes,
+        }),
+        Ok(Err(error)) => {
+            tracing::warn!(vote = vote.id, %error, "could not draw the value/effort matrix; posting the results without it");
+            None
+        }
+        Err(error) => {
+            tracing::warn!(vote = vote.id, %error, "drawing the value/effort matrix panicked; posting the results without it");
+            None
+        }
+    }
+}
 
 /// Queues an edit of the public ballot card (when it is known) showing the current voters.
 pub async fn enqueue_card_edit(
@@ -35,6 +64,7 @@ pub async fn enqueue_card_edit(
         target_message_id: Some(message_id),
         purpose: format!("vote-card:{}", vote.id),
         body: serde_json::to_value(card.to_message_edit()).expect("message builders serialise"),
+        attachment: None,
     };
     enqueue(conn, &item, now).await?;
     Ok(())
@@ -64,7 +94,13 @@ pub async fn close(
     let marks = votes::ballot_marks(&mut tx, vote.id).await?;
     let voters = votes::voters_of(&mut tx, vote.id).await?;
     let lines = vote_tally::tally(&closed, &marks);
-    let results = results_card(&closed, &titles, &lines, &voters);
+    let mut results = results_card(&closed, &titles, &lines, &voters);
+    let attachment = matrix_picture(&closed, &marks).await;
+    if attachment.is_some() {
+        if let Some(embed) = results.embeds.first_mut() {
+            embed.image = Some(format!("attachment://{MATRIX_FILE}"));
+        }
+    }
     let post = NewOutboxItem {
         guild_id: vote.guild_id,
         kind: OutboxKind::Post,
@@ -73,6 +109,7 @@ pub async fn close(
         purpose: format!("vote-results:{}", vote.id),
         body: serde_json::to_value(results.to_channel_message())
             .expect("message builders serialise"),
+        attachment,
     };
     enqueue(&mut tx, &post, now).await?;
     enqueue_card_edit(&mut tx, &closed, &titles, now).await?;

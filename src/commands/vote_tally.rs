@@ -11,6 +11,7 @@ use crate::domain::vote::score::{self, ScoreBallot};
 use crate::domain::vote::value_effort::{self, ValueEffortBallot};
 use crate::domain::vote::{Ballots, Candidates, Method};
 use crate::domain::Invalid;
+use crate::render::charts::MatrixPoint;
 use crate::render::vote::ResultLine;
 use crate::store::votes::{Mark, Vote};
 
@@ -93,19 +94,58 @@ pub fn check_ballot(vote: &Vote, marks: &[Mark]) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// Every voter's marks as a ballot; ballots that no longer parse are left out.
+fn parsed_ballots(
+    vote: &Vote,
+    candidates: &Candidates,
+    marks: &[(u64, Mark)],
+) -> impl Iterator<Item = (u64, Ballot)> {
+    let mut by_voter: BTreeMap<u64, Vec<Mark>> = BTreeMap::new();
+    for (voter, mark) in marks {
+        by_voter.entry(*voter).or_default().push(*mark);
+    }
+    by_voter
+        .into_iter()
+        .filter_map(|(voter, marks)| Some((voter, ballot(vote, candidates, &marks).ok()?)))
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// The points of a value/effort vote's matrix: each rated story at its mean value and effort.
+/// Empty for other methods and for stories everyone skipped.
+pub fn matrix_points(vote: &Vote, marks: &[(u64, Mark)]) -> Vec<MatrixPoint> {
+    let Ok(candidates) = candidates_of(vote) else {
+        return Vec::new();
+    };
+    if vote.method != Method::ValueEffort {
+        return Vec::new();
+    }
+    let ballots: Ballots<_> = parsed_ballots(vote, &candidates, marks)
+        .filter_map(|(voter, b)| match b {
+            Ballot::ValueEffort(b) => Some((voter, b)),
+            _ => None,
+        })
+        .collect();
+    value_effort::tally(&candidates, &ballots)
+        .into_iter()
+        .filter_map(|r| {
+            let means = r.means?;
+            Some(MatrixPoint {
+                story: u32::try_from(r.story.0).ok()?,
+                mean_value: means.value,
+                mean_effort: means.effort,
+            })
+        })
+        .collect()
+}
+
 /// The result lines of a vote from every submitted mark, best first. Ballots that no longer
 /// parse (which the submit check prevents) are left out rather than failing the close.
 pub fn tally(vote: &Vote, marks: &[(u64, Mark)]) -> Vec<ResultLine> {
     let Ok(candidates) = candidates_of(vote) else {
         return Vec::new();
     };
-    let mut by_voter: BTreeMap<u64, Vec<Mark>> = BTreeMap::new();
-    for (voter, mark) in marks {
-        by_voter.entry(*voter).or_default().push(*mark);
-    }
-    let parsed = by_voter
-        .into_iter()
-        .filter_map(|(voter, marks)| Some((voter, ballot(vote, &candidates, &marks).ok()?)));
+    let parsed = parsed_ballots(vote, &candidates, marks);
     macro_rules! ballots_of {
         ($variant:ident) => {
             parsed
@@ -267,6 +307,32 @@ mod tests {
         // #3 (one Won't) and #7 (no calls) tie at 0 and keep the backlog order.
         assert_eq!(lines[1].story, StoryNumber(3));
         assert_eq!(lines[2].story, StoryNumber(7));
+    }
+
+    #[test]
+    fn value_effort_matrix_points_are_the_means_of_rated_stories() {
+        let marks = [
+            (1, mark(7, 5, Some(1))),
+            (2, mark(7, 4, Some(2))),
+            (2, mark(9, 2, Some(5))),
+        ];
+        let points = matrix_points(&vote(Method::ValueEffort), &marks);
+        assert_eq!(
+            points,
+            [
+                MatrixPoint {
+                    story: 7,
+                    mean_value: 4.5,
+                    mean_effort: 1.5
+                },
+                MatrixPoint {
+                    story: 9,
+                    mean_value: 2.0,
+                    mean_effort: 5.0
+                },
+            ]
+        );
+        assert!(matrix_points(&vote(Method::Score), &[(1, mark(7, 5, None))]).is_empty());
     }
 
     #[test]

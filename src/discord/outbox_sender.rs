@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::config::{Secret, Settings};
-use crate::store::outbox::{OutboxItem, OutboxKind};
+use crate::store::outbox::{Attachment, OutboxItem, OutboxKind};
 
 /// Longest wait between retries of a failing send.
 const MAX_BACKOFF_SECS: i64 = 300;
@@ -23,6 +23,40 @@ pub enum Delivery {
     RetryAt { at: i64, rate_limited: bool },
     /// Discord refused for good (e.g. 403: the bot lacks a permission in that channel).
     Failed { status: u16, reason: String },
+}
+
+/// A JSON body, or with a file a `multipart/form-data` body: the JSON as `payload_json` (its
+/// `attachments` naming the file as id 0) and the file as `files[0]`, as Discord expects.
+fn with_body(
+    builder: reqwest::RequestBuilder,
+    mut body: Value,
+    attachment: Option<&Attachment>,
+) -> reqwest::RequestBuilder {
+    let Some(attachment) = attachment else {
+        return builder.json(&body);
+    };
+    if let Value::Object(map) = &mut body {
+        map.insert(
+            "attachments".into(),
+            serde_json::json!([{"id": 0, "filename": attachment.name}]),
+        );
+    }
+    let file = reqwest::multipart::Part::bytes(attachment.bytes.clone())
+        .file_name(attachment.name.clone())
+        .mime_str(mime_of(&attachment.name))
+        .expect("a known MIME type parses");
+    let form = reqwest::multipart::Form::new()
+        .text("payload_json", body.to_string())
+        .part("files[0]", file);
+    builder.multipart(form)
+}
+
+fn mime_of(name: &str) -> &'static str {
+    if name.ends_with(".png") {
+        "image/png"
+    } else {
+        "application/octet-stream"
+    }
 }
 
 /// The REST client for the bot's own posts.
@@ -56,14 +90,19 @@ impl OutboxSender {
                     map.insert("nonce".into(), Value::String(item.nonce()));
                     map.insert("enforce_nonce".into(), Value::Bool(true));
                 }
-                self.client
-                    .post(format!("{}/channels/{channel}/messages", self.api))
-                    .json(&body)
+                with_body(
+                    self.client
+                        .post(format!("{}/channels/{channel}/messages", self.api)),
+                    body,
+                    item.attachment.as_ref(),
+                )
             }
-            OutboxKind::Edit => self
-                .client
-                .patch(format!("{}/channels/{channel}/messages/{target}", self.api))
-                .json(&item.body),
+            OutboxKind::Edit => with_body(
+                self.client
+                    .patch(format!("{}/channels/{channel}/messages/{target}", self.api)),
+                item.body.clone(),
+                item.attachment.as_ref(),
+            ),
             OutboxKind::Thread => self
                 .client
                 .post(format!(

@@ -35,6 +35,8 @@ pub struct Embed {
     pub footer: Option<String>,
     pub color: Option<u32>,
     pub url: Option<String>,
+    /// The picture shown in the embed, e.g. `attachment://matrix.png` for a file sent with it.
+    pub image: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,6 +262,9 @@ impl Embed {
         }
         if let Some(color) = self.color {
             embed = embed.color(color);
+        }
+        if let Some(image) = &self.image {
+            embed = embed.image(image);
         }
         if let Some(url) = &self.url {
             embed = embed.url(url);

@@ -131,6 +131,7 @@ pub fn poker_card(view: &PokerView, headline: impl Into<String>) -> Message {
         footer: Some(format!("Team {} · planning poker", view.team_name)),
         color: Some(COLOR),
         url: None,
+        image: None,
     };
     let mut message = Message::public_text(headline).with_embed(embed);
     for row in buttons(round, stats.as_ref()) {

@@ -157,6 +157,7 @@ pub fn story_card(view: &StoryView) -> Message {
         footer: Some(format!("Team {}", view.team_name)),
         color: Some(status_color(story.status)),
         url: None,
+        image: None,
     };
     Message::default()
         .with_embed(embed)

@@ -109,6 +109,7 @@ async fn open_in(conn: &mut sqlx::SqliteConnection, day: &NewDay) -> anyhow::Res
     enqueue(
         conn,
         &NewOutboxItem {
+            attachment: None,
             guild_id: day.guild_id,
             kind: OutboxKind::Post,
             channel_id: day.channel_id,
@@ -159,6 +160,7 @@ fn item(
     body: serde_json::Value,
 ) -> NewOutboxItem {
     NewOutboxItem {
+        attachment: None,
         guild_id: day.guild_id,
         kind,
         channel_id,
@@ -428,6 +430,7 @@ mod tests {
 
     fn refused(purpose: &str) -> OutboxItem {
         OutboxItem {
+            attachment: None,
             id: 1,
             guild_id: 1,
             kind: OutboxKind::Post,

@@ -35,6 +35,23 @@ impl OutboxKind {
     }
 }
 
+/// A file sent with a post (multipart upload), e.g. a chart the embed shows as
+/// `attachment://{name}`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attachment")
+            .field("name", &self.name)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
 /// A post to make.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewOutboxItem {
@@ -45,6 +62,8 @@ pub struct NewOutboxItem {
     pub purpose: String,
     /// The JSON body (a serenity builder serialised through `render::message`).
     pub body: serde_json::Value,
+    /// An optional file; the body is then sent as `payload_json` of a multipart request.
+    pub attachment: Option<Attachment>,
 }
 
 /// A queued post.
@@ -57,6 +76,7 @@ pub struct OutboxItem {
     pub target_message_id: Option<u64>,
     pub purpose: String,
     pub body: serde_json::Value,
+    pub attachment: Option<Attachment>,
     pub attempts: i64,
 }
 
@@ -74,8 +94,8 @@ pub async fn enqueue(
     now: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO outbox (guild_id, kind, channel_id, target_message_id, purpose, body, created_at, not_before)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO outbox (guild_id, kind, channel_id, target_message_id, purpose, body, attachment_name, attachment, created_at, not_before)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(db_id(item.guild_id))
     .bind(item.kind.as_str())
@@ -83,6 +103,8 @@ pub async fn enqueue(
     .bind(item.target_message_id.map(db_id))
     .bind(&item.purpose)
     .bind(item.body.to_string())
+    .bind(item.attachment.as_ref().map(|a| a.name.as_str()))
+    .bind(item.attachment.as_ref().map(|a| a.bytes.as_slice()))
     .bind(now)
     .bind(now)
     .fetch_one(conn)
@@ -98,6 +120,13 @@ fn item_from_row(row: &sqlx::sqlite::SqliteRow) -> OutboxItem {
         target_message_id: row.get::<Option<i64>, _>("target_message_id").map(wire_id),
         purpose: row.get("purpose"),
         body: serde_json::from_str(row.get("body")).unwrap_or(serde_json::Value::Null),
+        attachment: match (
+            row.get::<Option<String>, _>("attachment_name"),
+            row.get::<Option<Vec<u8>>, _>("attachment"),
+        ) {
+            (Some(name), Some(bytes)) => Some(Attachment { name, bytes }),
+            _ => None,
+        },
         attempts: row.get("attempts"),
     }
 }

@@ -44,6 +44,8 @@ pub struct RecordedRequest {
     pub body: Option<Value>,
     /// File names of a multipart request's file parts.
     pub files: Vec<String>,
+    /// The bytes of those file parts, in the same order as `files`.
+    pub file_bytes: Vec<Vec<u8>>,
     /// The status the fake answered with.
     pub status: u16,
 }
@@ -292,8 +294,11 @@ impl FakeDiscord {
     }
 }
 
-/// The body as JSON and the multipart file names; `Err` when it is neither empty nor JSON.
-fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<(Option<Value>, Vec<String>), String> {
+/// A parsed request body: the JSON (or `payload_json`) and the multipart files, name and bytes.
+type ParsedBody = (Option<Value>, Vec<(String, Vec<u8>)>);
+
+/// The body as JSON and the multipart files; `Err` when it is neither empty nor JSON.
+fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<ParsedBody, String> {
     if body.is_empty() {
         return Ok((None, Vec::new()));
     }
@@ -312,15 +317,28 @@ fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<(Option<Value>, Vec<St
         .map_err(|e| format!("the body is not JSON ({e})"))
 }
 
-fn parse_multipart(boundary: &str, body: &[u8]) -> Result<(Option<Value>, Vec<String>), String> {
-    let text = String::from_utf8_lossy(body);
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Splits a multipart body on its boundary, working on bytes so binary files survive intact.
+fn parse_multipart(boundary: &str, body: &[u8]) -> Result<ParsedBody, String> {
+    let delimiter = format!("--{boundary}").into_bytes();
     let mut payload = None;
     let mut files = Vec::new();
-    for part in text.split(&format!("--{boundary}")) {
-        let Some((head, content)) = part.split_once("\r\n\r\n") else {
+    let mut rest = body;
+    let mut parts = Vec::new();
+    while let Some(at) = find(rest, &delimiter) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + delimiter.len()..];
+    }
+    for part in parts {
+        let Some(split) = find(part, b"\r\n\r\n") else {
             continue;
         };
-        let content = content.strip_suffix("\r\n").unwrap_or(content);
+        let head = String::from_utf8_lossy(&part[..split]);
+        let content = &part[split + 4..];
+        let content = content.strip_suffix(b"\r\n").unwrap_or(content);
         let attribute = |key: &str| {
             head.split(';')
                 .filter_map(|a| a.trim().strip_prefix(&format!("{key}=")))
@@ -334,10 +352,10 @@ fn parse_multipart(boundary: &str, body: &[u8]) -> Result<(Option<Value>, Vec<St
                 })
         };
         if let Some(filename) = attribute("filename") {
-            files.push(filename);
+            files.push((filename, content.to_vec()));
         } else if attribute("name").as_deref() == Some("payload_json") {
             payload = Some(
-                serde_json::from_str(content)
+                serde_json::from_slice(content)
                     .map_err(|e| format!("payload_json is not JSON ({e})"))?,
             );
         }
@@ -422,7 +440,8 @@ async fn answer(
                 })
                 .collect(),
             body: json_body,
-            files,
+            files: files.iter().map(|(name, _)| name.clone()).collect(),
+            file_bytes: files.into_iter().map(|(_, bytes)| bytes).collect(),
             status,
         },
         violations,
@@ -745,6 +764,7 @@ async fn serenity_reads_every_answer_of_the_fake_and_the_bots_bodies_pass_the_sp
             footer: Some("Core".into()),
             color: Some(0x5865F2),
             url: None,
+            image: None,
         })
         .with_row(vec![Button::new("st:1:done", "Done", ButtonStyle::Success)]);
 
@@ -816,6 +836,7 @@ async fn serenity_reads_every_answer_of_the_fake_and_the_bots_bodies_pass_the_sp
     assert_eq!(with_file.content, "Story #1 added");
     let upload = fake.requests().pop().expect("the upload");
     assert_eq!(upload.files, ["burndown.png"]);
+    assert_eq!(upload.file_bytes, [b"\x89PNG".to_vec()]);
     assert_eq!(
         upload.body.expect("payload_json")["content"],
         "Story #1 added"

@@ -142,7 +142,10 @@ async fn the_prompt_shows_the_active_sprints_goal() {
     settle(&app).await;
     let prompts = app.fake().requests_to("POST", &channel_posts());
     let content = last(&prompts)["content"].as_str().unwrap().to_string();
-    assert!(content.contains("Sprint goal: Ship guest checkout"), "{content}");
+    assert!(
+        content.contains("Sprint goal: Ship guest checkout"),
+        "{content}"
+    );
 }
 
 #[tokio::test]

@@ -103,6 +103,7 @@ async fn closing_puts_carried_stories_on_top_in_their_order_and_queues_its_posts
     let a = story(&store, &team, "Carried first", Some(2)).await;
     let b = story(&store, &team, "Carried second", Some(5)).await;
     let post = NewOutboxItem {
+        attachment: None,
         guild_id: GUILD,
         kind: OutboxKind::Post,
         channel_id: 9,

@@ -5,6 +5,7 @@ use crate::store::test_support::{store, story, team, GUILD, USER};
 
 fn post(purpose: &str) -> NewOutboxItem {
     NewOutboxItem {
+        attachment: None,
         guild_id: GUILD,
         kind: OutboxKind::Post,
         channel_id: 9,
