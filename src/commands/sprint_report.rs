@@ -11,7 +11,7 @@ use crate::error::{AppError, HandlerResult};
 use crate::render::charts::{self, BurndownPoint, ChartError, SprintBars};
 use crate::render::sprint::{history_embed, status_embed, summary_embed, HistoryRow};
 use crate::render::{Message, Picture, Response};
-use crate::store::outbox::{NewOutboxItem, OutboxKind};
+use crate::store::outbox::{Attachment, NewOutboxItem, OutboxKind};
 use crate::store::sprints::CloseOutcome;
 use crate::store::teams::Team;
 
@@ -80,20 +80,32 @@ pub async fn close(services: &Services, caller: &Caller, team: &Team) -> Handler
     });
     let mean = mean_completed(&history, CAPACITY_HISTORY);
     let summary = Message::default().with_embed(summary_embed(&team.name, &facts, &carried, mean));
+    let picture = burndown_png(&facts);
     let mut posts = Vec::new();
-    // The reply itself is the post in this channel; stakeholders get theirs through the outbox.
+    // The reply itself is the post in this channel; stakeholders get theirs through the outbox,
+    // with the same burndown picture attached when it could be drawn.
     if let Some(channel) = team
         .stakeholder_channel_id
         .filter(|c| *c != caller.channel_id)
     {
+        let mut stakeholder_copy = summary.clone();
+        let attachment = picture.as_ref().ok().map(|png| Attachment {
+            name: "burndown.png".to_string(),
+            bytes: png.clone(),
+        });
+        if attachment.is_some() {
+            if let Some(embed) = stakeholder_copy.embeds.last_mut() {
+                embed.image = Some("attachment://burndown.png".to_string());
+            }
+        }
         posts.push(NewOutboxItem {
-            attachment: None,
+            attachment,
             guild_id: team.guild_id,
             kind: OutboxKind::Post,
             channel_id: channel,
             target_message_id: None,
             purpose: format!("sprint-summary:{}", facts.sprint.id),
-            body: serde_json::to_value(summary.to_channel_message())
+            body: serde_json::to_value(stakeholder_copy.to_channel_message())
                 .map_err(|e| AppError::Internal(e.into()))?,
         });
     }
@@ -122,7 +134,7 @@ pub async fn close(services: &Services, caller: &Caller, team: &Team) -> Handler
         caller.user_id,
         crate::render::text::escape_markdown(&facts.sprint.name)
     ));
-    Ok(with_picture(reply, "burndown.png", burndown_png(&facts)))
+    Ok(with_picture(reply, "burndown.png", picture))
 }
 
 pub async fn history(

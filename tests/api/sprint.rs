@@ -36,6 +36,31 @@ async fn posts_in(app: &TestApp, channel: u64, count: usize) -> Vec<serde_json::
 /// The `nth` (1-based) deferred answer: the edit of an original response, as a reply-shaped
 /// value for `text`, and the names of its files.
 async fn deferred_answer(app: &TestApp, nth: usize) -> (serde_json::Value, Vec<String>) {
+    let (answer, files, pictures) = deferred_answer_with_pictures(app, nth).await;
+    assert_eq!(pictures.len(), files.len(), "the fake kept every file's bytes");
+    for picture in &pictures {
+        assert_eq!(
+            png_size(picture),
+            (800, 500),
+            "every chart is an 800x500 PNG"
+        );
+    }
+    (answer, files)
+}
+
+/// Width and height of a PNG, decoding it whole (so a broken picture fails the test).
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("a PNG header");
+    let mut buffer = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut buffer).expect("PNG pixels decode");
+    (frame.width, frame.height)
+}
+
+async fn deferred_answer_with_pictures(
+    app: &TestApp,
+    nth: usize,
+) -> (serde_json::Value, Vec<String>, Vec<Vec<u8>>) {
     let edits = app
         .fake()
         .wait_for(
@@ -51,6 +76,7 @@ async fn deferred_answer(app: &TestApp, nth: usize) -> (serde_json::Value, Vec<S
     (
         serde_json::json!({ "data": edit.body.clone() }),
         edit.files.clone(),
+        edit.file_bytes.clone(),
     )
 }
 
@@ -168,6 +194,15 @@ async fn a_sprint_runs_from_start_to_close_and_its_summary_reaches_the_stakehold
     let posted = posts_in(&app, STAKEHOLDERS, 1).await;
     assert_eq!(posted.len(), 1);
     assert!(posted[0].to_string().contains("Sprint 1 closed"));
+    let stakeholder_post = app
+        .fake()
+        .requests_to("POST", &format!("/channels/{STAKEHOLDERS}/messages"));
+    assert_eq!(
+        stakeholder_post[0].files,
+        ["burndown.png"],
+        "the stakeholders see the burndown too"
+    );
+    assert_eq!(png_size(&stakeholder_post[0].file_bytes[0]), (800, 500));
 
     let backlog = say(&app, &po(), "/backlog").await;
     assert_eq!(
