@@ -13,6 +13,7 @@ mod fake_discord;
 mod helpers;
 mod openapi;
 mod protocol;
+mod scheduler_loop;
 mod sprint;
 mod standup;
 mod standup_commands;

@@ -37,7 +37,11 @@ async fn posts_in(app: &TestApp, channel: u64, count: usize) -> Vec<serde_json::
 /// value for `text`, and the names of its files.
 async fn deferred_answer(app: &TestApp, nth: usize) -> (serde_json::Value, Vec<String>) {
     let (answer, files, pictures) = deferred_answer_with_pictures(app, nth).await;
-    assert_eq!(pictures.len(), files.len(), "the fake kept every file's bytes");
+    assert_eq!(
+        pictures.len(),
+        files.len(),
+        "the fake kept every file's bytes"
+    );
     for picture in &pictures {
         assert_eq!(
             png_size(picture),
