@@ -1,3 +1,5 @@
+//! Store tests for sprints: one active sprint per team, scope changes, close with carry-over.
+
 use chrono::NaiveDate;
 
 use super::*;

@@ -1,3 +1,5 @@
+//! Store tests for stakeholder updates: drafts, publishing once, the weekly schedule.
+
 use super::*;
 use crate::domain::story::Status;
 use crate::store::outbox::OutboxKind;
