@@ -182,6 +182,44 @@ pub async fn lock_open_vote(
     Ok(done.rows_affected() == 1)
 }
 
+/// Which marks table a ballot's marks go to: the submitted ballot or the voter's draft.
+#[derive(Clone, Copy)]
+enum MarksTable {
+    Ballot,
+    Draft,
+}
+
+/// Writes a voter's marks into the submitted-ballot or draft table (same columns in both).
+async fn insert_marks(
+    conn: &mut sqlx::SqliteConnection,
+    table: MarksTable,
+    vote_id: i64,
+    voter: i64,
+    marks: &[Mark],
+) -> sqlx::Result<()> {
+    let sql = match table {
+        MarksTable::Ballot => {
+            "INSERT INTO vote_ballot_marks (vote_id, voter_id, story_number, first, second)
+             VALUES (?, ?, ?, ?, ?)"
+        }
+        MarksTable::Draft => {
+            "INSERT INTO vote_draft_marks (vote_id, voter_id, story_number, first, second)
+             VALUES (?, ?, ?, ?, ?)"
+        }
+    };
+    for mark in marks {
+        sqlx::query(sql)
+            .bind(vote_id)
+            .bind(voter)
+            .bind(mark.story.0)
+            .bind(mark.first)
+            .bind(mark.second)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Records `voter`'s ballot, replacing any earlier one, and drops their draft. True when it
 /// replaced an earlier ballot.
 pub async fn replace_ballot(
@@ -213,19 +251,7 @@ pub async fn replace_ballot(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    for mark in marks {
-        sqlx::query(
-            "INSERT INTO vote_ballot_marks (vote_id, voter_id, story_number, first, second)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(vote_id)
-        .bind(voter)
-        .bind(mark.story.0)
-        .bind(mark.first)
-        .bind(mark.second)
-        .execute(&mut *conn)
-        .await?;
-    }
+    insert_marks(&mut *conn, MarksTable::Ballot, vote_id, voter, marks).await?;
     sqlx::query("DELETE FROM vote_draft_marks WHERE vote_id = ? AND voter_id = ?")
         .bind(vote_id)
         .bind(voter)
@@ -490,19 +516,7 @@ impl Store {
             .bind(voter)
             .execute(&mut *tx)
             .await?;
-        for mark in marks {
-            sqlx::query(
-                "INSERT INTO vote_draft_marks (vote_id, voter_id, story_number, first, second)
-                 VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(vote_id)
-            .bind(voter)
-            .bind(mark.story.0)
-            .bind(mark.first)
-            .bind(mark.second)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_marks(&mut tx, MarksTable::Draft, vote_id, voter, marks).await?;
         tx.commit().await
     }
 
