@@ -108,6 +108,21 @@ pub enum Response {
     WithPicture(Message, super::picture::Picture),
 }
 
+/// The shared body of every conversion: the four serenity builders have the same methods but no
+/// common trait, so one macro keeps mentions, embeds, rows and content identical for all.
+macro_rules! wire_message {
+    ($message:expr, $builder:expr) => {{
+        let mut out = $builder
+            .allowed_mentions($message.allowed_mentions())
+            .embeds($message.wire_embeds())
+            .components($message.wire_rows());
+        if let Some(content) = $message.wire_content() {
+            out = out.content(content);
+        }
+        out
+    }};
+}
+
 impl Message {
     /// Plain text, visible only to the caller.
     pub fn private_text(text: impl Into<String>) -> Self {
@@ -178,51 +193,25 @@ impl Message {
 
     /// As the body of an interaction response.
     pub fn to_interaction_message(&self) -> CreateInteractionResponseMessage {
-        let mut out = CreateInteractionResponseMessage::new()
-            .allowed_mentions(self.allowed_mentions())
-            .embeds(self.wire_embeds())
-            .components(self.wire_rows())
-            .ephemeral(self.ephemeral);
-        if let Some(content) = self.wire_content() {
-            out = out.content(content);
-        }
-        out
+        wire_message!(
+            self,
+            CreateInteractionResponseMessage::new().ephemeral(self.ephemeral)
+        )
     }
 
     /// As a message posted in a channel.
     pub fn to_channel_message(&self) -> CreateMessage {
-        let mut out = CreateMessage::new()
-            .allowed_mentions(self.allowed_mentions())
-            .embeds(self.wire_embeds())
-            .components(self.wire_rows());
-        if let Some(content) = self.wire_content() {
-            out = out.content(content);
-        }
-        out
+        wire_message!(self, CreateMessage::new())
     }
 
     /// As an edit of a message the bot posted earlier (`PATCH /channels/{c}/messages/{m}`).
     pub fn to_message_edit(&self) -> EditMessage {
-        let mut out = EditMessage::new()
-            .allowed_mentions(self.allowed_mentions())
-            .embeds(self.wire_embeds())
-            .components(self.wire_rows());
-        if let Some(content) = self.wire_content() {
-            out = out.content(content);
-        }
-        out
+        wire_message!(self, EditMessage::new())
     }
 
     /// As an edit of an interaction's original response.
     pub fn to_response_edit(&self) -> EditInteractionResponse {
-        let mut out = EditInteractionResponse::new()
-            .allowed_mentions(self.allowed_mentions())
-            .embeds(self.wire_embeds())
-            .components(self.wire_rows());
-        if let Some(content) = self.wire_content() {
-            out = out.content(content);
-        }
-        out
+        wire_message!(self, EditInteractionResponse::new())
     }
 }
 
