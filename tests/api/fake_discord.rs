@@ -2,6 +2,9 @@
 //! records every request in order, validates every JSON body against Discord's OpenAPI spec,
 //! answers with JSON serenity 0.12.5 can read, hands out increasing snowflakes, and can be told
 //! to fail the next requests to a route with 429, 500 or 403.
+//!
+//! The load benchmark starts it with [`FakeOptions`]: without the spec check and the request log
+//! (they would dominate what is measured and grow without bound), and with a global rate limit.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -16,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use crate::fake_rate_limit::GlobalLimit;
 use crate::openapi::{self, API_PREFIX};
 
 /// The bot user's id (the user the fake's messages are authored by).
@@ -77,6 +81,8 @@ impl RecordedRequest {
 pub enum Failure {
     /// 429 with `Retry-After` and Discord's JSON body.
     RateLimited { retry_after_secs: f64 },
+    /// Discord's global 429: `X-RateLimit-Global: true` and a fractional `Retry-After`.
+    GloballyRateLimited { retry_after_secs: f64 },
     /// 500.
     ServerError,
     /// 403 (`Missing Permissions`).
@@ -99,6 +105,25 @@ struct CannedAnswer {
     body: Value,
 }
 
+/// How the fake behaves beyond its routes.
+#[derive(Clone, Copy, Debug)]
+pub struct FakeOptions {
+    /// Check every body against the spec and keep every request (the tests); off, the fake only
+    /// counts (the benchmark).
+    pub check_and_record: bool,
+    /// Discord's global rate limit: this many requests per second, a global 429 beyond.
+    pub requests_per_second: Option<u32>,
+}
+
+impl Default for FakeOptions {
+    fn default() -> Self {
+        Self {
+            check_and_record: true,
+            requests_per_second: None,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct FakeState {
     requests: Vec<RecordedRequest>,
@@ -106,11 +131,18 @@ struct FakeState {
     failures: Vec<PlannedFailure>,
     canned: Vec<CannedAnswer>,
     guild_names: HashMap<u64, String>,
+    limit: Option<GlobalLimit>,
+    /// Successful `POST`s per path: more than one to the same new-message or new-thread path
+    /// is a duplicate post.
+    posts_by_path: HashMap<String, u32>,
+    /// Requests answered with a 2xx.
+    succeeded: u64,
 }
 
 #[derive(Debug)]
 struct Inner {
     address: SocketAddr,
+    options: FakeOptions,
     state: Mutex<FakeState>,
     next_id: AtomicU64,
     changed: tokio::sync::Notify,
@@ -143,13 +175,23 @@ fn route_path(path: &str) -> &str {
 impl FakeDiscord {
     /// Starts the fake on a free local port, in the current tokio runtime.
     pub async fn start() -> Self {
+        Self::start_with(FakeOptions::default()).await
+    }
+
+    /// Starts a fake that behaves as `options` say.
+    pub async fn start_with(options: FakeOptions) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("the fake Discord binds a local port");
+        let state = FakeState {
+            limit: options.requests_per_second.map(GlobalLimit::new),
+            ..FakeState::default()
+        };
         let fake = Self {
             inner: Arc::new(Inner {
                 address: listener.local_addr().expect("a bound address"),
-                state: Mutex::new(FakeState::default()),
+                options,
+                state: Mutex::new(state),
                 next_id: AtomicU64::new(1_300_000_000_000_000_000),
                 changed: tokio::sync::Notify::new(),
             }),
@@ -193,6 +235,25 @@ impl FakeDiscord {
             .filter(|r| r.is(method, pattern))
             .cloned()
             .collect()
+    }
+
+    /// Global 429s answered so far (with a rate limit set).
+    pub fn rate_limited_count(&self) -> u64 {
+        self.state().limit.as_ref().map_or(0, GlobalLimit::refused)
+    }
+
+    /// Requests answered with a 2xx so far.
+    pub fn succeeded_count(&self) -> u64 {
+        self.state().succeeded
+    }
+
+    /// Successful `POST`s beyond the first to the same path (a message or thread posted twice).
+    pub fn duplicate_posts(&self) -> u64 {
+        self.state()
+            .posts_by_path
+            .values()
+            .map(|&n| u64::from(n.saturating_sub(1)))
+            .sum()
     }
 
     /// Forgets the requests recorded so far (violations are kept).
@@ -282,6 +343,24 @@ impl FakeDiscord {
             .rev()
             .find(|c| c.method.eq_ignore_ascii_case(method) && path_matches(&c.pattern, path))
             .map(|c| (c.status, c.body.clone()))
+    }
+
+    /// `Some(wait)` when the global rate limit refuses this request.
+    fn over_global_limit(&self) -> Option<Duration> {
+        let mut state = self.state();
+        let limit = state.limit.as_mut()?;
+        limit.admit(tokio::time::Instant::now()).err()
+    }
+
+    fn count(&self, method: &str, path: &str, status: u16) {
+        if !(200..300).contains(&status) {
+            return;
+        }
+        let mut state = self.state();
+        state.succeeded += 1;
+        if method == "POST" {
+            *state.posts_by_path.entry(path.to_string()).or_default() += 1;
+        }
     }
 
     fn record(&self, request: RecordedRequest, violations: Vec<String>) {
@@ -392,6 +471,7 @@ async fn answer(
 ) -> Response {
     let method = method.as_str().to_string();
     let path = uri.path().to_string();
+    let checked = fake.inner.options.check_and_record;
     let mut violations = Vec::new();
     let (json_body, files) = match parse_body(&headers, &body) {
         Ok(parsed) => parsed,
@@ -400,27 +480,36 @@ async fn answer(
             (None, Vec::new())
         }
     };
-    violations.extend(spec_violations(&method, &path, json_body.as_ref()));
+    if checked {
+        violations.extend(spec_violations(&method, &path, json_body.as_ref()));
+    }
 
-    let (status, answer_headers, answer_body) =
-        if let Some(failure) = fake.take_failure(&method, &path) {
-            failure_answer(failure)
-        } else if let Some((status, body)) = fake.canned(&method, &path) {
-            (status, Vec::new(), Some(body))
-        } else {
-            match route_answer(&fake, &method, &path, json_body.as_ref()) {
-                Some((status, body)) => (status, Vec::new(), body),
-                None => {
-                    violations.push("the fake Discord has no answer for this route".to_string());
-                    (
-                        404,
-                        Vec::new(),
-                        Some(json!({"message": "404: Not Found", "code": 0})),
-                    )
-                }
+    let (status, answer_headers, answer_body) = if let Some(wait) = fake.over_global_limit() {
+        failure_answer(Failure::GloballyRateLimited {
+            retry_after_secs: wait.as_secs_f64(),
+        })
+    } else if let Some(failure) = fake.take_failure(&method, &path) {
+        failure_answer(failure)
+    } else if let Some((status, body)) = fake.canned(&method, &path) {
+        (status, Vec::new(), Some(body))
+    } else {
+        match route_answer(&fake, &method, &path, json_body.as_ref()) {
+            Some((status, body)) => (status, Vec::new(), body),
+            None => {
+                violations.push("the fake Discord has no answer for this route".to_string());
+                (
+                    404,
+                    Vec::new(),
+                    Some(json!({"message": "404: Not Found", "code": 0})),
+                )
             }
-        };
+        }
+    };
 
+    fake.count(&method, &path, status);
+    if !checked {
+        return finish(status, answer_headers, answer_body);
+    }
     let violations = violations
         .into_iter()
         .map(|v| format!("{method} {path}: {v}"))
@@ -446,7 +535,14 @@ async fn answer(
         },
         violations,
     );
+    finish(status, answer_headers, answer_body)
+}
 
+fn finish(
+    status: u16,
+    answer_headers: Vec<(&'static str, String)>,
+    answer_body: Option<Value>,
+) -> Response {
     let status = StatusCode::from_u16(status).expect("a valid status");
     let mut response = match answer_body {
         Some(body) => (status, Json(body)).into_response(),
@@ -476,6 +572,19 @@ fn failure_answer(failure: Failure) -> Answer {
                 "message": "You are being rate limited.",
                 "retry_after": retry_after_secs,
                 "global": false,
+            })),
+        ),
+        Failure::GloballyRateLimited { retry_after_secs } => (
+            429,
+            vec![
+                ("retry-after", format!("{retry_after_secs:.3}")),
+                ("x-ratelimit-global", "true".to_string()),
+                ("x-ratelimit-scope", "global".to_string()),
+            ],
+            Some(json!({
+                "message": "You are being rate limited.",
+                "retry_after": retry_after_secs,
+                "global": true,
             })),
         ),
         Failure::ServerError => (
