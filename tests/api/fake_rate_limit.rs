@@ -51,21 +51,16 @@ impl GlobalLimit {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn admits_the_window_s_share_then_refuses_until_the_next_window() {
-        let start = Instant::now();
-        let mut limit = GlobalLimit::new(2);
-        assert!(limit.admit(start).is_ok());
-        assert!(limit.admit(start + Duration::from_millis(100)).is_ok());
-        let wait = limit
-            .admit(start + Duration::from_millis(400))
-            .expect_err("the third request in the window is refused");
-        assert_eq!(wait, Duration::from_millis(600));
-        assert_eq!(limit.refused(), 1);
-        assert!(limit.admit(start + Duration::from_millis(1000)).is_ok());
-    }
+#[test]
+fn admits_the_window_s_share_then_refuses_until_the_next_window() {
+    let start = Instant::now();
+    let mut limit = GlobalLimit::new(2);
+    assert!(limit.admit(start).is_ok());
+    assert!(limit.admit(start + Duration::from_millis(100)).is_ok());
+    let wait = limit
+        .admit(start + Duration::from_millis(400))
+        .expect_err("the third request in the window is refused");
+    assert_eq!(wait, Duration::from_millis(600));
+    assert_eq!(limit.refused(), 1);
+    assert!(limit.admit(start + Duration::from_millis(1000)).is_ok());
 }

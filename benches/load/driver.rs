@@ -1,0 +1,184 @@
+//! The load generator: C clients, each sending signed interactions one after another over a
+//! kept-alive connection for a fixed time, after a short warm-up that is not counted. Bodies are
+//! prepared before the clock starts; signing happens per request, as Discord signs each one.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use serde_json::Value;
+
+use crate::signer::sign;
+
+/// The body client `client` sends as its `seq`th request.
+pub type Bodies = Arc<dyn Fn(usize, u64) -> Bytes + Send + Sync>;
+
+/// Whether an answer is the one the scenario expects (an error reply is a failed request).
+pub type Expect = fn(&Value) -> Result<(), String>;
+
+/// The unix time to sign with: the bot checks it against its own clock.
+pub type Timestamp = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// How long a measurement runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Window {
+    pub warmup: Duration,
+    pub measure: Duration,
+}
+
+/// What one measurement saw.
+#[derive(Clone, Debug)]
+pub struct Measured {
+    pub clients: usize,
+    pub requests: u64,
+    pub elapsed: Duration,
+    pub p50: Duration,
+    pub p99: Duration,
+    pub errors: u64,
+    pub first_error: Option<String>,
+}
+
+impl Measured {
+    /// Requests per second.
+    pub fn throughput(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64().max(f64::EPSILON)
+    }
+}
+
+/// Sends signed interactions to one bot.
+#[derive(Clone)]
+pub struct Driver {
+    client: reqwest::Client,
+    url: String,
+    timestamp: Timestamp,
+}
+
+#[derive(Default)]
+struct ClientTally {
+    latencies_us: Vec<u32>,
+    errors: u64,
+    first_error: Option<String>,
+}
+
+impl Driver {
+    pub fn new(url: String, timestamp: Timestamp) -> Self {
+        let client = reqwest::Client::builder()
+            .tcp_nodelay(true)
+            .pool_max_idle_per_host(256)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("an HTTP client");
+        Self {
+            client,
+            url,
+            timestamp,
+        }
+    }
+
+    /// Sends one signed body; the status and the JSON answer.
+    pub async fn send(&self, body: Bytes) -> Result<Value, String> {
+        let timestamp = (self.timestamp)().to_string();
+        let signature = sign(&timestamp, &body);
+        let response = self
+            .client
+            .post(&self.url)
+            .header("Content-Type", "application/json")
+            .header("X-Signature-Ed25519", signature)
+            .header("X-Signature-Timestamp", timestamp)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| format!("the bot did not answer: {e}"))?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| format!("the answer broke off: {e}"))?;
+        if status != 200 {
+            return Err(format!(
+                "status {status}: {}",
+                String::from_utf8_lossy(&bytes)
+            ));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| format!("the answer is not JSON: {e}"))
+    }
+
+    /// Runs `clients` clients for `window` and measures the requests that started after the
+    /// warm-up and ended within the window.
+    pub async fn measure(
+        &self,
+        clients: usize,
+        window: Window,
+        bodies: Bodies,
+        expect: Expect,
+    ) -> Measured {
+        let start = Instant::now();
+        let counted_from = start + window.warmup;
+        let end = counted_from + window.measure;
+        let mut tasks = Vec::with_capacity(clients);
+        for client in 0..clients {
+            let driver = self.clone();
+            let bodies = bodies.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut tally = ClientTally::default();
+                let mut seq = 0u64;
+                loop {
+                    let sent = Instant::now();
+                    if sent >= end {
+                        break;
+                    }
+                    let outcome = driver
+                        .send(bodies(client, seq))
+                        .await
+                        .and_then(|v| expect(&v).map_err(|e| format!("{e}: {v}")));
+                    seq += 1;
+                    let done = Instant::now();
+                    if sent < counted_from || done > end {
+                        continue;
+                    }
+                    match outcome {
+                        Ok(()) => tally
+                            .latencies_us
+                            .push(done.duration_since(sent).as_micros() as u32),
+                        Err(error) => {
+                            tally.errors += 1;
+                            tally.first_error.get_or_insert(error);
+                        }
+                    }
+                }
+                tally
+            }));
+        }
+        let mut latencies = Vec::new();
+        let mut errors = 0;
+        let mut first_error = None;
+        for task in tasks {
+            let tally = task.await.expect("a client task finished");
+            latencies.extend(tally.latencies_us);
+            errors += tally.errors;
+            if first_error.is_none() {
+                first_error = tally.first_error;
+            }
+        }
+        latencies.sort_unstable();
+        Measured {
+            clients,
+            requests: latencies.len() as u64,
+            elapsed: window.measure,
+            p50: percentile(&latencies, 0.50),
+            p99: percentile(&latencies, 0.99),
+            errors,
+            first_error,
+        }
+    }
+}
+
+/// The `q` quantile of sorted microsecond samples (nearest rank).
+pub fn percentile(sorted_us: &[u32], q: f64) -> Duration {
+    if sorted_us.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((sorted_us.len() as f64) * q).ceil() as usize;
+    let index = rank.clamp(1, sorted_us.len()) - 1;
+    Duration::from_micros(u64::from(sorted_us[index]))
+}

@@ -1,0 +1,222 @@
+//! The interaction scenarios: the floor (a signed `PING`), `/story add`, `/backlog` page 1 and
+//! page 50, `story` autocomplete and a planning-poker vote click, each at every client count,
+//! against one bot whose team has the plan's backlog size.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use serde_json::Value;
+use sprintmate::console::synth::{new_id, Actor, Synth};
+
+use crate::bot::{self, Bot};
+use crate::driver::{Bodies, Driver, Expect, Measured};
+use crate::fake_discord::{FakeDiscord, FakeOptions};
+use crate::plan::Plan;
+use crate::seed;
+
+/// The channel every scenario's interactions come from.
+const CHANNEL: u64 = 1_400_000_000_000_000_500;
+/// Voter `i` (a team member) is user `FIRST_VOTER + i`.
+const FIRST_VOTER: u64 = 1_400_000_000_000_001_000;
+/// Bodies prepared per scenario; clients cycle through them.
+const VARIANTS: usize = 256;
+
+/// One scenario measured at one client count.
+pub struct Row {
+    pub scenario: &'static str,
+    pub measured: Measured,
+}
+
+fn voter(i: usize) -> Actor {
+    Actor::member(FIRST_VOTER + i as u64, &format!("voter{i}"))
+        .in_guild(seed::FIRST_GUILD)
+        .in_channel(CHANNEL)
+}
+
+fn admin() -> Actor {
+    Actor::admin(FIRST_VOTER - 1, "po")
+        .in_guild(seed::FIRST_GUILD)
+        .in_channel(CHANNEL)
+}
+
+fn bytes(value: &Value) -> Bytes {
+    Bytes::from(serde_json::to_vec(value).expect("JSON"))
+}
+
+/// Client `c` sends variant `(c + seq * clients) % n`, so concurrent clients differ.
+fn cycle(variants: Vec<Bytes>, clients: usize) -> Bodies {
+    let variants = Arc::new(variants);
+    Arc::new(move |client, seq| {
+        let i = (client + seq as usize * clients) % variants.len();
+        variants[i].clone()
+    })
+}
+
+fn expect_pong(v: &Value) -> Result<(), String> {
+    (v["type"] == 1)
+        .then_some(())
+        .ok_or_else(|| "not a PONG".into())
+}
+
+fn is_ephemeral(v: &Value) -> bool {
+    v["data"]["flags"].as_u64().unwrap_or(0) & 64 != 0
+}
+
+fn expect_public_reply(v: &Value) -> Result<(), String> {
+    (v["type"] == 4 && !is_ephemeral(v))
+        .then_some(())
+        .ok_or_else(|| "not a public reply".into())
+}
+
+fn lists_stories(v: &Value) -> bool {
+    v.to_string().contains("**#")
+}
+
+fn expect_backlog(v: &Value) -> Result<(), String> {
+    ((v["type"] == 4 || v["type"] == 7) && lists_stories(v))
+        .then_some(())
+        .ok_or_else(|| "not a backlog page".into())
+}
+
+fn expect_choices(v: &Value) -> Result<(), String> {
+    let choices = v["data"]["choices"].as_array().map_or(0, Vec::len);
+    (v["type"] == 8 && choices > 0)
+        .then_some(())
+        .ok_or_else(|| "no autocomplete choices".into())
+}
+
+fn expect_card_update(v: &Value) -> Result<(), String> {
+    (v["type"] == 7)
+        .then_some(())
+        .ok_or_else(|| "the vote did not update the card".into())
+}
+
+/// The custom id of the button labelled `label` in a reply.
+fn button(reply: &Value, label: &str) -> String {
+    reply["data"]["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .find(|b| b["label"] == label)
+        .and_then(|b| b["custom_id"].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("no {label} button in {reply}"))
+}
+
+/// `bl:TEAM:PAGE:...` with another page.
+fn with_page(custom_id: &str, page: i64) -> String {
+    let mut parts: Vec<String> = custom_id.split(':').map(str::to_string).collect();
+    parts[2] = page.to_string();
+    parts.join(":")
+}
+
+/// Every scenario at every client count; the floor first at each count.
+pub async fn run(plan: &Plan) -> Vec<Row> {
+    let fake = FakeDiscord::start_with(FakeOptions {
+        check_and_record: false,
+        requests_per_second: None,
+    })
+    .await;
+    let (_dir, database) = bot::temp_database();
+    let store = seed::open(&bot::sqlite_url(&database)).await;
+    let seeded = seed::teams_with_stories(&store, 1, plan.backlog_stories).await;
+    let team_id = seeded.team_ids[0];
+    let voters = plan.clients.iter().copied().max().unwrap_or(1);
+    seed::members(&store, team_id, (0..voters).map(|i| FIRST_VOTER + i as u64)).await;
+    store.close().await;
+
+    let bot = Bot::start(bot::settings(&database, &fake.base_url()));
+    let driver = Driver::new(
+        bot.interactions_url(),
+        Arc::new(|| chrono::Utc::now().timestamp()),
+    );
+    let synth = Synth::new();
+    let say = |actor: &Actor, line: &str| bytes(&synth.command(actor, line).expect(line));
+
+    let first_page = driver
+        .send(say(&voter(0), "/backlog"))
+        .await
+        .expect("the backlog answers");
+    expect_backlog(&first_page).expect("page 1 lists stories");
+    let page_50 = with_page(&button(&first_page, "Next"), 49);
+    let card = driver
+        .send(say(&admin(), "/estimate story:#5"))
+        .await
+        .expect("a poker round starts");
+    expect_public_reply(&card).expect("the poker card is public");
+    let poker_buttons: Vec<String> = ["1", "2", "3", "5", "8"]
+        .iter()
+        .map(|l| button(&card, l))
+        .collect();
+    let card_id = new_id();
+
+    type Make<'a> = Box<dyn Fn(usize) -> Bytes + 'a>;
+    let scenarios: Vec<(&'static str, Make, Expect)> = vec![
+        (
+            "floor: signed PING",
+            Box::new(|_| bytes(&synth.ping())),
+            expect_pong,
+        ),
+        (
+            "/story add",
+            Box::new(|k| say(&voter(k), &format!("/story add title:\"Bench story {k}\""))),
+            expect_public_reply,
+        ),
+        (
+            "/backlog page 1",
+            Box::new(|k| say(&voter(k), "/backlog")),
+            expect_backlog,
+        ),
+        (
+            "/backlog page 50",
+            Box::new(|k| {
+                bytes(&synth.button_press(&voter(k), &page_50, new_id(), &first_page["data"]))
+            }),
+            expect_backlog,
+        ),
+        (
+            "autocomplete story",
+            Box::new(|k| {
+                // What someone types: the first four letters of a word of some title.
+                let title = seed::title(k as u64 + 1);
+                let word = title.split_whitespace().nth(1).unwrap_or("invo");
+                let line = format!("/story show story:{}", &word[..word.len().min(4)]);
+                bytes(&synth.autocomplete(&voter(k), &line).expect("autocomplete"))
+            }),
+            expect_choices,
+        ),
+        (
+            "poker vote click",
+            Box::new(|k| {
+                let custom_id = &poker_buttons[k % poker_buttons.len()];
+                bytes(&synth.button_press(&voter(k % voters), custom_id, card_id, &card["data"]))
+            }),
+            expect_card_update,
+        ),
+    ];
+
+    let mut rows = Vec::new();
+    for &clients in &plan.clients {
+        for (scenario, make, expect) in &scenarios {
+            let variants = if *scenario == "poker vote click" {
+                // Voter `c` is the one who clicks for client `c`.
+                (0..clients).map(|c| make(c)).collect()
+            } else {
+                (0..VARIANTS).map(|k| make(k)).collect()
+            };
+            let measured = driver
+                .measure(clients, plan.window, cycle(variants, clients), *expect)
+                .await;
+            if measured.errors > 0 {
+                panic!(
+                    "{scenario} at {clients} clients: {} failed requests, first: {}",
+                    measured.errors,
+                    measured.first_error.clone().unwrap_or_default()
+                );
+            }
+            rows.push(Row { scenario, measured });
+        }
+    }
+    drop(bot);
+    rows
+}
