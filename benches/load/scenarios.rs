@@ -200,9 +200,9 @@ pub async fn run(plan: &Plan) -> Vec<Row> {
         for (scenario, make, expect) in &scenarios {
             let variants = if *scenario == "poker vote click" {
                 // Voter `c` is the one who clicks for client `c`.
-                (0..clients).map(|c| make(c)).collect()
+                (0..clients).map(make).collect()
             } else {
-                (0..VARIANTS).map(|k| make(k)).collect()
+                (0..VARIANTS).map(make).collect()
             };
             let measured = driver
                 .measure(clients, plan.window, cycle(variants, clients), *expect)
