@@ -62,7 +62,7 @@ fn is_ephemeral(v: &Value) -> bool {
     v["data"]["flags"].as_u64().unwrap_or(0) & 64 != 0
 }
 
-fn expect_public_reply(v: &Value) -> Result<(), String> {
+pub fn expect_public_reply(v: &Value) -> Result<(), String> {
     (v["type"] == 4 && !is_ephemeral(v))
         .then_some(())
         .ok_or_else(|| "not a public reply".into())
@@ -72,7 +72,7 @@ fn lists_stories(v: &Value) -> bool {
     v.to_string().contains("**#")
 }
 
-fn expect_backlog(v: &Value) -> Result<(), String> {
+pub fn expect_backlog(v: &Value) -> Result<(), String> {
     ((v["type"] == 4 || v["type"] == 7) && lists_stories(v))
         .then_some(())
         .ok_or_else(|| "not a backlog page".into())

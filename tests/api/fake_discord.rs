@@ -237,6 +237,11 @@ impl FakeDiscord {
             .collect()
     }
 
+    /// From now on, Discord's global rate limit of `per_second` requests a second.
+    pub fn limit_rate(&self, per_second: u32) {
+        self.state().limit = Some(GlobalLimit::new(per_second));
+    }
+
     /// Global 429s answered so far (with a rate limit set).
     pub fn rate_limited_count(&self) -> u64 {
         self.state().limit.as_ref().map_or(0, GlobalLimit::refused)
