@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use sprintmate::domain::rank::Rank;
 use sprintmate::domain::story::{StoryDetails, StoryTitle};
-use sprintmate::store::stories::NewStory;
 use sprintmate::store::db_id;
+use sprintmate::store::stories::NewStory;
 
 use crate::bot;
 use crate::plan::Plan;

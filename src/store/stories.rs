@@ -379,11 +379,20 @@ impl Store {
         page: i64,
         per_page: i64,
     ) -> sqlx::Result<BacklogPage> {
-        let mut totals =
-            QueryBuilder::<Sqlite>::new("SELECT count(*), coalesce(sum(points), 0) FROM stories s");
-        push_backlog_filter(&mut totals, guild_id, team_id, filter);
-        let row = totals.build().fetch_one(self.pool()).await?;
-        let (total_stories, total_points): (i64, i64) = (row.get(0), row.get(1));
+        let unfiltered_open = filter.status.is_none()
+            && filter.kind.is_none()
+            && filter.label.is_none()
+            && filter.assignee_id.is_none();
+        let (total_stories, total_points) = if unfiltered_open {
+            self.open_backlog_totals(guild_id, team_id).await?
+        } else {
+            let mut totals = QueryBuilder::<Sqlite>::new(
+                "SELECT count(*), coalesce(sum(points), 0) FROM stories s",
+            );
+            push_backlog_filter(&mut totals, guild_id, team_id, filter);
+            let row = totals.build().fetch_one(self.pool()).await?;
+            (row.get(0), row.get(1))
+        };
 
         let mut list =
             QueryBuilder::<Sqlite>::new(format!("SELECT {STORY_COLUMNS} FROM stories s"));
@@ -395,10 +404,6 @@ impl Store {
         let rows = list.build().fetch_all(self.pool()).await?;
         let stories: Vec<Story> = rows.iter().map(story_from_row).collect();
 
-        let unfiltered_open = filter.status.is_none()
-            && filter.kind.is_none()
-            && filter.label.is_none()
-            && filter.assignee_id.is_none();
         let mut lines = Vec::with_capacity(stories.len());
         for (i, story) in stories.into_iter().enumerate() {
             let position = if unfiltered_open {
@@ -416,6 +421,24 @@ impl Store {
             total_points,
             ranked_above_blockers,
         })
+    }
+
+    /// The number and points of the team's open stories, kept by triggers (migration 0009);
+    /// zeros for another guild's team.
+    pub async fn open_backlog_totals(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+    ) -> sqlx::Result<(i64, i64)> {
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT b.open_stories, b.open_points FROM backlog_totals b
+             JOIN teams t ON t.id = b.team_id WHERE b.team_id = ? AND t.guild_id = ?",
+        )
+        .bind(team_id)
+        .bind(db_id(guild_id))
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.unwrap_or((0, 0)))
     }
 
     /// Stories for autocomplete: by number prefix when `query` is digits (`#` allowed), else by
@@ -500,3 +523,6 @@ fn push_backlog_filter(
         .push(")");
     }
 }
+
+#[cfg(test)]
+mod tests;

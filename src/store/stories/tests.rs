@@ -1,0 +1,76 @@
+//! The backlog totals the triggers of migration 0009 keep, against a count of the rows.
+
+use crate::domain::story::{Points, Status};
+use crate::store::stories::StoryChange;
+use crate::store::test_support::{store, story, team, GUILD, USER};
+use crate::store::Store;
+
+/// The open stories and points of a team, counted the slow way.
+async fn counted(store: &Store, team_id: i64) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT count(*), coalesce(sum(points), 0) FROM stories
+         WHERE team_id = ? AND status NOT IN ('done', 'accepted', 'archived')",
+    )
+    .bind(team_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_kept_totals_follow_adds_status_changes_and_new_points() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    assert_eq!(
+        store.open_backlog_totals(GUILD, team.id).await.unwrap(),
+        (0, 0)
+    );
+
+    let a = story(&store, &team, "A", Some(3)).await;
+    let b = story(&store, &team, "B", Some(5)).await;
+    story(&store, &team, "C", None).await;
+    assert_eq!(
+        store.open_backlog_totals(GUILD, team.id).await.unwrap(),
+        (3, 8)
+    );
+
+    let done = store
+        .change_status(&a, Status::Done, USER, None, 1)
+        .await
+        .unwrap()
+        .expect("the status changes");
+    assert_eq!(
+        store.open_backlog_totals(GUILD, team.id).await.unwrap(),
+        (2, 5)
+    );
+
+    let change = StoryChange {
+        points: Some(Some(Points::parse(8).unwrap())),
+        ..StoryChange::default()
+    };
+    store.update_story(&b, &change, 2).await.unwrap();
+    assert_eq!(
+        store.open_backlog_totals(GUILD, team.id).await.unwrap(),
+        (2, 8)
+    );
+
+    store
+        .change_status(&done, Status::InProgress, USER, None, 3)
+        .await
+        .unwrap()
+        .expect("reopened");
+    let kept = store.open_backlog_totals(GUILD, team.id).await.unwrap();
+    assert_eq!(kept, (3, 11));
+    assert_eq!(kept, counted(&store, team.id).await);
+}
+
+#[tokio::test]
+async fn another_guild_reads_zeros_for_a_team_it_does_not_own() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    story(&store, &team, "A", Some(3)).await;
+    assert_eq!(
+        store.open_backlog_totals(GUILD + 1, team.id).await.unwrap(),
+        (0, 0)
+    );
+}
