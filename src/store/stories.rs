@@ -9,6 +9,10 @@ use crate::domain::story::{Criteria, Labels, Points, Status, StoryDetails, Story
 /// Statuses that take a story off the backlog list, as SQL.
 const CLOSED_SQL: &str = "('done', 'accepted', 'archived')";
 
+/// How many stories [`Store::backlog_position`] counts on each side before it falls back to a
+/// full count.
+const POSITION_COUNT_CAP: i64 = 1000;
+
 /// A story as stored (labels and criteria are loaded separately).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Story {
@@ -119,7 +123,7 @@ pub struct BacklogPage {
 
 impl Store {
     /// Adds a story at the bottom of the backlog, with its labels, criteria and first status
-    /// entry, in one transaction.
+    /// entry, in one transaction of two statements when it has no labels or criteria.
     pub async fn insert_story(
         &self,
         guild_id: u64,
@@ -128,19 +132,17 @@ impl Store {
         now: i64,
     ) -> sqlx::Result<Story> {
         let mut tx = self.pool().begin().await?;
-        let number: i64 = sqlx::query_scalar(
+        // Writes first (so the transaction holds the write lock from its first statement), and
+        // reads the bottom rank in the same round trip.
+        let (number, last): (i64, Option<Vec<u8>>) = sqlx::query_as(
             "UPDATE teams SET next_story_number = next_story_number + 1
-             WHERE id = ? AND guild_id = ? RETURNING next_story_number - 1",
+             WHERE id = ? AND guild_id = ?
+             RETURNING next_story_number - 1, (SELECT max(rank) FROM stories WHERE team_id = teams.id)",
         )
         .bind(team_id)
         .bind(db_id(guild_id))
         .fetch_one(&mut *tx)
         .await?;
-        let last: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT max(rank) FROM stories WHERE team_id = ?")
-                .bind(team_id)
-                .fetch_one(&mut *tx)
-                .await?;
         let rank = match last {
             Some(bytes) => Rank::from_bytes(bytes).after(),
             None => Rank::first(),
@@ -182,15 +184,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query(
-            "INSERT INTO story_status_changes (story_id, from_status, to_status, changed_by, changed_at)
-             VALUES (?, NULL, 'new', ?, ?)",
-        )
-        .bind(story.id)
-        .bind(db_id(new.created_by))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        // The first status entry comes from the `story_history_starts` trigger (migration 0010).
         tx.commit().await?;
         Ok(story)
     }
@@ -355,12 +349,41 @@ impl Store {
     }
 
     /// The story's place in its team's backlog (1 = top), when it is open.
+    ///
+    /// Counting every open story above it would cost a scan of the backlog (25 ms at 100,000
+    /// stories), so it counts at most [`POSITION_COUNT_CAP`] on each side and takes the short
+    /// side; the new story at the bottom costs nothing. Only a story deep in the middle of a
+    /// huge backlog pays for a full count, over the covering index.
     pub async fn backlog_position(&self, story: &Story) -> sqlx::Result<Option<i64>> {
         if !story.status.is_open() {
             return Ok(None);
         }
+        let side = |op: &str| {
+            format!(
+                "(SELECT count(*) FROM (SELECT 1 FROM stories INDEXED BY stories_backlog_order
+                   WHERE team_id = ?1 AND status NOT IN {CLOSED_SQL} AND rank {op} ?2 LIMIT ?3))"
+            )
+        };
         let sql = format!(
-            "SELECT count(*) FROM stories WHERE team_id = ? AND status NOT IN {CLOSED_SQL} AND rank < ?"
+            "SELECT {}, {}, (SELECT open_stories FROM backlog_totals WHERE team_id = ?1)",
+            side("<"),
+            side(">")
+        );
+        let (before, after, open): (i64, i64, Option<i64>) = sqlx::query_as(&sql)
+            .bind(story.team_id)
+            .bind(story.rank.as_bytes())
+            .bind(POSITION_COUNT_CAP)
+            .fetch_one(self.pool())
+            .await?;
+        if before < POSITION_COUNT_CAP {
+            return Ok(Some(before + 1));
+        }
+        if let (true, Some(open)) = (after < POSITION_COUNT_CAP, open) {
+            return Ok(Some(open - after));
+        }
+        let sql = format!(
+            "SELECT count(*) FROM stories INDEXED BY stories_backlog_order
+             WHERE team_id = ? AND status NOT IN {CLOSED_SQL} AND rank < ?"
         );
         let before: i64 = sqlx::query_scalar(&sql)
             .bind(story.team_id)
@@ -442,7 +465,7 @@ impl Store {
     }
 
     /// Stories for autocomplete: by number prefix when `query` is digits (`#` allowed), else by
-    /// title words; open stories first, at most `limit`.
+    /// title words; open stories first (in backlog order), at most `limit`.
     pub async fn search_stories(
         &self,
         guild_id: u64,
@@ -452,44 +475,96 @@ impl Store {
     ) -> sqlx::Result<Vec<Story>> {
         let query = query.trim();
         let digits = query.strip_prefix('#').unwrap_or(query).trim();
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && digits.len() <= 12 {
+            return self
+                .search_by_number(guild_id, team_id, digits, limit)
+                .await;
+        }
+        let words: Vec<&str> = query.split_whitespace().take(8).collect();
+        // Open stories in backlog order over the backlog's own index, so the scan stops at the
+        // `limit`th match instead of sorting every match of a big team.
+        let mut open = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {STORY_COLUMNS} FROM stories s INDEXED BY stories_backlog_order
+             WHERE s.team_id = "
+        ));
+        open.push_bind(team_id)
+            .push(format!(
+                " AND s.status NOT IN {CLOSED_SQL} AND s.guild_id = "
+            ))
+            .push_bind(db_id(guild_id));
+        push_title_words(&mut open, &words);
+        open.push(" ORDER BY s.rank LIMIT ").push_bind(limit);
+        let mut found: Vec<Story> = open
+            .build()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(story_from_row)
+            .collect();
+        let missing = limit - found.len() as i64;
+        if missing > 0 {
+            let mut closed = QueryBuilder::<Sqlite>::new(format!(
+                "SELECT {STORY_COLUMNS} FROM stories s WHERE s.team_id = "
+            ));
+            closed
+                .push_bind(team_id)
+                .push(format!(" AND s.status IN {CLOSED_SQL} AND s.guild_id = "))
+                .push_bind(db_id(guild_id));
+            push_title_words(&mut closed, &words);
+            closed
+                .push(" ORDER BY (s.status = 'archived') ASC, s.rank LIMIT ")
+                .push_bind(missing);
+            let rows = closed.build().fetch_all(self.pool()).await?;
+            found.extend(rows.iter().map(story_from_row));
+        }
+        Ok(found)
+    }
+
+    /// Stories whose number starts with `digits`, the exact number first.
+    async fn search_by_number(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        digits: &str,
+        limit: i64,
+    ) -> sqlx::Result<Vec<Story>> {
         let mut sql = QueryBuilder::<Sqlite>::new(format!(
             "SELECT {STORY_COLUMNS} FROM stories s WHERE s.guild_id = "
         ));
         sql.push_bind(db_id(guild_id))
             .push(" AND s.team_id = ")
             .push_bind(team_id);
-        let mut order = String::from(" ORDER BY ");
-        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && digits.len() <= 12 {
-            // Number prefix as index-friendly ranges: 4 -> 4, 40-49, 400-499, ...
-            let prefix: i64 = digits.parse().unwrap_or(0);
-            sql.push(" AND (");
-            let (mut low, mut high) = (prefix, prefix);
-            for step in 0..7 {
-                if step > 0 {
-                    sql.push(" OR ");
-                }
-                sql.push("s.number BETWEEN ")
-                    .push_bind(low)
-                    .push(" AND ")
-                    .push_bind(high);
-                low = low.saturating_mul(10);
-                high = high.saturating_mul(10).saturating_add(9);
+        // Number prefix as index-friendly ranges: 4 -> 4, 40-49, 400-499, ...
+        let prefix: i64 = digits.parse().unwrap_or(0);
+        sql.push(" AND (");
+        let (mut low, mut high) = (prefix, prefix);
+        for step in 0..7 {
+            if step > 0 {
+                sql.push(" OR ");
             }
-            sql.push(")");
-            order.push_str(&format!("(s.number = {prefix}) DESC, "));
-        } else {
-            for word in query.split_whitespace().take(8) {
-                sql.push(" AND instr(lower(s.title), lower(")
-                    .push_bind(word.to_string())
-                    .push(")) > 0");
-            }
+            sql.push("s.number BETWEEN ")
+                .push_bind(low)
+                .push(" AND ")
+                .push_bind(high);
+            low = low.saturating_mul(10);
+            high = high.saturating_mul(10).saturating_add(9);
         }
-        order.push_str(&format!(
-            "(s.status IN {CLOSED_SQL}) ASC, (s.status = 'archived') ASC, s.rank LIMIT "
+        sql.push(format!(
+            ") ORDER BY (s.number = {prefix}) DESC, (s.status IN {CLOSED_SQL}) ASC, \
+             (s.status = 'archived') ASC, s.rank LIMIT "
         ));
-        sql.push(order).push_bind(limit);
+        sql.push_bind(limit);
         let rows = sql.build().fetch_all(self.pool()).await?;
         Ok(rows.iter().map(story_from_row).collect())
+    }
+}
+
+/// `AND` one case-insensitive substring test per typed word.
+fn push_title_words(sql: &mut QueryBuilder<'_, Sqlite>, words: &[&str]) {
+    for word in words {
+        sql.push(" AND instr(lower(s.title), lower(")
+            .push_bind(word.to_string())
+            .push(")) > 0");
     }
 }
 

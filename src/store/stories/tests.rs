@@ -74,3 +74,84 @@ async fn another_guild_reads_zeros_for_a_team_it_does_not_own() {
         (0, 0)
     );
 }
+
+#[tokio::test]
+async fn positions_are_exact_at_the_top_the_bottom_and_deep_in_a_big_backlog() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    let count = 2 * super::POSITION_COUNT_CAP + 10;
+    let mut stories = Vec::new();
+    for i in 0..count {
+        stories.push(story(&store, &team, &format!("Story {i}"), None).await);
+    }
+    // One closed story near the top: everything below it moves up by one.
+    store
+        .change_status(&stories[3], Status::Done, USER, None, 1)
+        .await
+        .unwrap()
+        .expect("closed");
+    let middle = (count / 2) as usize;
+    for (index, expected) in [
+        (0, Some(1)),
+        (3, None),
+        (10, Some(10)),
+        (middle, Some(middle as i64)),
+        (count as usize - 1, Some(count - 1)),
+    ] {
+        let story = store
+            .story(GUILD, team.id, stories[index].number)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            store.backlog_position(&story).await.unwrap(),
+            expected,
+            "story at index {index}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_new_story_starts_its_history_as_new_by_its_author() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    let added = story(&store, &team, "A", None).await;
+    let history: Vec<(Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT from_status, to_status, changed_by FROM story_status_changes WHERE story_id = ?",
+    )
+    .bind(added.id)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(history, [(None, "new".to_string(), USER as i64)]);
+}
+
+#[tokio::test]
+async fn title_search_lists_open_stories_in_backlog_order_before_closed_ones() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    let first = story(&store, &team, "Export invoices", None).await;
+    story(&store, &team, "Import invoices", None).await;
+    story(&store, &team, "Show the cart", None).await;
+    store
+        .change_status(&first, Status::Done, USER, None, 1)
+        .await
+        .unwrap()
+        .expect("closed");
+    let found = store
+        .search_stories(GUILD, team.id, "INVO", 25)
+        .await
+        .unwrap();
+    let titles: Vec<&str> = found.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["Import invoices", "Export invoices"]);
+    let limited = store
+        .search_stories(GUILD, team.id, "invo", 1)
+        .await
+        .unwrap();
+    assert_eq!(limited.len(), 1);
+    assert!(store
+        .search_stories(GUILD + 1, team.id, "invo", 25)
+        .await
+        .unwrap()
+        .is_empty());
+}
