@@ -149,6 +149,7 @@ pub async fn run(plan: &Plan) -> Vec<Row> {
         .map(|l| button(&card, l))
         .collect();
     let card_id = new_id();
+    let backlog_stories = plan.backlog_stories;
 
     type Make<'a> = Box<dyn Fn(usize) -> Bytes + 'a>;
     let scenarios: Vec<(&'static str, Make, Expect)> = vec![
@@ -181,6 +182,16 @@ pub async fn run(plan: &Plan) -> Vec<Row> {
                 let title = seed::title(k as u64 + 1);
                 let word = title.split_whitespace().nth(1).unwrap_or("invo");
                 let line = format!("/story show story:{}", &word[..word.len().min(4)]);
+                bytes(&synth.autocomplete(&voter(k), &line).expect("autocomplete"))
+            }),
+            expect_choices,
+        ),
+        (
+            "autocomplete story (rare text)",
+            Box::new(|k| {
+                // The worst case: text only one title has, e.g. "1234)" from "(#1234)".
+                let number = (k as u64 * 7919) % backlog_stories + 1;
+                let line = format!("/story show story:{number})");
                 bytes(&synth.autocomplete(&voter(k), &line).expect("autocomplete"))
             }),
             expect_choices,

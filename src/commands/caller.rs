@@ -77,12 +77,9 @@ impl Caller {
 pub async fn team_for(services: &Services, caller: &Caller) -> Result<Team, AppError> {
     let store = &services.store;
     if let Some(team) = store
-        .linked_team(caller.guild_id, caller.channel_id, caller.thread_parent_id)
+        .team_for_channel(caller.guild_id, caller.channel_id, caller.thread_parent_id)
         .await?
     {
-        return Ok(team);
-    }
-    if let Some(team) = store.default_team(caller.guild_id).await? {
         return Ok(team);
     }
     let guild_name = match &services.guild_names {

@@ -188,7 +188,7 @@ async fn submit(
         )));
     }
     let now = services.now_unix();
-    let mut tx = votes::begin_write(&services.store).await?;
+    let mut tx = services.store.begin_write().await?;
     if !votes::lock_open_vote(&mut tx, caller.guild_id, vote.id, now).await? {
         drop(tx);
         let fresh = load_vote(services, caller, vote.id).await?;

@@ -81,7 +81,7 @@ pub async fn close(
     let titles = store
         .story_titles(vote.guild_id, vote.team_id, &vote.candidates)
         .await?;
-    let mut tx = votes::begin_write(store).await?;
+    let mut tx = store.begin_write().await?;
     if !votes::end_vote(&mut tx, vote.guild_id, vote.id, VoteStatus::Closed, by, now).await? {
         return Ok(false);
     }
@@ -124,7 +124,7 @@ pub async fn cancel(services: &Services, vote: &Vote, by: u64, now: i64) -> Hand
     let titles = store
         .story_titles(vote.guild_id, vote.team_id, &vote.candidates)
         .await?;
-    let mut tx = votes::begin_write(store).await?;
+    let mut tx = store.begin_write().await?;
     if !votes::end_vote(
         &mut tx,
         vote.guild_id,
@@ -187,7 +187,7 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
         ));
     }
     let now = services.now_unix();
-    let mut tx = votes::begin_write(store).await?;
+    let mut tx = store.begin_write().await?;
     let marks = votes::ballot_marks(&mut tx, vote.id).await?;
     let order: Vec<StoryNumber> = vote_tally::tally(&vote, &marks)
         .iter()

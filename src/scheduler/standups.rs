@@ -50,7 +50,7 @@ async fn open_due_days(
     let Some(through) = due.handled_through() else {
         return Ok(());
     };
-    let mut tx = services.store.pool().begin().await?;
+    let mut tx = services.store.begin_write().await?;
     for date in &due.missed {
         let day = new_day(
             stored,
@@ -143,7 +143,7 @@ pub async fn open_now(
             .then(|| (close_at - chrono::Duration::minutes(reminder.into())).timestamp()),
         close_at: close_at.timestamp(),
     };
-    let mut tx = services.store.pool().begin().await?;
+    let mut tx = services.store.begin_write().await?;
     let opened = open_in(&mut tx, &day).await?;
     days::advance_last_handled(&mut tx, stored.team_id, date).await?;
     tx.commit().await?;
@@ -216,7 +216,7 @@ async fn start_thread(
         "name": view::thread_name(day.date),
         "auto_archive_duration": THREAD_ARCHIVE_MINUTES,
     });
-    let mut tx = services.store.pool().begin().await?;
+    let mut tx = services.store.begin_write().await?;
     if days::claim_thread_request(&mut tx, day.id).await? {
         let thread = item(
             day,
@@ -281,7 +281,7 @@ async fn post_pending_answers(
                 item(day, OutboxKind::Post, thread_id, None, answer_purpose, body)
             }
         };
-        let mut tx = store.pool().begin().await?;
+        let mut tx = store.begin_write().await?;
         if days::claim_answer_post(&mut tx, day.id, answer.user_id, answer.updated_at).await? {
             enqueue(&mut tx, &post, now).await?;
             report.queued += 1;
@@ -301,7 +301,7 @@ async fn remind(
     let team = standup_view::team_of(services, day).await?;
     let answers = services.store.answers(day.id).await?;
     let missing = standup_view::missing_members(services, &team, day, &answers).await?;
-    let mut tx = services.store.pool().begin().await?;
+    let mut tx = services.store.begin_write().await?;
     // Past close the summary says who is missing; a reminder then would only be noise.
     if days::claim_reminder(&mut tx, day.id).await? && !missing.is_empty() && day.close_at > now {
         let body =
@@ -331,7 +331,7 @@ async fn close(
     let snapshot = services.store.answers(day.id).await?;
     let message = standup_view::summary(services, day, thread_id).await?;
     let body = serde_json::to_value(message.to_channel_message())?;
-    let mut tx = services.store.pool().begin().await?;
+    let mut tx = services.store.begin_write().await?;
     if days::close_day(&mut tx, day.id, now).await? {
         let post = item(
             day,
@@ -366,7 +366,7 @@ async fn edit_summary(
     };
     let message = standup_view::summary(services, day, thread_id).await?;
     let body = serde_json::to_value(message.to_message_edit())?;
-    let mut tx = services.store.pool().begin().await?;
+    let mut tx = services.store.begin_write().await?;
     if days::claim_summary_edit(&mut tx, day.id).await? {
         let edit = item(
             day,

@@ -11,7 +11,7 @@ impl Store {
         text: &str,
         max: i64,
     ) -> sqlx::Result<Option<i64>> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (count, last): (i64, Option<i64>) =
             sqlx::query_as("SELECT count(*), max(position) FROM story_criteria WHERE story_id = ?")
                 .bind(story.id)

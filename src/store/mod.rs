@@ -15,6 +15,9 @@ pub mod teams;
 pub(crate) mod test_support;
 pub mod updates;
 pub mod votes;
+mod write_tx;
+
+pub use write_tx::WriteTx;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -27,6 +30,8 @@ use sqlx::SqlitePool;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// Write transactions queue here (see [`WriteTx`]).
+    write_gate: write_tx::WriteGate,
 }
 
 impl Store {
@@ -47,7 +52,10 @@ impl Store {
             .connect_with(options)
             .await
             .context("could not open the SQLite database")?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            write_gate: Default::default(),
+        })
     }
 
     /// Brings the schema up to date; safe to run at every start.

@@ -117,7 +117,7 @@ impl Store {
         started_by: u64,
         now: i64,
     ) -> sqlx::Result<PokerRound> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE poker_rounds SET status = 'replaced'
              WHERE guild_id = ? AND team_id = ? AND story_id = ? AND status IN ('open', 'revealed')",
@@ -254,7 +254,7 @@ impl Store {
         accepted_by: u64,
         now: i64,
     ) -> sqlx::Result<bool> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE poker_rounds SET status = 'accepted', accepted_card = ?, accepted_by = ?, accepted_at = ?
              WHERE id = ? AND guild_id = ? AND team_id = ? AND status = 'revealed' AND round_number = ?",

@@ -8,7 +8,7 @@ impl Store {
     /// Places an open story at `position` (1 = top) among the team's open stories; positions
     /// past the end put it last. Returns the position it now has.
     pub async fn move_to_position(&self, story: &Story, position: i64) -> sqlx::Result<i64> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let others: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM stories WHERE team_id = ? AND id <> ?
              AND status NOT IN ('done', 'accepted', 'archived')",

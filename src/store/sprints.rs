@@ -125,7 +125,7 @@ impl Store {
         by: u64,
         now: i64,
     ) -> sqlx::Result<Option<Sprint>> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let number: i64 = sqlx::query_scalar(
             "SELECT coalesce(max(number), 0) + 1 FROM sprints WHERE team_id = ? AND guild_id = ?",
         )
@@ -226,7 +226,7 @@ impl Store {
         if story.team_id != sprint.team_id || story.guild_id != sprint.guild_id {
             return Ok(false);
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if is_in(&mut tx, sprint.id, story.id).await? == added {
             return Ok(false);
         }
@@ -337,7 +337,7 @@ impl Store {
         by: u64,
         now: i64,
     ) -> sqlx::Result<CloseOutcome> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let closed = sqlx::query(
             "UPDATE sprints SET status = 'closed', closed_by = ?, closed_at = ?, committed_points = ?,
                completed_points = ?, committed_stories = ?, completed_stories = ?

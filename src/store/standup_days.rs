@@ -354,7 +354,7 @@ impl Store {
         text: &AnswerText,
         now: i64,
     ) -> sqlx::Result<AnswerSaved> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let existed: Option<i64> = sqlx::query_scalar(
             "SELECT updated_at FROM standup_answers WHERE day_id = ? AND user_id = ?",
         )

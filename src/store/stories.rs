@@ -131,7 +131,7 @@ impl Store {
         new: &NewStory,
         now: i64,
     ) -> sqlx::Result<Story> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // Writes first (so the transaction holds the write lock from its first statement), and
         // reads the bottom rank in the same round trip.
         let (number, last): (i64, Option<Vec<u8>>) = sqlx::query_as(
@@ -239,7 +239,7 @@ impl Store {
         change: &StoryChange,
         now: i64,
     ) -> sqlx::Result<Story> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!(
             "UPDATE stories SET title = coalesce(?, title), details = coalesce(?, details),
                kind = coalesce(?, kind), points = CASE WHEN ? THEN ? ELSE points END, updated_at = ?
@@ -284,7 +284,7 @@ impl Store {
         note: Option<&str>,
         now: i64,
     ) -> sqlx::Result<Option<Story>> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!(
             "UPDATE stories SET status = ?, updated_at = ? WHERE id = ? AND guild_id = ? AND status = ?
              RETURNING {STORY_COLUMNS}"

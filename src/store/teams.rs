@@ -48,17 +48,20 @@ pub struct TeamSettingsChange {
 }
 
 impl Store {
-    /// The team a channel belongs to: its own link, else its parent's (threads), else none.
-    pub async fn linked_team(
+    /// The team a command in this channel acts on, in one query: the channel's own link, else
+    /// its parent's (threads), else the guild's default team; none before the default exists.
+    pub async fn team_for_channel(
         &self,
         guild_id: u64,
         channel_id: u64,
         parent_id: Option<u64>,
     ) -> sqlx::Result<Option<Team>> {
         let sql = format!(
-            "SELECT {TEAM_COLUMNS_OF_T} FROM teams t JOIN team_channels c ON c.team_id = t.id
-             WHERE c.guild_id = ?1 AND t.guild_id = ?1 AND c.channel_id IN (?2, ?3)
-             ORDER BY c.channel_id = ?2 DESC LIMIT 1"
+            "SELECT {TEAM_COLUMNS_OF_T} FROM teams t
+             LEFT JOIN team_channels c
+               ON c.team_id = t.id AND c.guild_id = ?1 AND c.channel_id IN (?2, ?3)
+             WHERE t.guild_id = ?1 AND (c.channel_id IS NOT NULL OR t.is_default = 1)
+             ORDER BY c.channel_id IS NULL, c.channel_id = ?2 DESC LIMIT 1"
         );
         let row = sqlx::query(&sql)
             .bind(db_id(guild_id))
@@ -283,15 +286,31 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_channel_or_its_parent_links_a_team() {
+    async fn a_channel_or_its_parent_links_a_team_else_the_default_team_acts() {
         let (store, _dir) = store().await;
-        assert!(store.linked_team(1, 10, None).await.unwrap().is_none());
+        assert!(store.team_for_channel(1, 10, None).await.unwrap().is_none());
+        let default = store.ensure_default_team(1, "Acme", 0).await.unwrap();
         let team = store.create_team(1, "Checkout", 0).await.unwrap().unwrap();
+        let other = store.create_team(1, "Search", 0).await.unwrap().unwrap();
         store.link_channel(1, 10, team.id).await.unwrap();
-        let linked = store.linked_team(1, 10, None).await.unwrap().unwrap();
+        store.link_channel(1, 600, other.id).await.unwrap();
+        let linked = store.team_for_channel(1, 10, None).await.unwrap().unwrap();
         assert_eq!((linked.id, linked.guild_id), (team.id, 1));
-        let via_parent = store.linked_team(1, 600, Some(10)).await.unwrap().unwrap();
+        let via_parent = store
+            .team_for_channel(1, 700, Some(10))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(via_parent.id, team.id);
-        assert!(store.linked_team(2, 10, None).await.unwrap().is_none());
+        // A thread's own link wins over its parent's.
+        let own = store
+            .team_for_channel(1, 600, Some(10))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(own.id, other.id);
+        let unlinked = store.team_for_channel(1, 11, None).await.unwrap().unwrap();
+        assert_eq!(unlinked.id, default.id);
+        assert!(store.team_for_channel(2, 10, None).await.unwrap().is_none());
     }
 }

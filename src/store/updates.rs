@@ -163,7 +163,7 @@ impl Store {
         post: &NewOutboxItem,
         now: i64,
     ) -> sqlx::Result<PublishOutcome> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE stakeholder_updates SET status = 'published', published_at = ?
              WHERE id = ? AND guild_id = ? AND status = 'draft'",
@@ -268,7 +268,7 @@ impl Store {
         post: &NewOutboxItem,
         now: i64,
     ) -> sqlx::Result<bool> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // ISO dates compare correctly as text.
         let claimed = sqlx::query(
             "UPDATE update_schedules SET last_published_date = ?

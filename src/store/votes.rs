@@ -3,7 +3,7 @@
 //! connection, like [`super::outbox::enqueue`], so a handler can write a ballot, refresh the
 //! card through the outbox and commit once.
 
-use sqlx::{Row as _, Sqlite, SqliteConnection, Transaction};
+use sqlx::{Row as _, SqliteConnection};
 
 use super::{db_id, wire_id, Store};
 use crate::domain::rank::Rank;
@@ -117,12 +117,6 @@ fn mark_from_row(row: &sqlx::sqlite::SqliteRow) -> Mark {
         first: row.get("first"),
         second: row.get("second"),
     }
-}
-
-/// Starts a transaction that holds SQLite's write lock from its first statement, so concurrent
-/// writers queue on the busy timeout instead of failing to upgrade a read lock.
-pub async fn begin_write(store: &Store) -> sqlx::Result<Transaction<'static, Sqlite>> {
-    store.pool().begin_with("BEGIN IMMEDIATE").await
 }
 
 async fn load_vote(
@@ -380,7 +374,7 @@ impl Store {
     /// Opens a vote; `None` when the team already has an open one (the partial unique index
     /// settles a race between two `/vote start`s).
     pub async fn insert_vote(&self, new: &NewVote) -> sqlx::Result<Option<Vote>> {
-        let mut tx = begin_write(self).await?;
+        let mut tx = self.begin_write().await?;
         let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
             "INSERT INTO votes (guild_id, team_id, method, dots_per_voter, opened_by, opened_at,
              closes_at, channel_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -501,7 +495,7 @@ impl Store {
         now: i64,
     ) -> sqlx::Result<()> {
         let voter = db_id(voter_id);
-        let mut tx = begin_write(self).await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO vote_drafts (vote_id, voter_id, updated_at) VALUES (?, ?, ?)
              ON CONFLICT (vote_id, voter_id) DO UPDATE SET updated_at = excluded.updated_at",
