@@ -406,29 +406,44 @@ impl Store {
             && filter.kind.is_none()
             && filter.label.is_none()
             && filter.assignee_id.is_none();
-        let (total_stories, total_points) = if unfiltered_open {
-            self.open_backlog_totals(guild_id, team_id).await?
-        } else {
-            let mut totals = QueryBuilder::<Sqlite>::new(
-                "SELECT count(*), coalesce(sum(points), 0) FROM stories s",
-            );
-            push_backlog_filter(&mut totals, guild_id, team_id, filter);
-            let row = totals.build().fetch_one(self.pool()).await?;
-            (row.get(0), row.get(1))
-        };
-
-        let mut list =
-            QueryBuilder::<Sqlite>::new(format!("SELECT {STORY_COLUMNS} FROM stories s"));
+        // One round trip for a page of the plain backlog: the rows, whether each is ranked
+        // above an unfinished story it depends on, and the kept totals.
+        let mut list = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {STORY_COLUMNS},
+               EXISTS (SELECT 1 FROM story_dependencies d JOIN stories b ON b.id = d.blocked_by_id
+                       WHERE d.story_id = s.id AND b.status NOT IN {CLOSED_SQL} AND b.rank > s.rank)
+                 AS misranked,
+               (SELECT open_stories FROM backlog_totals WHERE team_id = s.team_id) AS open_stories,
+               (SELECT open_points FROM backlog_totals WHERE team_id = s.team_id) AS open_points
+             FROM stories s"
+        ));
         push_backlog_filter(&mut list, guild_id, team_id, filter);
         list.push(" ORDER BY s.rank LIMIT ")
             .push_bind(per_page)
             .push(" OFFSET ")
             .push_bind(page * per_page);
         let rows = list.build().fetch_all(self.pool()).await?;
-        let stories: Vec<Story> = rows.iter().map(story_from_row).collect();
 
-        let mut lines = Vec::with_capacity(stories.len());
-        for (i, story) in stories.into_iter().enumerate() {
+        let (total_stories, total_points) = match rows.first() {
+            Some(row) if unfiltered_open => (row.get("open_stories"), row.get("open_points")),
+            None if unfiltered_open => self.open_backlog_totals(guild_id, team_id).await?,
+            _ => {
+                let mut totals = QueryBuilder::<Sqlite>::new(
+                    "SELECT count(*), coalesce(sum(points), 0) FROM stories s",
+                );
+                push_backlog_filter(&mut totals, guild_id, team_id, filter);
+                let row = totals.build().fetch_one(self.pool()).await?;
+                (row.get(0), row.get(1))
+            }
+        };
+        let ranked_above_blockers = rows
+            .iter()
+            .filter(|row| row.get::<bool, _>("misranked"))
+            .map(|row| row.get::<i64, _>("id"))
+            .collect();
+        let mut lines = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let story = story_from_row(row);
             let position = if unfiltered_open {
                 Some(page * per_page + i as i64 + 1)
             } else {
@@ -436,8 +451,6 @@ impl Store {
             };
             lines.push((story, position));
         }
-        let ids: Vec<i64> = lines.iter().map(|(story, _)| story.id).collect();
-        let ranked_above_blockers = self.ranked_above_blockers(&ids).await?;
         Ok(BacklogPage {
             lines,
             total_stories,

@@ -75,7 +75,10 @@ mod tests {
             let first_done = first_done.clone();
             async move {
                 let tx = store.begin_write().await.unwrap();
-                assert!(first_done.load(Ordering::SeqCst), "the second writer went first");
+                assert!(
+                    first_done.load(Ordering::SeqCst),
+                    "the second writer went first"
+                );
                 tx.commit().await.unwrap();
             }
         });
