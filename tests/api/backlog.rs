@@ -166,3 +166,33 @@ async fn autocomplete_lists_open_stories_before_finished_ones() {
     let values: Vec<&str> = choices.iter().map(|(_, v)| v.as_str()).collect();
     assert_eq!(values, ["2", "1"]);
 }
+
+#[tokio::test]
+async fn the_backlog_flags_a_story_ranked_above_an_open_story_it_depends_on_and_counts_totals() {
+    let app = spawn_app().await;
+    for (title, points) in [("Pay by card", 5), ("Card vault", 3), ("Receipts", 2)] {
+        say(
+            &app,
+            &member(),
+            &format!("/story add title:\"{title}\" points:{points}"),
+        )
+        .await;
+    }
+    say(&app, &member(), "/story depend story:1 on:2").await;
+    say(&app, &member(), "/story move story:3 status:in_progress").await;
+    say(&app, &member(), "/story move story:3 status:done").await;
+    let shown = text(&say(&app, &member(), "/backlog").await);
+    let line_of = |number: &str| {
+        shown
+            .lines()
+            .find(|l| l.contains(&format!("**#{number}**")))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        line_of("1").contains("ranked above a story it depends on"),
+        "{shown}"
+    );
+    assert!(!line_of("2").contains("depends on"), "{shown}");
+    assert!(shown.contains("**2 stories** · 8 points"), "{shown}");
+}
