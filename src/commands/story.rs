@@ -232,13 +232,13 @@ pub async fn story_view(
     story: Story,
 ) -> HandlerResult<StoryView> {
     let store = &services.store;
-    let ranked_above_blocker = !store.ranked_above_blockers(&[story.id]).await?.is_empty();
+    let extras = store.story_extras(&story).await?;
     Ok(StoryView {
-        blockers: store.blockers(&story).await?,
-        rejection: store.last_rejection(&story).await?,
-        ranked_above_blocker,
-        labels: store.labels(&story).await?,
-        criteria: store.criteria(&story).await?,
+        blockers: extras.blockers,
+        rejection: extras.rejection,
+        ranked_above_blocker: extras.ranked_above_blocker,
+        labels: extras.labels,
+        criteria: extras.criteria,
         position: store.backlog_position(&story).await?,
         team_name: team.name.clone(),
         story,

@@ -1,7 +1,5 @@
 //! Dependencies between stories of one team: "story is blocked by blocker".
 
-use sqlx::Row as _;
-
 use super::stories::Story;
 use super::{db_id, Store};
 use crate::domain::story::Status;
@@ -50,25 +48,6 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// The stories `story` waits for, by number.
-    pub async fn blockers(&self, story: &Story) -> sqlx::Result<Vec<Blocker>> {
-        let rows = sqlx::query(
-            "SELECT b.number, b.title, b.status FROM story_dependencies d JOIN stories b ON b.id = d.blocked_by_id
-             WHERE d.story_id = ? ORDER BY b.number",
-        )
-        .bind(story.id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Blocker {
-                number: r.get("number"),
-                title: r.get("title"),
-                status: Status::parse(r.get("status")).unwrap_or(Status::New),
-            })
-            .collect())
-    }
-
     /// Every dependency of a team as (story number, blocker number) pairs.
     pub async fn dependency_edges(
         &self,
@@ -85,24 +64,6 @@ impl Store {
         .fetch_all(self.pool())
         .await
     }
-
-    /// Of the given stories, those ranked above an unfinished story they depend on.
-    pub async fn ranked_above_blockers(&self, story_ids: &[i64]) -> sqlx::Result<Vec<i64>> {
-        if story_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut sql = sqlx::QueryBuilder::new(
-            "SELECT DISTINCT s.id FROM story_dependencies d JOIN stories s ON s.id = d.story_id
-             JOIN stories b ON b.id = d.blocked_by_id
-             WHERE b.status NOT IN ('done', 'accepted', 'archived') AND b.rank > s.rank AND s.id IN (",
-        );
-        let mut list = sql.separated(", ");
-        for id in story_ids {
-            list.push_bind(*id);
-        }
-        sql.push(")");
-        sql.build_query_scalar().fetch_all(self.pool()).await
-    }
 }
 
 /// The latest rejection of a story: why, by whom, when.
@@ -111,22 +72,4 @@ pub struct Rejection {
     pub reason: String,
     pub by: u64,
     pub at: i64,
-}
-
-impl Store {
-    /// The reason recorded by the latest `/story reject`, if any.
-    pub async fn last_rejection(&self, story: &Story) -> sqlx::Result<Option<Rejection>> {
-        let row = sqlx::query(
-            "SELECT note, changed_by, changed_at FROM story_status_changes
-             WHERE story_id = ? AND note IS NOT NULL AND to_status = 'in_progress' ORDER BY id DESC LIMIT 1",
-        )
-        .bind(story.id)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.map(|r| Rejection {
-            reason: r.get("note"),
-            by: super::wire_id(r.get("changed_by")),
-            at: r.get("changed_at"),
-        }))
-    }
 }

@@ -10,6 +10,7 @@ pub mod sprints;
 pub mod standup_days;
 pub mod standups;
 pub mod stories;
+pub mod story_extras;
 pub mod teams;
 #[cfg(test)]
 pub(crate) mod test_support;

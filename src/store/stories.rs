@@ -217,21 +217,6 @@ impl Store {
         Ok(Labels::from_stored(labels))
     }
 
-    pub async fn criteria(&self, story: &Story) -> sqlx::Result<Vec<Criterion>> {
-        let rows = sqlx::query("SELECT position, text, checked FROM story_criteria WHERE story_id = ? ORDER BY position")
-            .bind(story.id)
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Criterion {
-                position: r.get("position"),
-                text: r.get("text"),
-                checked: r.get::<i64, _>("checked") != 0,
-            })
-            .collect())
-    }
-
     /// Applies field changes and returns the story as it now is.
     pub async fn update_story(
         &self,
