@@ -13,6 +13,10 @@ const CLOSED_SQL: &str = "('done', 'accepted', 'archived')";
 /// full count.
 const POSITION_COUNT_CAP: i64 = 1000;
 
+/// How many open stories from the top of the backlog a title search reads in order before it
+/// asks the trigram index for the rest.
+const TITLE_SCAN_BUDGET: i64 = 2000;
+
 /// A story as stored (labels and criteria are loaded separately).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Story {
@@ -36,6 +40,11 @@ pub struct Story {
 pub(super) const STORY_COLUMNS: &str =
     "id, guild_id, team_id, number, title, details, kind, status, points, \
      assignee_id, rank, source_url, created_by, created_at, updated_at";
+
+/// [`STORY_COLUMNS`] of the table aliased `s`, for joins.
+const STORY_COLUMNS_OF_S: &str =
+    "s.id, s.guild_id, s.team_id, s.number, s.title, s.details, s.kind, s.status, s.points, \
+     s.assignee_id, s.rank, s.source_url, s.created_by, s.created_at, s.updated_at";
 
 pub(super) fn story_from_row(row: &sqlx::sqlite::SqliteRow) -> Story {
     Story {
@@ -479,43 +488,111 @@ impl Store {
                 .await;
         }
         let words: Vec<&str> = query.split_whitespace().take(8).collect();
-        // Open stories in backlog order over the backlog's own index, so the scan stops at the
-        // `limit`th match instead of sorting every match of a big team.
-        let mut open = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {STORY_COLUMNS} FROM stories s INDEXED BY stories_backlog_order
-             WHERE s.team_id = "
-        ));
-        open.push_bind(team_id)
-            .push(format!(
-                " AND s.status NOT IN {CLOSED_SQL} AND s.guild_id = "
-            ))
-            .push_bind(db_id(guild_id));
-        push_title_words(&mut open, &words);
-        open.push(" ORDER BY s.rank LIMIT ").push_bind(limit);
-        let mut found: Vec<Story> = open
-            .build()
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(story_from_row)
-            .collect();
-        let missing = limit - found.len() as i64;
-        if missing > 0 {
-            let mut closed = QueryBuilder::<Sqlite>::new(format!(
-                "SELECT {STORY_COLUMNS} FROM stories s WHERE s.team_id = "
-            ));
-            closed
-                .push_bind(team_id)
-                .push(format!(" AND s.status IN {CLOSED_SQL} AND s.guild_id = "))
-                .push_bind(db_id(guild_id));
-            push_title_words(&mut closed, &words);
-            closed
-                .push(" ORDER BY (s.status = 'archived') ASC, s.rank LIMIT ")
-                .push_bind(missing);
-            let rows = closed.build().fetch_all(self.pool()).await?;
-            found.extend(rows.iter().map(story_from_row));
+        // The trigram index needs three characters a word; with it to fall back on, the scan
+        // in backlog order only looks at the top of the backlog.
+        let indexed = !words.is_empty() && words.iter().all(|w| w.chars().count() >= 3);
+        let budget = indexed.then_some(TITLE_SCAN_BUDGET);
+        let mut found = self
+            .open_title_matches(guild_id, team_id, &words, limit, budget)
+            .await?;
+        if found.len() as i64 >= limit {
+            return Ok(found);
+        }
+        let more = if indexed {
+            self.indexed_title_matches(guild_id, team_id, &words, limit + found.len() as i64)
+                .await?
+        } else {
+            self.closed_title_matches(guild_id, team_id, &words, limit - found.len() as i64)
+                .await?
+        };
+        for story in more {
+            if found.len() as i64 >= limit {
+                break;
+            }
+            if !found.iter().any(|f| f.id == story.id) {
+                found.push(story);
+            }
         }
         Ok(found)
+    }
+
+    /// Open stories whose title has every word, in backlog order, scanning the backlog's own
+    /// index (so the scan stops at the `limit`th match), or only its top `budget` stories.
+    async fn open_title_matches(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        words: &[&str],
+        limit: i64,
+        budget: Option<i64>,
+    ) -> sqlx::Result<Vec<Story>> {
+        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {STORY_COLUMNS} FROM (SELECT * FROM stories INDEXED BY stories_backlog_order
+             WHERE team_id = "
+        ));
+        sql.push_bind(team_id)
+            .push(format!(" AND status NOT IN {CLOSED_SQL} AND guild_id = "))
+            .push_bind(db_id(guild_id))
+            .push(" ORDER BY rank");
+        if let Some(budget) = budget {
+            sql.push(" LIMIT ").push_bind(budget);
+        }
+        sql.push(") s WHERE 1 = 1");
+        push_title_words(&mut sql, words);
+        sql.push(" ORDER BY s.rank LIMIT ").push_bind(limit);
+        let rows = sql.build().fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(story_from_row).collect())
+    }
+
+    /// Closed stories whose title has every word: done and accepted first, then archived.
+    async fn closed_title_matches(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        words: &[&str],
+        limit: i64,
+    ) -> sqlx::Result<Vec<Story>> {
+        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {STORY_COLUMNS} FROM stories s WHERE s.team_id = "
+        ));
+        sql.push_bind(team_id)
+            .push(format!(" AND s.status IN {CLOSED_SQL} AND s.guild_id = "))
+            .push_bind(db_id(guild_id));
+        push_title_words(&mut sql, words);
+        sql.push(" ORDER BY (s.status = 'archived') ASC, s.rank LIMIT ")
+            .push_bind(limit);
+        let rows = sql.build().fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(story_from_row).collect())
+    }
+
+    /// Every story whose title has every word (each at least three characters), through the
+    /// trigram index of migration 0011: open ones first, in backlog order.
+    async fn indexed_title_matches(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        words: &[&str],
+        limit: i64,
+    ) -> sqlx::Result<Vec<Story>> {
+        // Each word as an FTS5 string (a double quote doubled), all required.
+        let expression = words
+            .iter()
+            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let sql = format!(
+            "SELECT {STORY_COLUMNS_OF_S} FROM story_title_search f JOIN stories s ON s.id = f.rowid
+             WHERE story_title_search MATCH ? AND s.team_id = ? AND s.guild_id = ?
+             ORDER BY (s.status IN {CLOSED_SQL}) ASC, (s.status = 'archived') ASC, s.rank LIMIT ?"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(expression)
+            .bind(team_id)
+            .bind(db_id(guild_id))
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(story_from_row).collect())
     }
 
     /// Stories whose number starts with `digits`, the exact number first.

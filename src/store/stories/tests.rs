@@ -155,3 +155,66 @@ async fn title_search_lists_open_stories_in_backlog_order_before_closed_ones() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_through_the_trigram_index() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    for i in 0..super::TITLE_SCAN_BUDGET + 5 {
+        story(&store, &team, &format!("Checkout step {i}"), None).await;
+    }
+    let deep = story(&store, &team, "Zebra crossing for guests", None).await;
+
+    let found = store
+        .search_stories(GUILD, team.id, "ZEBRA cross", 25)
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [deep.id]);
+
+    // Two-letter words cannot use the index and still find it by scanning.
+    let short = store
+        .search_stories(GUILD, team.id, "ze cr", 25)
+        .await
+        .unwrap();
+    assert_eq!(short.iter().map(|s| s.id).collect::<Vec<_>>(), [deep.id]);
+
+    let renamed = StoryChange {
+        title: Some(crate::domain::story::StoryTitle::parse("Quagga crossing").unwrap()),
+        ..StoryChange::default()
+    };
+    store.update_story(&deep, &renamed, 5).await.unwrap();
+    assert!(store
+        .search_stories(GUILD, team.id, "zebra", 25)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store
+            .search_stories(GUILD, team.id, "quagga", 25)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(store
+        .search_stories(GUILD + 1, team.id, "quagga", 25)
+        .await
+        .unwrap()
+        .is_empty());
+    // A common word fills the list from the top of the backlog, in order.
+    let common = store
+        .search_stories(GUILD, team.id, "checkout", 3)
+        .await
+        .unwrap();
+    let titles: Vec<&str> = common.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Checkout step 0", "Checkout step 1", "Checkout step 2"]
+    );
+    // A quote in the typed text is text, not FTS syntax.
+    assert!(store
+        .search_stories(GUILD, team.id, "\"zeb", 25)
+        .await
+        .unwrap()
+        .is_empty());
+}
