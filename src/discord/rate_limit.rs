@@ -17,8 +17,6 @@ use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
-use serde_json::Value;
 use tokio::time::Instant;
 
 mod answer;
@@ -31,6 +29,30 @@ pub const JITTER_MARGIN: Duration = Duration::from_millis(50);
 
 /// Expired buckets are dropped at most this often (each sweep walks the whole map).
 const PRUNE_EVERY: Duration = Duration::from_secs(1);
+
+/// How long a caller will wait for a send slot, before it would rather put the request off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Patience {
+    /// For a global pause or a full window: every request waits the same, so waiting costs
+    /// nothing that sending something else would save.
+    pub global: Duration,
+    /// For this route's bucket: other routes could go meanwhile.
+    pub route: Duration,
+}
+
+impl Patience {
+    /// Whether a wait of this kind is short enough to sit out.
+    pub fn sits_out(&self, wait: Duration, global: bool) -> bool {
+        wait <= if global { self.global } else { self.route }
+    }
+}
+
+/// Why a request may not go yet: the wait, and whether it holds every request or one route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hold {
+    pub wait: Duration,
+    pub global: bool,
+}
 
 /// A REST route as Discord limits it: the path with ids replaced (`template`) and its major
 /// parameter (the channel id for message routes), which separates buckets.
@@ -91,23 +113,33 @@ impl RateLimiter {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Waits until a request to `route` may go, and counts it. When that is more than
-    /// `max_wait` away, returns the wait at once without counting anything, so the caller can
+    /// Waits until a request to `route` may go, and counts it. When that is further away than
+    /// `patience` allows, returns the hold at once without counting anything, so the caller can
     /// put the request off instead of holding everything else up.
-    pub async fn acquire(&self, route: Route, max_wait: Duration) -> Result<(), Duration> {
+    pub async fn acquire(&self, route: Route, patience: Patience) -> Result<(), Hold> {
         loop {
             let until = {
                 let mut state = self.state();
                 let now = Instant::now();
-                let earliest = state.earliest(route, now);
-                if earliest <= now {
+                let everything = state.global_earliest(now);
+                let this_route = state.route_earliest(route, now);
+                if everything.max(this_route) <= now {
                     state.admit(route, now);
                     return Ok(());
                 }
-                if earliest - now > max_wait {
-                    return Err(earliest - now);
+                if everything - now > patience.global {
+                    return Err(Hold {
+                        wait: everything.max(this_route) - now,
+                        global: true,
+                    });
                 }
-                earliest
+                if this_route.saturating_duration_since(now) > patience.route {
+                    return Err(Hold {
+                        wait: this_route - now,
+                        global: false,
+                    });
+                }
+                everything.max(this_route)
             };
             // Look again after the wait: a clone may have taken the slot, or a 429 arrived.
             tokio::time::sleep_until(until).await;
@@ -149,11 +181,6 @@ impl RateLimiter {
         }
         state.prune(now);
     }
-
-    /// Learns from a response's headers and JSON body (see [`Self::observe`]).
-    pub fn observe_response(&self, route: Route, status: u16, headers: &HeaderMap, body: &Value) {
-        self.observe(route, &RateLimitAnswer::read(status, headers, body));
-    }
 }
 
 impl State {
@@ -166,17 +193,12 @@ impl State {
         (name, route.major)
     }
 
-    /// The first moment a request to `route` may go: after a global pause, after its empty
-    /// bucket resets, and once the oldest of the last R requests has left the window.
-    fn earliest(&self, route: Route, now: Instant) -> Instant {
+    /// The first moment any request may go: after a global pause, and once the oldest of the
+    /// last R requests has left the window.
+    fn global_earliest(&self, now: Instant) -> Instant {
         let mut earliest = now;
         if let Some(until) = self.paused_until {
             earliest = earliest.max(until);
-        }
-        if let Some(bucket) = self.buckets.get(&self.bucket_key(route)) {
-            if bucket.remaining == 0 {
-                earliest = earliest.max(bucket.reset_at);
-            }
         }
         if self.sent.len() >= self.per_second {
             if let Some(oldest) = self.sent.front() {
@@ -184,6 +206,14 @@ impl State {
             }
         }
         earliest
+    }
+
+    /// The first moment `route`'s bucket lets a request go: at once unless it is empty.
+    fn route_earliest(&self, route: Route, now: Instant) -> Instant {
+        match self.buckets.get(&self.bucket_key(route)) {
+            Some(bucket) if bucket.remaining == 0 => now.max(bucket.reset_at),
+            _ => now,
+        }
     }
 
     fn admit(&mut self, route: Route, now: Instant) {

@@ -2,7 +2,10 @@
 
 use super::*;
 
-const LONG: Duration = Duration::from_secs(60);
+const LONG: Patience = Patience {
+    global: Duration::from_secs(60),
+    route: Duration::from_secs(60),
+};
 
 fn limiter(per_second: u32) -> RateLimiter {
     RateLimiter::new(NonZeroU32::new(per_second).unwrap())
@@ -111,18 +114,52 @@ async fn a_route_429_pauses_only_that_route() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_wait_beyond_the_callers_limit_is_returned_at_once_and_uses_no_slot() {
+async fn a_hold_beyond_the_callers_patience_is_returned_at_once_and_uses_no_slot() {
     let limiter = limiter(1);
     let start = Instant::now();
-    limiter.observe(channel(1), &refused(30_000, false));
-    let wait = limiter
-        .acquire(channel(1), Duration::from_secs(5))
+    let patience = Patience {
+        global: Duration::from_secs(5),
+        route: Duration::from_secs(1),
+    };
+    limiter.observe(channel(1), &refused(2_000, false));
+    let hold = limiter
+        .acquire(channel(1), patience)
         .await
-        .expect_err("30 s is beyond 5 s");
-    assert_eq!(wait, Duration::from_secs(30));
+        .expect_err("2 s is beyond the route's 1 s");
+    assert_eq!(
+        hold,
+        Hold {
+            wait: Duration::from_secs(2),
+            global: false
+        }
+    );
     assert_eq!(start.elapsed(), Duration::ZERO);
-    // The refused attempt did not take the only slot of the window.
+    // The held request did not take the only slot of the window.
     assert_eq!(go(&limiter, channel(2), start).await, Duration::ZERO);
+
+    limiter.observe(channel(2), &refused(30_000, true));
+    let hold = limiter.acquire(channel(3), patience).await.unwrap_err();
+    assert_eq!(
+        hold,
+        Hold {
+            wait: Duration::from_secs(30),
+            global: true
+        }
+    );
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_short_global_pause_is_sat_out() {
+    let limiter = limiter(50);
+    let start = Instant::now();
+    let patience = Patience {
+        global: Duration::from_secs(5),
+        route: Duration::ZERO,
+    };
+    limiter.observe(channel(1), &refused(4_000, true));
+    limiter.acquire(channel(2), patience).await.unwrap();
+    assert_eq!(start.elapsed(), Duration::from_secs(4));
 }
 
 #[tokio::test(start_paused = true)]
