@@ -120,6 +120,12 @@ impl OutboxSender {
         }
     }
 
+    /// How many sends the drain keeps in flight: half a second's worth, so R a second go out
+    /// even when each takes up to half a second to come back (at most 32 connections).
+    pub fn max_in_flight(&self) -> usize {
+        (self.limiter.per_second() / 2).clamp(1, 32)
+    }
+
     fn request(&self, item: &OutboxItem) -> reqwest::RequestBuilder {
         let channel = item.channel_id;
         let target = item.target_message_id.unwrap_or_default();

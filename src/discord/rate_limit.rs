@@ -109,6 +109,11 @@ impl RateLimiter {
         }
     }
 
+    /// The global rate R this limiter keeps to.
+    pub fn per_second(&self) -> usize {
+        self.state().per_second
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }

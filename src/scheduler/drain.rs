@@ -1,12 +1,16 @@
-//! The outbox drain: sends due rows one after another, as fast as the sender's rate limiter
-//! lets them go, until none is due or the step has drained for [`DRAIN_BUDGET`].
+//! The outbox drain: sends due rows as fast as the sender's rate limiter lets them go, until
+//! none is due or the step has drained for [`DRAIN_BUDGET`].
 //!
+//! Several rows are in flight at once (the sender says how many), so a round trip to Discord
+//! does not cap the rate; one per channel, so a channel's posts arrive in the order queued.
 //! Each row is leased before it is sent, so two drains never send it twice (and its nonce
 //! makes a resend after a crash harmless). A short 429 is sat out and the row tried again in
 //! this step; a longer wait, a 5xx or a network error is stored on the row (`not_before`).
 
+use std::collections::{HashSet, VecDeque};
 use std::time::Duration;
 
+use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use super::{standups, StepReport};
@@ -27,6 +31,7 @@ const MAX_TRIES: u32 = 2;
 
 /// The step's `now`, moved on by the time the drain has run: a lease starts when its row is
 /// claimed, not when the step began.
+#[derive(Clone, Copy)]
 struct StepClock {
     now: i64,
     started: Instant,
@@ -38,12 +43,8 @@ impl StepClock {
     }
 }
 
-/// Whether the drain goes on with the next row.
-enum Flow {
-    Next,
-    /// Discord paused every send for this long: nothing else could go either.
-    Stop(Duration),
-}
+/// What one row's send added to the step's report.
+type Sent = anyhow::Result<(OutboxItem, StepReport)>;
 
 /// Sends what is due at `now`, adding to `report`.
 pub(super) async fn drain(
@@ -56,38 +57,77 @@ pub(super) async fn drain(
         now,
         started: Instant::now(),
     };
+    let most = sender.max_in_flight();
+    let mut queue = VecDeque::new();
+    let mut flying: JoinSet<Sent> = JoinSet::new();
+    // Channels (and rows) with a send in flight.
+    let mut channels = HashSet::new();
+    let mut rows = HashSet::new();
     loop {
-        let due = services.store.due_outbox(clock.at(), BATCH).await?;
-        if due.is_empty() {
+        let taking = report.paused_for.is_none() && clock.started.elapsed() < DRAIN_BUDGET;
+        if taking && queue.is_empty() && flying.len() < most {
+            queue = services.store.due_outbox(clock.at(), BATCH).await?.into();
+            queue.retain(|item: &OutboxItem| !rows.contains(&item.id));
+        }
+        while taking && flying.len() < most {
+            let Some(at) = queue
+                .iter()
+                .position(|item| !channels.contains(&item.channel_id))
+            else {
+                break;
+            };
+            let item = queue.remove(at).expect("a position in the queue");
+            channels.insert(item.channel_id);
+            rows.insert(item.id);
+            let (services, sender) = (services.clone(), sender.clone());
+            flying.spawn(async move { send_one(&services, &sender, item, clock).await });
+        }
+        let Some(done) = flying.join_next().await else {
+            // Nothing in flight and nothing more to start.
             return Ok(());
-        }
-        for item in due {
-            if clock.started.elapsed() >= DRAIN_BUDGET {
-                return Ok(());
-            }
-            if let Flow::Stop(wait) = send_one(services, sender, &item, &clock, report).await? {
-                report.paused_for = Some(wait);
-                return Ok(());
-            }
-        }
+        };
+        let (item, part) = done??;
+        channels.remove(&item.channel_id);
+        rows.remove(&item.id);
+        add(report, part);
     }
+}
+
+fn add(report: &mut StepReport, part: StepReport) {
+    report.sent += part.sent;
+    report.retried += part.retried;
+    report.rate_limited += part.rate_limited;
+    report.deferred += part.deferred;
+    report.failed += part.failed;
+    report.paused_for = report.paused_for.max(part.paused_for);
 }
 
 /// Claims one row and sends it, sitting out a short 429 once; records the outcome.
 async fn send_one(
     services: &Services,
     sender: &OutboxSender,
+    item: OutboxItem,
+    clock: StepClock,
+) -> Sent {
+    let mut report = StepReport::default();
+    record(services, sender, &item, clock, &mut report).await?;
+    Ok((item, report))
+}
+
+async fn record(
+    services: &Services,
+    sender: &OutboxSender,
     item: &OutboxItem,
-    clock: &StepClock,
+    clock: StepClock,
     report: &mut StepReport,
-) -> anyhow::Result<Flow> {
+) -> anyhow::Result<()> {
     let store = &services.store;
     let claimed_at = clock.at();
     if !store
         .claim_outbox(item.id, claimed_at, claimed_at + LEASE_SECS)
         .await?
     {
-        return Ok(Flow::Next);
+        return Ok(());
     }
     let mut tries = 0;
     loop {
@@ -98,7 +138,7 @@ async fn send_one(
                 standups::note_sent(services, item).await?;
                 services.metrics.scheduler_posted();
                 report.sent += 1;
-                return Ok(Flow::Next);
+                return Ok(());
             }
             Delivery::RateLimited {
                 wait,
@@ -121,13 +161,17 @@ async fn send_one(
                     store.defer_outbox(item.id, resume).await?;
                     report.deferred += 1;
                 }
-                return Ok(if global { Flow::Stop(wait) } else { Flow::Next });
+                if global {
+                    // Nothing else could go either: the drain stops taking rows.
+                    report.paused_for = Some(wait);
+                }
+                return Ok(());
             }
             Delivery::RetryAt(at) => {
                 store.retry_outbox_at(item.id, at).await?;
                 services.metrics.discord_error(500);
                 report.retried += 1;
-                return Ok(Flow::Next);
+                return Ok(());
             }
             Delivery::Failed { status, reason } => {
                 tracing::warn!(outbox = item.id, purpose = %item.purpose, status, reason = %reason, "Discord refused a post");
@@ -141,7 +185,7 @@ async fn send_one(
                     }
                 }
                 report.failed += 1;
-                return Ok(Flow::Next);
+                return Ok(());
             }
         }
     }

@@ -8,12 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
+use sprintmate::config::Secret;
+use sprintmate::discord::outbox_sender::OutboxSender;
 use sprintmate::store::outbox::{NewOutboxItem, OutboxKind};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::fake_discord::{Failure, FakeDiscord, FakeOptions};
-use crate::helpers::{spawn_app_with, TestApp, TestClock, TestOptions, GUILD_ID};
+use crate::fake_discord::{Failure, FakeDiscord, FakeOptions, RecordedRequest};
+use crate::helpers::{spawn_app_with, TestApp, TestClock, TestOptions, GUILD_ID, TOKEN};
 
 /// The global limit of the fake and the bot's setting. Lower than Discord's 50 so that the
 /// work around each send (SQLite, which the paused clock sees as idle time) stays far below the
@@ -80,15 +82,13 @@ fn follow_virtual_time(clock: Arc<TestClock>) -> JoinHandle<()> {
     })
 }
 
-#[tokio::test]
-async fn a_burst_of_posts_goes_out_at_the_global_rate_once_each_without_a_429() {
-    let app = spawn(Some(R)).await;
+/// Queues `n` posts, each in its own channel (like stand-up prompts: only the global limit
+/// applies), runs the real scheduler loop under the paused clock until all are delivered, and
+/// checks the pace: no 429, a sustained rate of at least 0.9 R, each post sent once.
+async fn burst(app: &TestApp, n: u64) {
     let fake = app.fake().clone();
-    // Eight windows: longer than one step's drain budget (5 s), so the loop steps again.
-    let n = 8 * R as u64;
     for i in 0..n {
-        // Each in its own channel, like stand-up prompts: only the global limit applies.
-        queue(&app, 10_000 + i, &format!("prompt {i}")).await;
+        queue(app, 10_000 + i, &format!("prompt {i}")).await;
     }
     let before = fake.succeeded_count();
 
@@ -142,8 +142,23 @@ async fn a_burst_of_posts_goes_out_at_the_global_rate_once_each_without_a_429() 
     let posts = fake.requests_to("POST", MESSAGES);
     assert_eq!(posts.len() as u64, n, "one request per post");
     assert!(posts.iter().all(|p| p.status == 200));
-    assert_eq!(unsent(&app).await, 0);
+    assert_eq!(unsent(app).await, 0);
     fake.assert_no_violations();
+}
+
+#[tokio::test]
+async fn a_burst_of_posts_goes_out_at_the_global_rate_once_each_without_a_429() {
+    let app = spawn(Some(R)).await;
+    // Eight windows: longer than one step's drain budget (5 s), so the loop steps again.
+    burst(&app, 8 * u64::from(R)).await;
+}
+
+#[tokio::test]
+async fn a_round_trip_to_discord_does_not_cap_the_rate() {
+    let app = spawn(Some(R)).await;
+    // One at a time, 300 ms each would allow only 3.3 posts a second.
+    app.fake().set_round_trip(Duration::from_millis(300));
+    burst(&app, 4 * u64::from(R)).await;
 }
 
 #[tokio::test]
@@ -175,11 +190,20 @@ async fn a_short_global_429_is_sat_out_and_the_post_sent_in_the_same_step() {
         (3, 1, 0)
     );
     assert_eq!(report.paused_for, None);
+    // The three went out together; the one refused went again after the pause.
     let posts = fake.requests_to("POST", MESSAGES);
-    let statuses: Vec<u16> = posts.iter().map(|p| p.status).collect();
-    assert_eq!(statuses, [429, 200, 200, 200]);
-    let nonce = |i: usize| posts[i].body.as_ref().unwrap()["nonce"].clone();
-    assert_eq!(nonce(0), nonce(1), "the same post, tried again");
+    let nonce = |p: &RecordedRequest| p.body.as_ref().unwrap()["nonce"].clone();
+    let refused: Vec<_> = posts.iter().filter(|p| p.status == 429).collect();
+    let sent: Vec<_> = posts
+        .iter()
+        .filter(|p| p.status == 200)
+        .map(nonce)
+        .collect();
+    assert_eq!((refused.len(), sent.len()), (1, 3));
+    assert!(
+        sent.contains(&nonce(refused[0])),
+        "the same post, tried again"
+    );
     assert_eq!(fake.duplicate_posts(), 0);
     assert_eq!(unsent(&app).await, 0);
 }
@@ -188,8 +212,10 @@ async fn a_short_global_429_is_sat_out_and_the_post_sent_in_the_same_step() {
 async fn a_long_global_429_stops_the_drain_until_it_is_over() {
     let app = spawn(None).await;
     let fake = app.fake().clone();
-    for i in 0..3 {
-        queue(&app, 20 + i, &format!("post {i}")).await;
+    let in_flight = OutboxSender::new(&app.settings, Secret::new(TOKEN)).max_in_flight();
+    let rows = 3 * in_flight;
+    for i in 0..rows {
+        queue(&app, 20 + i as u64, &format!("post {i}")).await;
     }
     fake.fail_next(
         "POST",
@@ -206,17 +232,21 @@ async fn a_long_global_429_stops_the_drain_until_it_is_over() {
         .await
         .unwrap();
 
-    assert_eq!((report.sent, report.rate_limited), (0, 1));
+    assert_eq!(report.rate_limited, 1);
     assert_eq!(report.paused_for, Some(Duration::from_millis(12_500)));
-    assert_eq!(fake.requests_to("POST", MESSAGES).len(), 1, "no more sends");
-    // After the pause (a fresh sender: tokio's clock did not move) everything goes, once.
+    // Only the sends already in flight when the 429 came went out; the drain took no more.
+    let requests = fake.requests_to("POST", MESSAGES).len();
+    assert!(requests <= in_flight, "{requests} requests");
+    assert_eq!(report.sent, requests - 1);
+    assert_eq!(unsent(&app).await, (rows - report.sent) as i64);
+    // After the pause (a fresh sender: tokio's clock did not move) the rest goes, once each.
     app.clock.advance(chrono::Duration::seconds(13));
-    let report = app
+    let later = app
         .scheduler()
         .run_due(app.clock.now().timestamp())
         .await
         .unwrap();
-    assert_eq!(report.sent, 3);
+    assert_eq!(report.sent + later.sent, rows);
     assert_eq!(fake.duplicate_posts(), 0);
     assert_eq!(unsent(&app).await, 0);
 }
