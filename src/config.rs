@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 
 use figment::providers::{Env, Format, Toml};
 use figment::Figment;
@@ -21,6 +22,10 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("DISCORD_PUBLIC_KEY", "discord_public_key"),
     ("DISCORD_API_BASE", "discord_api_base"),
     ("DISCORD_GUILD_ID", "discord_guild_id"),
+    (
+        "SPRINTMATE_DISCORD_REQUESTS_PER_SECOND",
+        "discord_requests_per_second",
+    ),
     ("SPRINTMATE_DATABASE_URL", "database_url"),
     ("SPRINTMATE_HTTP_LISTEN", "http_listen"),
     ("SPRINTMATE_GATEWAY", "gateway"),
@@ -75,6 +80,8 @@ pub struct Settings {
     pub discord_api_base: String,
     #[serde(default)]
     pub discord_guild_id: Option<u64>,
+    /// Discord's global rate limit for this bot: the outbox never sends faster.
+    pub discord_requests_per_second: NonZeroU32,
     pub database_url: String,
     #[serde(default)]
     pub http_listen: Option<SocketAddr>,
@@ -186,6 +193,7 @@ mod tests {
         assert_eq!(settings.database_url, "sqlite://sprintmate.db");
         assert!(settings.http_listen.is_none());
         assert!(!settings.gateway_enabled());
+        assert_eq!(settings.discord_requests_per_second.get(), 50);
     }
 
     #[test]
@@ -204,13 +212,28 @@ mod tests {
             jail.set_env("SPRINTMATE_HTTP_LISTEN", "127.0.0.1:9999");
             jail.set_env("DISCORD_TOKEN", "abc");
             jail.set_env("SPRINTMATE_GATEWAY", "off");
+            jail.set_env("SPRINTMATE_DISCORD_REQUESTS_PER_SECOND", "20");
             let settings = Settings::load().expect("loads");
             assert_eq!(settings.database_url, "sqlite://other.db");
+            assert_eq!(settings.discord_requests_per_second.get(), 20);
             assert_eq!(
                 settings.http_listen,
                 Some("127.0.0.1:9999".parse().unwrap())
             );
             assert!(!settings.gateway_enabled());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_global_rate_of_zero_is_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("SPRINTMATE_DISCORD_REQUESTS_PER_SECOND", "0");
+            let error = Settings::load().expect_err("zero requests per second");
+            assert!(
+                error.to_string().contains("discord_requests_per_second"),
+                "{error}"
+            );
             Ok(())
         });
     }

@@ -6,7 +6,7 @@
 //! - [`store`]: the only place with SQL (SQLite through sqlx).
 //! - [`commands`]: command definitions and handlers; `dispatch` routes every interaction.
 //! - [`render`]: the outgoing message model, limits and mention safety; cards and lists.
-//! - [`discord`]: transports (gateway, HTTP endpoint) and the REST client.
+//! - [`discord`]: transports (gateway, HTTP endpoint), the REST client and its rate limiter.
 //! - [`console`]: the local REPL and the interaction factory it shares with the tests.
 //! - [`scheduler`]: due work (stand-up prompts, reminders, summaries) and the outbox drain.
 //! - [`app`]: wiring: builds the services and runs transports until shutdown.

@@ -3,8 +3,10 @@
 //! time or until a handler wakes it after queueing work.
 //!
 //! Each step first does the due work that queues posts (stand-ups: [`standups`]), then drains
-//! the outbox, so what a step queues goes out in the same step.
+//! the outbox ([`drain`]), so what a step queues goes out in the same step. The drain goes at
+//! the pace of the sender's rate limiter; the loop only sleeps when nothing is due.
 
+mod drain;
 pub mod standups;
 
 use std::sync::Arc;
@@ -13,12 +15,8 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 
 use crate::commands::{update_schedule, Services};
-use crate::discord::outbox_sender::{Delivery, OutboxSender};
+use crate::discord::outbox_sender::OutboxSender;
 
-/// How long a claimed row stays reserved for the sender that claimed it.
-const LEASE_SECS: i64 = 60;
-/// Rows sent per step before the loop yields.
-const BATCH: i64 = 50;
 /// The loop looks again at least this often, in case a row was added without a wake-up.
 const MAX_SLEEP: Duration = Duration::from_secs(60);
 
@@ -30,14 +28,37 @@ pub struct StepReport {
     /// Votes whose time ran out and that this step closed (results queued).
     pub closed_votes: usize,
     pub sent: usize,
+    /// Sends that met a 5xx or a network error (tried again later, with backoff).
     pub retried: usize,
+    /// 429s Discord answered (a short one is sat out and the row sent in the same step).
     pub rate_limited: usize,
+    /// Rows put off unsent because Discord held their route, or every send, for a while.
+    pub deferred: usize,
     pub failed: usize,
+    /// Discord paused every send for this long, so the drain stopped early.
+    pub paused_for: Option<Duration>,
     /// Stand-up days opened (prompt queued) and days skipped because their window passed.
     pub standups_opened: usize,
     pub standups_missed: usize,
     /// Stand-up posts queued (prompts, threads, answers, reminders, summaries and edits).
     pub standup_posts_queued: usize,
+}
+
+impl StepReport {
+    /// Whether the step changed anything; a step that did nothing means nothing is due now.
+    fn did_something(&self) -> bool {
+        self.weekly_updates
+            + self.closed_votes
+            + self.sent
+            + self.retried
+            + self.rate_limited
+            + self.deferred
+            + self.failed
+            + self.standups_opened
+            + self.standups_missed
+            + self.standup_posts_queued
+            > 0
+    }
 }
 
 /// Runs due work against the store and Discord.
@@ -76,44 +97,7 @@ impl Scheduler {
         let Some(sender) = &self.sender else {
             return Ok(report);
         };
-        let store = &self.services.store;
-        for item in store.due_outbox(now, BATCH).await? {
-            if !store.claim_outbox(item.id, now, now + LEASE_SECS).await? {
-                continue;
-            }
-            match sender.deliver(&item, now).await {
-                Delivery::Sent(id) => {
-                    store.mark_outbox_sent(item.id, id, now).await?;
-                    standups::note_sent(&self.services, &item).await?;
-                    self.services.metrics.scheduler_posted();
-                    report.sent += 1;
-                }
-                Delivery::RetryAt { at, rate_limited } => {
-                    store.retry_outbox_at(item.id, at).await?;
-                    if rate_limited {
-                        self.services.metrics.discord_error(429);
-                        report.rate_limited += 1;
-                        // Everything else would be refused too until the window passes.
-                        break;
-                    }
-                    self.services.metrics.discord_error(500);
-                    report.retried += 1;
-                }
-                Delivery::Failed { status, reason } => {
-                    tracing::warn!(outbox = item.id, purpose = %item.purpose, status, reason = %reason, "Discord refused a post");
-                    self.services.metrics.discord_error(status);
-                    store
-                        .mark_outbox_failed(item.id, &format!("{status}: {reason}"), now)
-                        .await?;
-                    if status == 403 {
-                        if let Some((team_id, why)) = standups::missing_permission(&item, &reason) {
-                            store.mark_schedule_failing(team_id, &why).await?;
-                        }
-                    }
-                    report.failed += 1;
-                }
-            }
-        }
+        drain::drain(&self.services, sender, now, &mut report).await?;
         Ok(report)
     }
 
@@ -141,12 +125,12 @@ impl Scheduler {
         loop {
             let now = self.services.clock.now().timestamp();
             let pause = match self.run_due(now).await {
-                // More may be waiting: go again at once.
-                Ok(report)
-                    if (report.sent > 0 || report.closed_votes > 0) && report.rate_limited == 0 =>
-                {
-                    Duration::ZERO
-                }
+                Ok(StepReport {
+                    paused_for: Some(wait),
+                    ..
+                }) => wait.min(MAX_SLEEP),
+                // More may be waiting: go again at once (the rate limiter paces the sends).
+                Ok(report) if report.did_something() => Duration::ZERO,
                 Ok(_) => self.pause_until_next_due(now).await,
                 Err(error) => {
                     tracing::error!(error = format!("{error:#}"), "scheduler step failed");

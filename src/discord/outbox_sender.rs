@@ -1,26 +1,46 @@
-//! Sends outbox rows to Discord's REST API and classifies the answer: sent, retry later (429
-//! with its `Retry-After`, 5xx and network errors with backoff), or failed for good (403 and
-//! other refusals). Posts carry a nonce with `enforce_nonce`, so a retry after a crash or a lost
-//! answer cannot create a second message.
+//! Sends outbox rows to Discord's REST API and classifies the answer: sent, rate limited (a 429
+//! and its fractional `retry_after`, or held back by the rate limiter without sending), retry
+//! later (5xx and network errors, with backoff), or failed for good (403 and other refusals).
+//! Posts carry a nonce with `enforce_nonce`, so a retry after a crash or a lost answer cannot
+//! create a second message.
+//!
+//! Every send first waits for the [`RateLimiter`] the sender and its clones share, so the outbox
+//! never goes faster than the configured global rate, nor into a route Discord said is empty.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::config::{Secret, Settings};
+use crate::discord::rate_limit::{Patience, RateLimitAnswer, RateLimiter, Route};
 use crate::store::outbox::{Attachment, OutboxItem, OutboxKind};
 
 /// Longest wait between retries of a failing send.
 const MAX_BACKOFF_SECS: i64 = 300;
+
+/// How long a send waits for the limiter before it is put off instead. A global pause holds
+/// every row alike, so sitting out a few seconds loses nothing; a route's hold is sat out only
+/// briefly, so one busy channel cannot stall the others.
+pub const PATIENCE: Patience = Patience {
+    global: Duration::from_secs(5),
+    route: Duration::from_secs(1),
+};
 
 /// What became of one send.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Delivery {
     /// Discord created or changed the message (or thread) with this id.
     Sent(Option<u64>),
-    /// Try again at this unix time; `rate_limited` when Discord said 429.
-    RetryAt { at: i64, rate_limited: bool },
+    /// Not sent: try again after `wait`. `refused` when Discord answered 429 (false: the limiter
+    /// held the row back unsent, for longer than [`PATIENCE`]); `global` when every send waits.
+    RateLimited {
+        wait: Duration,
+        global: bool,
+        refused: bool,
+    },
+    /// A 5xx or a network error: try again at this unix time (exponential backoff).
+    RetryAt(i64),
     /// Discord refused for good (e.g. 403: the bot lacks a permission in that channel).
     Failed { status: u16, reason: String },
 }
@@ -59,12 +79,26 @@ fn mime_of(name: &str) -> &'static str {
     }
 }
 
-/// The REST client for the bot's own posts.
+/// The rate-limit route of a row: Discord's route with the channel as its major parameter.
+fn route(item: &OutboxItem) -> Route {
+    let template = match item.kind {
+        OutboxKind::Post => "POST /channels/{channel}/messages",
+        OutboxKind::Edit => "PATCH /channels/{channel}/messages/{message}",
+        OutboxKind::Thread => "POST /channels/{channel}/messages/{message}/threads",
+    };
+    Route {
+        template,
+        major: item.channel_id,
+    }
+}
+
+/// The REST client for the bot's own posts; clones share the client and the rate limiter.
 #[derive(Clone, Debug)]
 pub struct OutboxSender {
     client: reqwest::Client,
     api: String,
     token: Secret,
+    limiter: Arc<RateLimiter>,
 }
 
 impl OutboxSender {
@@ -77,7 +111,19 @@ impl OutboxSender {
             "{}/api/v10",
             settings.discord_api_base.trim_end_matches('/')
         );
-        Self { client, api, token }
+        let limiter = Arc::new(RateLimiter::new(settings.discord_requests_per_second));
+        Self {
+            client,
+            api,
+            token,
+            limiter,
+        }
+    }
+
+    /// How many sends the drain keeps in flight: half a second's worth, so R a second go out
+    /// even when each takes up to half a second to come back (at most 32 connections).
+    pub fn max_in_flight(&self) -> usize {
+        (self.limiter.per_second() / 2).clamp(1, 32)
     }
 
     fn request(&self, item: &OutboxItem) -> reqwest::RequestBuilder {
@@ -114,44 +160,42 @@ impl OutboxSender {
         builder.header("Authorization", format!("Bot {}", self.token.expose()))
     }
 
-    /// Sends one row; never panics, never logs the token.
+    /// Waits for the rate limiter, then sends one row; never panics, never logs the token.
     pub async fn deliver(&self, item: &OutboxItem, now: i64) -> Delivery {
+        let route = route(item);
+        if let Err(hold) = self.limiter.acquire(route, PATIENCE).await {
+            return Delivery::RateLimited {
+                wait: hold.wait,
+                global: hold.global,
+                refused: false,
+            };
+        }
         let backoff = now + (1i64 << item.attempts.clamp(0, 8)).min(MAX_BACKOFF_SECS);
         let response = match self.request(item).send().await {
             Ok(response) => response,
             Err(error) => {
                 tracing::warn!(outbox = item.id, error = %error.without_url(), "could not reach Discord");
-                return Delivery::RetryAt {
-                    at: backoff,
-                    rate_limited: false,
-                };
+                return Delivery::RetryAt(backoff);
             }
         };
         let status = response.status();
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<f64>().ok());
+        let headers = response.headers().clone();
         let body: Value = response.json().await.unwrap_or(Value::Null);
+        let answer = RateLimitAnswer::read(status.as_u16(), &headers, &body);
+        self.limiter.observe(route, &answer);
         if status.is_success() {
             let id = body["id"].as_str().and_then(|id| id.parse().ok());
             return Delivery::Sent(id);
         }
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            let wait = retry_after
-                .or_else(|| body["retry_after"].as_f64())
-                .unwrap_or(1.0);
-            return Delivery::RetryAt {
-                at: now + wait.ceil().max(1.0) as i64,
-                rate_limited: true,
+        if let Some(refusal) = answer.refusal {
+            return Delivery::RateLimited {
+                wait: refusal.retry_after,
+                global: refusal.global,
+                refused: true,
             };
         }
         if status.is_server_error() {
-            return Delivery::RetryAt {
-                at: backoff,
-                rate_limited: false,
-            };
+            return Delivery::RetryAt(backoff);
         }
         let reason = body["message"].as_str().unwrap_or("refused").to_string();
         Delivery::Failed {

@@ -200,6 +200,17 @@ impl Store {
         Ok(())
     }
 
+    /// Releases a claimed row unsent until `not_before`, without counting an attempt: the rate
+    /// limiter held it back before it went out.
+    pub async fn defer_outbox(&self, id: i64, not_before: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE outbox SET not_before = ? WHERE id = ? AND sent_at IS NULL")
+            .bind(not_before)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     pub async fn mark_outbox_failed(&self, id: i64, failure: &str, now: i64) -> sqlx::Result<()> {
         sqlx::query(
             "UPDATE outbox SET failed_at = ?, failure = ?, attempts = attempts + 1 WHERE id = ?",

@@ -5,6 +5,7 @@
 //!
 //! The load benchmark starts it with [`FakeOptions`]: without the spec check and the request log
 //! (they would dominate what is measured and grow without bound), and with a global rate limit.
+//! [`FakeDiscord::set_round_trip`] makes every answer take a network round trip.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -137,6 +138,8 @@ struct FakeState {
     posts_by_path: HashMap<String, u32>,
     /// Requests answered with a 2xx.
     succeeded: u64,
+    /// Half before the request counts (the way there), half after (the way back).
+    round_trip: Duration,
 }
 
 #[derive(Debug)]
@@ -325,6 +328,11 @@ impl FakeDiscord {
         });
     }
 
+    /// Makes every later answer take `round_trip` (tokio's clock: exact under paused time).
+    pub fn set_round_trip(&self, round_trip: Duration) {
+        self.state().round_trip = round_trip;
+    }
+
     /// The name `GET /guilds/{guild_id}` reports for `guild_id`.
     pub fn set_guild_name(&self, guild_id: u64, name: &str) {
         self.state().guild_names.insert(guild_id, name.to_string());
@@ -469,6 +477,23 @@ fn spec_violations(method: &str, path: &str, body: Option<&Value>) -> Vec<String
 
 async fn answer(
     State(fake): State<FakeDiscord>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let half = fake.state().round_trip / 2;
+    if half.is_zero() {
+        return answer_now(fake, method, uri, headers, body);
+    }
+    tokio::time::sleep(half).await;
+    let response = answer_now(fake, method, uri, headers, body);
+    tokio::time::sleep(half).await;
+    response
+}
+
+fn answer_now(
+    fake: FakeDiscord,
     method: Method,
     uri: Uri,
     headers: HeaderMap,

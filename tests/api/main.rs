@@ -14,6 +14,7 @@ mod fake_rate_limit;
 mod helpers;
 mod openapi;
 mod protocol;
+mod rate_limit;
 mod scheduler_loop;
 mod sprint;
 mod standup;
