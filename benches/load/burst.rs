@@ -81,7 +81,12 @@ pub async fn run(plan: &Plan) -> Burst {
     // Monday 2026-03-02, an hour before the stand-ups.
     let due = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
     let clock = Arc::new(ShiftedClock::new(due - chrono::Duration::hours(1)));
-    let bot = Bot::start_with_clock(bot::settings(&database, &fake.base_url()), clock.clone());
+    let mut settings = bot::settings(&database, &fake.base_url());
+    // The bot paces itself to the rate it is told Discord allows (50/s, Discord's global
+    // limit, unless configured otherwise); the fake enforces the same R.
+    settings.discord_requests_per_second =
+        std::num::NonZeroU32::new(plan.burst_rate).expect("R is not zero");
+    let bot = Bot::start_with_clock(settings, clock.clone());
     let signing_clock = clock.clone();
     let driver = Driver::new(
         bot.interactions_url(),
