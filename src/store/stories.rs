@@ -539,9 +539,17 @@ impl Store {
         }
         sql.push(") s WHERE 1 = 1");
         push_title_words(&mut sql, words);
-        sql.push(" ORDER BY s.rank LIMIT ").push_bind(limit);
+        // With a budget, an outer ORDER BY would make SQLite read and sort the whole budget;
+        // without one it stops at the `limit`th match of the subquery's ordered rows, which
+        // are sorted again below (at most `limit` of them) rather than trusting that order.
+        if budget.is_none() {
+            sql.push(" ORDER BY s.rank");
+        }
+        sql.push(" LIMIT ").push_bind(limit);
         let rows = sql.build().fetch_all(self.pool()).await?;
-        Ok(rows.iter().map(story_from_row).collect())
+        let mut stories: Vec<Story> = rows.iter().map(story_from_row).collect();
+        stories.sort_by(|a, b| a.rank.cmp(&b.rank));
+        Ok(stories)
     }
 
     /// Closed stories whose title has every word: done and accepted first, then archived.
