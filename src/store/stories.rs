@@ -15,7 +15,7 @@ const POSITION_COUNT_CAP: i64 = 1000;
 
 /// How many open stories from the top of the backlog a title search reads in order before it
 /// asks the trigram index for the rest.
-const TITLE_SCAN_BUDGET: i64 = 500;
+const TITLE_SCAN_BUDGET: i64 = 1000;
 
 /// A story as stored (labels and criteria are loaded separately).
 #[derive(Debug, Clone, PartialEq, Eq)]
