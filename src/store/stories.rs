@@ -498,13 +498,16 @@ impl Store {
         if found.len() as i64 >= limit {
             return Ok(found);
         }
-        let more = if indexed {
-            self.indexed_title_matches(guild_id, team_id, &words, limit + found.len() as i64)
-                .await?
-        } else {
-            self.closed_title_matches(guild_id, team_id, &words, limit - found.len() as i64)
-                .await?
-        };
+        // The index answers for every team's titles at once, so a word common elsewhere is
+        // costly there; a team no bigger than the scan budget is cheaper to scan.
+        let more =
+            if indexed && self.stories_ever_added(guild_id, team_id).await? > TITLE_SCAN_BUDGET {
+                self.indexed_title_matches(guild_id, team_id, &words, limit + found.len() as i64)
+                    .await?
+            } else {
+                self.closed_title_matches(guild_id, team_id, &words, limit - found.len() as i64)
+                    .await?
+            };
         for story in more {
             if found.len() as i64 >= limit {
                 break;
@@ -514,6 +517,18 @@ impl Store {
             }
         }
         Ok(found)
+    }
+
+    /// How many stories the team has ever had (numbers are never reused): an upper bound of its
+    /// size from one row.
+    async fn stories_ever_added(&self, guild_id: u64, team_id: i64) -> sqlx::Result<i64> {
+        let next: Option<i64> =
+            sqlx::query_scalar("SELECT next_story_number FROM teams WHERE id = ? AND guild_id = ?")
+                .bind(team_id)
+                .bind(db_id(guild_id))
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(next.map_or(0, |n| n - 1))
     }
 
     /// Open stories whose title has every word, in backlog order, scanning the backlog's own

@@ -218,3 +218,22 @@ async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_through_the_trigra
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn a_small_team_s_search_scans_its_own_stories_and_never_asks_the_shared_index() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    let first = story(&store, &team, "Export invoices", None).await;
+    store
+        .change_status(&first, Status::Done, USER, None, 1)
+        .await
+        .unwrap()
+        .expect("closed");
+    // Empty the index: a small team must not need it.
+    sqlx::query("INSERT INTO story_title_search (story_title_search) VALUES ('delete-all')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let found = store.search_stories(GUILD, team.id, "invoices", 25).await.unwrap();
+    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [first.id]);
+}
