@@ -234,6 +234,9 @@ async fn a_small_team_s_search_scans_its_own_stories_and_never_asks_the_shared_i
         .execute(store.pool())
         .await
         .unwrap();
-    let found = store.search_stories(GUILD, team.id, "invoices", 25).await.unwrap();
+    let found = store
+        .search_stories(GUILD, team.id, "invoices", 25)
+        .await
+        .unwrap();
     assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [first.id]);
 }
