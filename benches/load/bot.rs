@@ -11,7 +11,7 @@ use sprintmate::commands::{Clock, Services, SystemClock};
 use sprintmate::config::{GatewaySwitch, Secret, Settings};
 use tokio::sync::oneshot;
 
-use crate::signer::{public_key_hex, APPLICATION_ID};
+use crate::helpers::{public_key_hex, APPLICATION_ID};
 
 /// The bot token the benchmark configures (the fake accepts anything).
 pub const TOKEN: &str = "bench-token";

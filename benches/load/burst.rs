@@ -13,7 +13,6 @@ use sprintmate::console::synth::{Actor, Synth};
 
 use crate::bot::{self, Bot};
 use crate::driver::Driver;
-use crate::fake_discord::{FakeDiscord, FakeOptions};
 use crate::plan::Plan;
 use crate::seed;
 
@@ -68,20 +67,13 @@ impl Burst {
 }
 
 pub async fn run(plan: &Plan) -> Burst {
-    let fake = FakeDiscord::start_with(FakeOptions {
-        check_and_record: false,
-        requests_per_second: None,
-    })
-    .await;
-    let (_dir, database) = bot::temp_database();
-    let store = seed::open(&bot::sqlite_url(&database)).await;
-    seed::teams_with_stories(&store, plan.burst_standups, 0).await;
-    store.close().await;
+    let world = seed::world(plan.burst_standups, 0, &[]).await;
+    let fake = &world.fake;
 
     // Monday 2026-03-02, an hour before the stand-ups.
     let due = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
     let clock = Arc::new(ShiftedClock::new(due - chrono::Duration::hours(1)));
-    let mut settings = bot::settings(&database, &fake.base_url());
+    let mut settings = bot::settings(&world.database, &fake.base_url());
     // The bot paces itself to the rate it is told Discord allows (50/s, Discord's global
     // limit, unless configured otherwise); the fake enforces the same R.
     settings.discord_requests_per_second =

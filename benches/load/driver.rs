@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use serde_json::Value;
 
-use crate::signer::sign;
+use crate::helpers::TestApp;
 
 /// The body client `client` sends as its `seq`th request.
 pub type Bodies = Arc<dyn Fn(usize, u64) -> Bytes + Send + Sync>;
@@ -78,7 +78,7 @@ impl Driver {
     /// Sends one signed body; the status and the JSON answer.
     pub async fn send(&self, body: Bytes) -> Result<Value, String> {
         let timestamp = (self.timestamp)().to_string();
-        let signature = sign(&timestamp, &body);
+        let signature = TestApp::sign(&timestamp, &body);
         let response = self
             .client
             .post(&self.url)

@@ -8,13 +8,16 @@
 //! and the targets met or missed. Run by `cargo test` (no `--bench`), it does a smoke pass of a
 //! few seconds over small data.
 
-// The fake Discord and the OpenAPI oracle are shared with the API tests, which use more of them.
+// The fake Discord, the OpenAPI oracle and the signing helpers are shared with the API tests,
+// which use more of them.
 #![allow(dead_code)]
 
 #[path = "../../tests/api/fake_discord.rs"]
 mod fake_discord;
 #[path = "../../tests/api/fake_rate_limit.rs"]
 mod fake_rate_limit;
+#[path = "../../tests/api/helpers.rs"]
+mod helpers;
 #[path = "../../tests/api/openapi.rs"]
 mod openapi;
 
@@ -27,7 +30,6 @@ mod report;
 mod scale;
 mod scenarios;
 mod seed;
-mod signer;
 
 use plan::Plan;
 use report::Check;

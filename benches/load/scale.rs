@@ -12,10 +12,10 @@ use sprintmate::console::synth::{Actor, Synth};
 
 use crate::bot;
 use crate::driver::{Driver, Measured};
-use crate::fake_discord::{FakeDiscord, FakeOptions};
+use crate::fake_discord::FakeDiscord;
+use crate::helpers::{public_key_hex, APPLICATION_ID};
 use crate::plan::Plan;
 use crate::seed;
-use crate::signer::{public_key_hex, APPLICATION_ID};
 
 /// What the memory scenario saw.
 pub struct Scale {
@@ -110,22 +110,10 @@ fn peak_rss_kib(pid: u32) -> u64 {
         .expect("VmHWM is reported")
 }
 
-fn lean_fake() -> FakeOptions {
-    FakeOptions {
-        check_and_record: false,
-        requests_per_second: None,
-    }
-}
-
 /// Many teams: `/backlog` of random teams from 16 clients, then the process's peak RSS.
 pub async fn memory(plan: &Plan) -> Scale {
-    let fake = FakeDiscord::start_with(lean_fake()).await;
-    let (_dir, database) = bot::temp_database();
-    let store = seed::open(&bot::sqlite_url(&database)).await;
-    seed::teams_with_stories(&store, plan.scale_teams, plan.scale_stories_per_team).await;
-    store.close().await;
-
-    let (process, _) = start(&database, &fake).await;
+    let world = seed::world(plan.scale_teams, plan.scale_stories_per_team, &[]).await;
+    let (process, _) = start(&world.database, &world.fake).await;
     let driver = Driver::new(
         format!("http://{}/interactions", process.address),
         Arc::new(|| chrono::Utc::now().timestamp()),
@@ -168,15 +156,11 @@ pub async fn memory(plan: &Plan) -> Scale {
 
 /// Start-up on a big database: the median of a few cold starts of the binary.
 pub async fn startup(plan: &Plan) -> Startup {
-    let fake = FakeDiscord::start_with(lean_fake()).await;
-    let (_dir, database) = bot::temp_database();
-    let store = seed::open(&bot::sqlite_url(&database)).await;
-    seed::teams_with_stories(&store, plan.startup_teams, plan.startup_stories_per_team).await;
-    store.close().await;
+    let world = seed::world(plan.startup_teams, plan.startup_stories_per_team, &[]).await;
 
     let mut times = Vec::new();
     for _ in 0..plan.startup_runs {
-        let (process, took) = start(&database, &fake).await;
+        let (process, took) = start(&world.database, &world.fake).await;
         drop(process);
         times.push(took);
     }

@@ -10,7 +10,6 @@ use sprintmate::console::synth::{new_id, Actor, Synth};
 
 use crate::bot::{self, Bot};
 use crate::driver::{Bodies, Driver, Expect, Measured};
-use crate::fake_discord::{FakeDiscord, FakeOptions};
 use crate::plan::Plan;
 use crate::seed;
 
@@ -112,20 +111,11 @@ fn with_page(custom_id: &str, page: i64) -> String {
 
 /// Every scenario at every client count; the floor first at each count.
 pub async fn run(plan: &Plan) -> Vec<Row> {
-    let fake = FakeDiscord::start_with(FakeOptions {
-        check_and_record: false,
-        requests_per_second: None,
-    })
-    .await;
-    let (_dir, database) = bot::temp_database();
-    let store = seed::open(&bot::sqlite_url(&database)).await;
-    let seeded = seed::teams_with_stories(&store, 1, plan.backlog_stories).await;
-    let team_id = seeded.team_ids[0];
     let voters = plan.clients.iter().copied().max().unwrap_or(1);
-    seed::members(&store, team_id, (0..voters).map(|i| FIRST_VOTER + i as u64)).await;
-    store.close().await;
+    let voter_ids: Vec<u64> = (0..voters).map(|i| FIRST_VOTER + i as u64).collect();
+    let world = seed::world(1, plan.backlog_stories, &voter_ids).await;
 
-    let bot = Bot::start(bot::settings(&database, &fake.base_url()));
+    let bot = Bot::start(bot::settings(&world.database, &world.fake.base_url()));
     let driver = Driver::new(
         bot.interactions_url(),
         Arc::new(|| chrono::Utc::now().timestamp()),

@@ -162,3 +162,35 @@ pub async fn open(url: &str) -> Store {
     store.migrate().await.expect("the schema migrates");
     store
 }
+
+/// What a section runs against: a lean fake Discord and a seeded database in a temporary
+/// directory (removed on drop).
+pub struct World {
+    pub fake: crate::fake_discord::FakeDiscord,
+    pub database: std::path::PathBuf,
+    pub team_ids: Vec<i64>,
+    _dir: tempfile::TempDir,
+}
+
+/// A lean fake and a database of `teams` teams with `stories_per_team` stories each; `members`
+/// join the first team.
+pub async fn world(teams: u64, stories_per_team: u64, members: &[u64]) -> World {
+    let fake = crate::fake_discord::FakeDiscord::start_with(crate::fake_discord::FakeOptions {
+        check_and_record: false,
+        requests_per_second: None,
+    })
+    .await;
+    let (dir, database) = crate::bot::temp_database();
+    let store = open(&crate::bot::sqlite_url(&database)).await;
+    let seeded = teams_with_stories(&store, teams, stories_per_team).await;
+    if let Some(first) = seeded.team_ids.first() {
+        self::members(&store, *first, members.iter().copied()).await;
+    }
+    store.close().await;
+    World {
+        fake,
+        database,
+        team_ids: seeded.team_ids,
+        _dir: dir,
+    }
+}

@@ -220,6 +220,14 @@ impl TestApp {
         Scheduler::new(self.services.clone(), Some(sender))
     }
 
+    /// One scheduler step (a fresh sender) at the clock's time.
+    pub async fn step_scheduler(&self) -> sprintmate::scheduler::StepReport {
+        self.scheduler()
+            .run_due(self.clock.now().timestamp())
+            .await
+            .expect("the scheduler step runs")
+    }
+
     /// The clock's now as Discord's `X-Signature-Timestamp`.
     pub fn timestamp(&self) -> String {
         self.clock.now().timestamp().to_string()

@@ -178,11 +178,7 @@ async fn a_short_global_429_is_sat_out_and_the_post_sent_in_the_same_step() {
     );
 
     let start = Instant::now();
-    let report = app
-        .scheduler()
-        .run_due(app.clock.now().timestamp())
-        .await
-        .unwrap();
+    let report = app.step_scheduler().await;
 
     assert!(start.elapsed() >= Duration::from_millis(300), "waited");
     assert_eq!(
@@ -226,11 +222,7 @@ async fn a_long_global_429_stops_the_drain_until_it_is_over() {
         },
     );
 
-    let report = app
-        .scheduler()
-        .run_due(app.clock.now().timestamp())
-        .await
-        .unwrap();
+    let report = app.step_scheduler().await;
 
     assert_eq!(report.rate_limited, 1);
     assert_eq!(report.paused_for, Some(Duration::from_millis(12_500)));
@@ -241,11 +233,7 @@ async fn a_long_global_429_stops_the_drain_until_it_is_over() {
     assert_eq!(unsent(&app).await, (rows - report.sent) as i64);
     // After the pause (a fresh sender: tokio's clock did not move) the rest goes, once each.
     app.clock.advance(chrono::Duration::seconds(13));
-    let later = app
-        .scheduler()
-        .run_due(app.clock.now().timestamp())
-        .await
-        .unwrap();
+    let later = app.step_scheduler().await;
     assert_eq!(report.sent + later.sent, rows);
     assert_eq!(fake.duplicate_posts(), 0);
     assert_eq!(unsent(&app).await, 0);
@@ -268,11 +256,7 @@ async fn a_route_discord_holds_puts_off_its_own_posts_and_lets_other_channels_go
     );
 
     let start = Instant::now();
-    let report = app
-        .scheduler()
-        .run_due(app.clock.now().timestamp())
-        .await
-        .unwrap();
+    let report = app.step_scheduler().await;
 
     assert!(
         start.elapsed() < Duration::from_secs(5),
@@ -287,11 +271,7 @@ async fn a_route_discord_holds_puts_off_its_own_posts_and_lets_other_channels_go
     assert_eq!(fake.requests_to("POST", "/channels/32/messages").len(), 1);
 
     app.clock.advance(chrono::Duration::seconds(30));
-    let report = app
-        .scheduler()
-        .run_due(app.clock.now().timestamp())
-        .await
-        .unwrap();
+    let report = app.step_scheduler().await;
     assert_eq!(report.sent, 2);
     let in_31 = fake.requests_to("POST", "/channels/31/messages");
     let contents: Vec<&str> = in_31

@@ -86,12 +86,7 @@ async fn deferred_answer_with_pictures(
 
 /// Runs one scheduler step at the clock's time; returns how many weekly updates it queued.
 async fn step(app: &TestApp) -> usize {
-    let report = app
-        .scheduler()
-        .run_due(app.clock.now().timestamp())
-        .await
-        .unwrap();
-    report.weekly_updates
+    app.step_scheduler().await.weekly_updates
 }
 
 /// The posts sent to `channel` so far.
