@@ -29,6 +29,8 @@ pub struct Plan {
     pub baseline_inserts: usize,
     /// Sections to run (empty: all).
     pub only: Vec<String>,
+    /// Only interaction scenarios whose name contains this (`scenario=...`), e.g. for a profile.
+    pub scenario: Option<String>,
 }
 
 impl Plan {
@@ -51,6 +53,7 @@ impl Plan {
             burst_rate: 50,
             baseline_inserts: 4_000,
             only: Vec::new(),
+            scenario: None,
         }
     }
 
@@ -73,11 +76,13 @@ impl Plan {
             burst_rate: 50,
             baseline_inserts: 100,
             only: Vec::new(),
+            scenario: None,
         }
     }
 
     /// From the command line: `--bench` (set by `cargo bench`) picks the full plan; plain words
-    /// pick sections, e.g. `cargo bench --bench load -- interactions burst`.
+    /// pick sections, e.g. `cargo bench --bench load -- interactions burst`; `clients=16` and
+    /// `scenario=/backlog` narrow the interaction section (for profiling one case).
     pub fn from_args(args: impl Iterator<Item = String>) -> Self {
         let args: Vec<String> = args.skip(1).collect();
         let mut plan = if args.iter().any(|a| a == "--bench") {
@@ -85,8 +90,24 @@ impl Plan {
         } else {
             Self::smoke()
         };
-        plan.only = args.into_iter().filter(|a| !a.starts_with('-')).collect();
+        for arg in args.into_iter().filter(|a| !a.starts_with('-')) {
+            if let Some(clients) = arg.strip_prefix("clients=") {
+                plan.clients = clients
+                    .split(',')
+                    .map(|c| c.parse().expect("clients=1,16,64"))
+                    .collect();
+            } else if let Some(scenario) = arg.strip_prefix("scenario=") {
+                plan.scenario = Some(scenario.to_string());
+            } else {
+                plan.only.push(arg);
+            }
+        }
         plan
+    }
+
+    /// Whether the interaction scenario `name` runs; the floor always does (ratios need it).
+    pub fn runs_scenario(&self, name: &str) -> bool {
+        name.starts_with("floor") || self.scenario.as_deref().map_or(true, |s| name.contains(s))
     }
 
     /// Whether the section `name` runs.

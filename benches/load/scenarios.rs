@@ -199,6 +199,9 @@ pub async fn run(plan: &Plan) -> Vec<Row> {
     let mut rows = Vec::new();
     for &clients in &plan.clients {
         for (scenario, make, expect) in &scenarios {
+            if !plan.runs_scenario(scenario) {
+                continue;
+            }
             let variants = if *scenario == "poker vote click" {
                 // Voter `c` is the one who clicks for client `c`.
                 (0..clients).map(make).collect()

@@ -11,6 +11,7 @@ pub mod standup_days;
 pub mod standups;
 pub mod stories;
 pub mod story_extras;
+mod story_inserts;
 pub mod teams;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -33,6 +34,8 @@ pub struct Store {
     pool: SqlitePool,
     /// Write transactions queue here (see [`WriteTx`]).
     write_gate: write_tx::WriteGate,
+    /// New stories waiting to be written together (see `story_inserts.rs`).
+    story_inserts: story_inserts::SharedInsertQueue,
 }
 
 impl Store {
@@ -50,12 +53,17 @@ impl Store {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            // A local file does not go stale the way a network connection does, and the check
+            // costs a round trip to the connection's worker thread on every acquire, i.e. on
+            // every query.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .context("could not open the SQLite database")?;
         Ok(Self {
             pool,
             write_gate: Default::default(),
+            story_inserts: Default::default(),
         })
     }
 

@@ -23,7 +23,13 @@ pub async fn team(store: &Store) -> Team {
 }
 
 pub async fn story(store: &Store, team: &Team, title: &str, points: Option<i64>) -> Story {
-    let new = NewStory {
+    let new = new_story(title, points);
+    store.insert_story(GUILD, team.id, &new, 0).await.unwrap()
+}
+
+/// What `/story add` would pass for a story with only a title and maybe points.
+pub fn new_story(title: &str, points: Option<i64>) -> NewStory {
+    NewStory {
         title: StoryTitle::parse(title).unwrap(),
         details: StoryDetails::default(),
         kind: StoryKind::default(),
@@ -33,6 +39,5 @@ pub async fn story(store: &Store, team: &Team, title: &str, points: Option<i64>)
         assignee_id: None,
         source_url: None,
         created_by: USER,
-    };
-    store.insert_story(GUILD, team.id, &new, 0).await.unwrap()
+    }
 }

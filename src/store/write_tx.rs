@@ -19,11 +19,14 @@ const TURN_TIMEOUT: Duration = Duration::from_secs(10);
 /// The process's queue of writers; one per [`Store`] and its clones.
 pub type WriteGate = Arc<Mutex<()>>;
 
+/// This process's turn to write, held until the transaction that uses it ends.
+pub(super) type WriteTurn = OwnedMutexGuard<()>;
+
 /// An open write transaction holding its turn; dropping it rolls back and passes the turn on.
 pub struct WriteTx {
     // Declared before the turn, so the rollback is queued before the next writer goes.
     tx: Transaction<'static, Sqlite>,
-    _turn: OwnedMutexGuard<()>,
+    _turn: WriteTurn,
 }
 
 impl WriteTx {
@@ -49,9 +52,19 @@ impl DerefMut for WriteTx {
 impl Store {
     /// Waits for this process's turn to write, then starts an immediate transaction.
     pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
-        let turn = tokio::time::timeout(TURN_TIMEOUT, self.write_gate.clone().lock_owned())
+        let turn = self.write_turn().await?;
+        self.begin_write_in_turn(turn).await
+    }
+
+    /// Waits for this process's turn to write.
+    pub(super) async fn write_turn(&self) -> sqlx::Result<WriteTurn> {
+        tokio::time::timeout(TURN_TIMEOUT, self.write_gate.clone().lock_owned())
             .await
-            .map_err(|_| sqlx::Error::PoolTimedOut)?;
+            .map_err(|_| sqlx::Error::PoolTimedOut)
+    }
+
+    /// Starts an immediate transaction in a turn already taken.
+    pub(super) async fn begin_write_in_turn(&self, turn: WriteTurn) -> sqlx::Result<WriteTx> {
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         Ok(WriteTx { tx, _turn: turn })
     }
