@@ -12,6 +12,7 @@ pub mod standups;
 pub mod stories;
 pub mod story_extras;
 mod story_inserts;
+pub mod story_search;
 pub mod teams;
 #[cfg(test)]
 pub(crate) mod test_support;

@@ -1,4 +1,4 @@
-//! Stories of a team: insert, find, change, list in rank order, search for autocomplete.
+//! Stories of a team: insert, find, change, list in rank order (search is `story_search.rs`).
 
 use sqlx::{QueryBuilder, Row as _, Sqlite, SqliteConnection};
 
@@ -7,15 +7,11 @@ use crate::domain::rank::Rank;
 use crate::domain::story::{Criteria, Labels, Points, Status, StoryDetails, StoryKind, StoryTitle};
 
 /// Statuses that take a story off the backlog list, as SQL.
-const CLOSED_SQL: &str = "('done', 'accepted', 'archived')";
+pub(super) const CLOSED_SQL: &str = "('done', 'accepted', 'archived')";
 
 /// How many stories [`Store::backlog_position`] counts on each side before it falls back to a
 /// full count.
 const POSITION_COUNT_CAP: i64 = 1000;
-
-/// How many open stories from the top of the backlog a title search reads in order before it
-/// asks the trigram index for the rest.
-const TITLE_SCAN_BUDGET: i64 = 1000;
 
 /// A story as stored (labels and criteria are loaded separately).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,11 +36,6 @@ pub struct Story {
 pub(super) const STORY_COLUMNS: &str =
     "id, guild_id, team_id, number, title, details, kind, status, points, \
      assignee_id, rank, source_url, created_by, created_at, updated_at";
-
-/// [`STORY_COLUMNS`] of the table aliased `s`, for joins.
-const STORY_COLUMNS_OF_S: &str =
-    "s.id, s.guild_id, s.team_id, s.number, s.title, s.details, s.kind, s.status, s.points, \
-     s.assignee_id, s.rank, s.source_url, s.created_by, s.created_at, s.updated_at";
 
 pub(super) fn story_from_row(row: &sqlx::sqlite::SqliteRow) -> Story {
     Story {
@@ -469,200 +460,6 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         Ok(row.unwrap_or((0, 0)))
-    }
-
-    /// Stories for autocomplete: by number prefix when `query` is digits (`#` allowed), else by
-    /// title words; open stories first (in backlog order), at most `limit`.
-    pub async fn search_stories(
-        &self,
-        guild_id: u64,
-        team_id: i64,
-        query: &str,
-        limit: i64,
-    ) -> sqlx::Result<Vec<Story>> {
-        let query = query.trim();
-        let digits = query.strip_prefix('#').unwrap_or(query).trim();
-        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && digits.len() <= 12 {
-            return self
-                .search_by_number(guild_id, team_id, digits, limit)
-                .await;
-        }
-        let words: Vec<&str> = query.split_whitespace().take(8).collect();
-        // The trigram index needs three characters a word; with it to fall back on, the scan
-        // in backlog order only looks at the top of the backlog.
-        let indexed = !words.is_empty() && words.iter().all(|w| w.chars().count() >= 3);
-        let budget = indexed.then_some(TITLE_SCAN_BUDGET);
-        let mut found = self
-            .open_title_matches(guild_id, team_id, &words, limit, budget)
-            .await?;
-        if found.len() as i64 >= limit {
-            return Ok(found);
-        }
-        // The index answers for every team's titles at once, so a word common elsewhere is
-        // costly there; a team no bigger than the scan budget is cheaper to scan.
-        let more =
-            if indexed && self.stories_ever_added(guild_id, team_id).await? > TITLE_SCAN_BUDGET {
-                self.indexed_title_matches(guild_id, team_id, &words, limit + found.len() as i64)
-                    .await?
-            } else {
-                self.closed_title_matches(guild_id, team_id, &words, limit - found.len() as i64)
-                    .await?
-            };
-        for story in more {
-            if found.len() as i64 >= limit {
-                break;
-            }
-            if !found.iter().any(|f| f.id == story.id) {
-                found.push(story);
-            }
-        }
-        Ok(found)
-    }
-
-    /// How many stories the team has ever had (numbers are never reused): an upper bound of its
-    /// size from one row.
-    async fn stories_ever_added(&self, guild_id: u64, team_id: i64) -> sqlx::Result<i64> {
-        let next: Option<i64> =
-            sqlx::query_scalar("SELECT next_story_number FROM teams WHERE id = ? AND guild_id = ?")
-                .bind(team_id)
-                .bind(db_id(guild_id))
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(next.map_or(0, |n| n - 1))
-    }
-
-    /// Open stories whose title has every word, in backlog order, scanning the backlog's own
-    /// index (so the scan stops at the `limit`th match), or only its top `budget` stories.
-    async fn open_title_matches(
-        &self,
-        guild_id: u64,
-        team_id: i64,
-        words: &[&str],
-        limit: i64,
-        budget: Option<i64>,
-    ) -> sqlx::Result<Vec<Story>> {
-        let mut sql = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {STORY_COLUMNS} FROM (SELECT * FROM stories INDEXED BY stories_backlog_order
-             WHERE team_id = "
-        ));
-        sql.push_bind(team_id)
-            .push(format!(" AND status NOT IN {CLOSED_SQL} AND guild_id = "))
-            .push_bind(db_id(guild_id))
-            .push(" ORDER BY rank");
-        if let Some(budget) = budget {
-            sql.push(" LIMIT ").push_bind(budget);
-        }
-        sql.push(") s WHERE 1 = 1");
-        push_title_words(&mut sql, words);
-        // With a budget, an outer ORDER BY would make SQLite read and sort the whole budget;
-        // without one it stops at the `limit`th match of the subquery's ordered rows, which
-        // are sorted again below (at most `limit` of them) rather than trusting that order.
-        if budget.is_none() {
-            sql.push(" ORDER BY s.rank");
-        }
-        sql.push(" LIMIT ").push_bind(limit);
-        let rows = sql.build().fetch_all(self.pool()).await?;
-        let mut stories: Vec<Story> = rows.iter().map(story_from_row).collect();
-        stories.sort_by(|a, b| a.rank.cmp(&b.rank));
-        Ok(stories)
-    }
-
-    /// Closed stories whose title has every word: done and accepted first, then archived.
-    async fn closed_title_matches(
-        &self,
-        guild_id: u64,
-        team_id: i64,
-        words: &[&str],
-        limit: i64,
-    ) -> sqlx::Result<Vec<Story>> {
-        let mut sql = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {STORY_COLUMNS} FROM stories s WHERE s.team_id = "
-        ));
-        sql.push_bind(team_id)
-            .push(format!(" AND s.status IN {CLOSED_SQL} AND s.guild_id = "))
-            .push_bind(db_id(guild_id));
-        push_title_words(&mut sql, words);
-        sql.push(" ORDER BY (s.status = 'archived') ASC, s.rank LIMIT ")
-            .push_bind(limit);
-        let rows = sql.build().fetch_all(self.pool()).await?;
-        Ok(rows.iter().map(story_from_row).collect())
-    }
-
-    /// Every story whose title has every word (each at least three characters), through the
-    /// trigram index of migration 0011: open ones first, in backlog order.
-    async fn indexed_title_matches(
-        &self,
-        guild_id: u64,
-        team_id: i64,
-        words: &[&str],
-        limit: i64,
-    ) -> sqlx::Result<Vec<Story>> {
-        // Each word as an FTS5 string (a double quote doubled), all required.
-        let expression = words
-            .iter()
-            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let sql = format!(
-            "SELECT {STORY_COLUMNS_OF_S} FROM story_title_search f JOIN stories s ON s.id = f.rowid
-             WHERE story_title_search MATCH ? AND s.team_id = ? AND s.guild_id = ?
-             ORDER BY (s.status IN {CLOSED_SQL}) ASC, (s.status = 'archived') ASC, s.rank LIMIT ?"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(expression)
-            .bind(team_id)
-            .bind(db_id(guild_id))
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows.iter().map(story_from_row).collect())
-    }
-
-    /// Stories whose number starts with `digits`, the exact number first.
-    async fn search_by_number(
-        &self,
-        guild_id: u64,
-        team_id: i64,
-        digits: &str,
-        limit: i64,
-    ) -> sqlx::Result<Vec<Story>> {
-        let mut sql = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {STORY_COLUMNS} FROM stories s WHERE s.guild_id = "
-        ));
-        sql.push_bind(db_id(guild_id))
-            .push(" AND s.team_id = ")
-            .push_bind(team_id);
-        // Number prefix as index-friendly ranges: 4 -> 4, 40-49, 400-499, ...
-        let prefix: i64 = digits.parse().unwrap_or(0);
-        sql.push(" AND (");
-        let (mut low, mut high) = (prefix, prefix);
-        for step in 0..7 {
-            if step > 0 {
-                sql.push(" OR ");
-            }
-            sql.push("s.number BETWEEN ")
-                .push_bind(low)
-                .push(" AND ")
-                .push_bind(high);
-            low = low.saturating_mul(10);
-            high = high.saturating_mul(10).saturating_add(9);
-        }
-        sql.push(format!(
-            ") ORDER BY (s.number = {prefix}) DESC, (s.status IN {CLOSED_SQL}) ASC, \
-             (s.status = 'archived') ASC, s.rank LIMIT "
-        ));
-        sql.push_bind(limit);
-        let rows = sql.build().fetch_all(self.pool()).await?;
-        Ok(rows.iter().map(story_from_row).collect())
-    }
-}
-
-/// `AND` one case-insensitive substring test per typed word.
-fn push_title_words(sql: &mut QueryBuilder<'_, Sqlite>, words: &[&str]) {
-    for word in words {
-        sql.push(" AND instr(lower(s.title), lower(")
-            .push_bind(word.to_string())
-            .push(")) > 0");
     }
 }
 

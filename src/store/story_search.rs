@@ -1,0 +1,253 @@
+//! Finding stories as someone types (the `story` option's autocomplete): by number prefix, or by
+//! title words, open stories first in backlog order. Matches carry only what a choice shows, so
+//! a search decodes five columns a row rather than a whole story.
+
+use sqlx::{QueryBuilder, Row as _, Sqlite};
+
+use super::stories::CLOSED_SQL;
+use super::{db_id, Store};
+use crate::domain::rank::Rank;
+use crate::domain::story::Status;
+
+/// How many open stories from the top of the backlog a title search reads in order before it
+/// asks the trigram index for the rest.
+const TITLE_SCAN_BUDGET: i64 = 1000;
+
+/// What a search returns of a story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryMatch {
+    pub id: i64,
+    pub number: i64,
+    pub title: String,
+    pub status: Status,
+    rank: Rank,
+}
+
+/// The columns of a [`StoryMatch`], of the table or subquery aliased `s`.
+const MATCH_COLUMNS: &str = "s.id, s.number, s.title, s.status, s.rank";
+
+fn match_from_row(row: &sqlx::sqlite::SqliteRow) -> StoryMatch {
+    StoryMatch {
+        id: row.get(0),
+        number: row.get(1),
+        title: row.get(2),
+        // Stored values were validated on the way in.
+        status: Status::parse(row.get(3)).unwrap_or(Status::New),
+        rank: Rank::from_bytes(row.get(4)),
+    }
+}
+
+impl Store {
+    /// Stories for autocomplete: by number prefix when `query` is digits (`#` allowed), else by
+    /// title words; open stories first (in backlog order), at most `limit`.
+    pub async fn search_stories(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        query: &str,
+        limit: i64,
+    ) -> sqlx::Result<Vec<StoryMatch>> {
+        let query = query.trim();
+        let digits = query.strip_prefix('#').unwrap_or(query).trim();
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && digits.len() <= 12 {
+            return self
+                .search_by_number(guild_id, team_id, digits, limit)
+                .await;
+        }
+        let words: Vec<&str> = query.split_whitespace().take(8).collect();
+        // The trigram index needs three characters a word; with it to fall back on, the scan
+        // in backlog order only looks at the top of the backlog.
+        let indexed = !words.is_empty() && words.iter().all(|w| w.chars().count() >= 3);
+        let budget = indexed.then_some(TITLE_SCAN_BUDGET);
+        let mut found = self
+            .open_title_matches(guild_id, team_id, &words, limit, budget)
+            .await?;
+        if found.len() as i64 >= limit {
+            return Ok(found);
+        }
+        // The index answers for every team's titles at once, so a word common elsewhere is
+        // costly there; a team no bigger than the scan budget is cheaper to scan.
+        let more =
+            if indexed && self.stories_ever_added(guild_id, team_id).await? > TITLE_SCAN_BUDGET {
+                self.indexed_title_matches(guild_id, team_id, &words, limit + found.len() as i64)
+                    .await?
+            } else {
+                self.closed_title_matches(guild_id, team_id, &words, limit - found.len() as i64)
+                    .await?
+            };
+        for story in more {
+            if found.len() as i64 >= limit {
+                break;
+            }
+            if !found.iter().any(|f| f.id == story.id) {
+                found.push(story);
+            }
+        }
+        Ok(found)
+    }
+
+    /// How many stories the team has ever had (numbers are never reused): an upper bound of its
+    /// size from one row.
+    async fn stories_ever_added(&self, guild_id: u64, team_id: i64) -> sqlx::Result<i64> {
+        let next: Option<i64> =
+            sqlx::query_scalar("SELECT next_story_number FROM teams WHERE id = ? AND guild_id = ?")
+                .bind(team_id)
+                .bind(db_id(guild_id))
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(next.map_or(0, |n| n - 1))
+    }
+
+    /// Open stories whose title has every word, in backlog order, scanning the backlog's own
+    /// index (so the scan stops at the `limit`th match), or only its top `budget` stories.
+    async fn open_title_matches(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        words: &[&str],
+        limit: i64,
+        budget: Option<i64>,
+    ) -> sqlx::Result<Vec<StoryMatch>> {
+        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {MATCH_COLUMNS} FROM (SELECT id, number, title, status, rank
+             FROM stories INDEXED BY stories_backlog_order WHERE team_id = "
+        ));
+        sql.push_bind(team_id)
+            .push(format!(" AND status NOT IN {CLOSED_SQL} AND guild_id = "))
+            .push_bind(db_id(guild_id))
+            .push(" ORDER BY rank");
+        if let Some(budget) = budget {
+            sql.push(" LIMIT ").push_bind(budget);
+        }
+        sql.push(") s WHERE 1 = 1");
+        push_title_words(&mut sql, words);
+        // With a budget, an outer ORDER BY would make SQLite read and sort the whole budget;
+        // without one it stops at the `limit`th match of the subquery's ordered rows, which
+        // are sorted again below (at most `limit` of them) rather than trusting that order.
+        if budget.is_none() {
+            sql.push(" ORDER BY s.rank");
+        }
+        sql.push(" LIMIT ").push_bind(limit);
+        let rows = sql.build().fetch_all(self.pool()).await?;
+        let mut stories: Vec<StoryMatch> = rows.iter().map(match_from_row).collect();
+        stories.sort_by(|a, b| a.rank.cmp(&b.rank));
+        Ok(stories)
+    }
+
+    /// Closed stories whose title has every word: done and accepted first, then archived.
+    async fn closed_title_matches(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        words: &[&str],
+        limit: i64,
+    ) -> sqlx::Result<Vec<StoryMatch>> {
+        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {MATCH_COLUMNS} FROM stories s WHERE s.team_id = "
+        ));
+        sql.push_bind(team_id)
+            .push(format!(" AND s.status IN {CLOSED_SQL} AND s.guild_id = "))
+            .push_bind(db_id(guild_id));
+        push_title_words(&mut sql, words);
+        sql.push(" ORDER BY (s.status = 'archived') ASC, s.rank LIMIT ")
+            .push_bind(limit);
+        let rows = sql.build().fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(match_from_row).collect())
+    }
+
+    /// Every story whose title has every word (each at least three characters), through the
+    /// trigram index of migration 0011: open ones first, in backlog order.
+    async fn indexed_title_matches(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        words: &[&str],
+        limit: i64,
+    ) -> sqlx::Result<Vec<StoryMatch>> {
+        // Each word as an FTS5 string (a double quote doubled), all required.
+        let expression = words
+            .iter()
+            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let sql = format!(
+            "SELECT {MATCH_COLUMNS} FROM story_title_search f JOIN stories s ON s.id = f.rowid
+             WHERE story_title_search MATCH ? AND s.team_id = ? AND s.guild_id = ?
+             ORDER BY (s.status IN {CLOSED_SQL}) ASC, (s.status = 'archived') ASC, s.rank LIMIT ?"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(expression)
+            .bind(team_id)
+            .bind(db_id(guild_id))
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(match_from_row).collect())
+    }
+
+    /// Stories whose number starts with `digits`, the exact number first.
+    async fn search_by_number(
+        &self,
+        guild_id: u64,
+        team_id: i64,
+        digits: &str,
+        limit: i64,
+    ) -> sqlx::Result<Vec<StoryMatch>> {
+        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {MATCH_COLUMNS} FROM stories s WHERE s.guild_id = "
+        ));
+        sql.push_bind(db_id(guild_id))
+            .push(" AND s.team_id = ")
+            .push_bind(team_id);
+        // Number prefix as index-friendly ranges: 4 -> 4, 40-49, 400-499, ...
+        let prefix: i64 = digits.parse().unwrap_or(0);
+        sql.push(" AND (");
+        let (mut low, mut high) = (prefix, prefix);
+        for step in 0..7 {
+            if step > 0 {
+                sql.push(" OR ");
+            }
+            sql.push("s.number BETWEEN ")
+                .push_bind(low)
+                .push(" AND ")
+                .push_bind(high);
+            low = low.saturating_mul(10);
+            high = high.saturating_mul(10).saturating_add(9);
+        }
+        sql.push(format!(
+            ") ORDER BY (s.number = {prefix}) DESC, (s.status IN {CLOSED_SQL}) ASC, \
+             (s.status = 'archived') ASC, s.rank LIMIT "
+        ));
+        sql.push_bind(limit);
+        let rows = sql.build().fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(match_from_row).collect())
+    }
+}
+
+/// `AND` one case-insensitive substring test per typed word: `LIKE` folds ASCII case as
+/// SQLite's `lower()` does, without copying the title for every row scanned.
+fn push_title_words(sql: &mut QueryBuilder<'_, Sqlite>, words: &[&str]) {
+    for word in words {
+        sql.push(" AND s.title LIKE ")
+            .push_bind(like_pattern(word))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+/// `%word%` with `LIKE`'s wildcards in the word taken literally.
+fn like_pattern(word: &str) -> String {
+    let mut pattern = String::with_capacity(word.len() + 4);
+    pattern.push('%');
+    for c in word.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+#[path = "story_search_tests.rs"]
+mod tests;

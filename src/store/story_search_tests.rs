@@ -1,0 +1,167 @@
+//! Tests of story search (autocomplete) on a temporary SQLite file.
+
+use crate::domain::story::Status;
+use crate::store::stories::StoryChange;
+use crate::store::test_support::{store, story, team, GUILD, USER};
+
+#[tokio::test]
+async fn title_search_lists_open_stories_in_backlog_order_before_closed_ones() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    let first = story(&store, &team, "Export invoices", None).await;
+    story(&store, &team, "Import invoices", None).await;
+    story(&store, &team, "Show the cart", None).await;
+    store
+        .change_status(&first, Status::Done, USER, None, 1)
+        .await
+        .unwrap()
+        .expect("closed");
+    let found = store
+        .search_stories(GUILD, team.id, "INVO", 25)
+        .await
+        .unwrap();
+    let titles: Vec<&str> = found.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["Import invoices", "Export invoices"]);
+    let limited = store
+        .search_stories(GUILD, team.id, "invo", 1)
+        .await
+        .unwrap();
+    assert_eq!(limited.len(), 1);
+    assert!(store
+        .search_stories(GUILD + 1, team.id, "invo", 25)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_through_the_trigram_index() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    for i in 0..super::TITLE_SCAN_BUDGET + 5 {
+        story(&store, &team, &format!("Checkout step {i}"), None).await;
+    }
+    let deep = story(&store, &team, "Zebra crossing for guests", None).await;
+
+    let found = store
+        .search_stories(GUILD, team.id, "ZEBRA cross", 25)
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [deep.id]);
+
+    // Two-letter words cannot use the index and still find it by scanning.
+    let short = store
+        .search_stories(GUILD, team.id, "ze cr", 25)
+        .await
+        .unwrap();
+    assert_eq!(short.iter().map(|s| s.id).collect::<Vec<_>>(), [deep.id]);
+
+    let renamed = StoryChange {
+        title: Some(crate::domain::story::StoryTitle::parse("Quagga crossing").unwrap()),
+        ..StoryChange::default()
+    };
+    store.update_story(&deep, &renamed, 5).await.unwrap();
+    assert!(store
+        .search_stories(GUILD, team.id, "zebra", 25)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store
+            .search_stories(GUILD, team.id, "quagga", 25)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(store
+        .search_stories(GUILD + 1, team.id, "quagga", 25)
+        .await
+        .unwrap()
+        .is_empty());
+    // A common word fills the list from the top of the backlog, in order.
+    let common = store
+        .search_stories(GUILD, team.id, "checkout", 3)
+        .await
+        .unwrap();
+    let titles: Vec<&str> = common.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Checkout step 0", "Checkout step 1", "Checkout step 2"]
+    );
+    // A quote in the typed text is text, not FTS syntax.
+    assert!(store
+        .search_stories(GUILD, team.id, "\"zeb", 25)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_small_team_s_search_scans_its_own_stories_and_never_asks_the_shared_index() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    let first = story(&store, &team, "Export invoices", None).await;
+    store
+        .change_status(&first, Status::Done, USER, None, 1)
+        .await
+        .unwrap()
+        .expect("closed");
+    // Empty the index: a small team must not need it.
+    sqlx::query("INSERT INTO story_title_search (story_title_search) VALUES ('delete-all')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let found = store
+        .search_stories(GUILD, team.id, "invoices", 25)
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [first.id]);
+}
+
+#[tokio::test]
+async fn like_wildcards_typed_in_a_search_are_plain_text() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    story(&store, &team, "Discount of 100% on day one", None).await;
+    story(&store, &team, "Rename user_name to handle", None).await;
+    story(&store, &team, "Username shown twice", None).await;
+    story(&store, &team, "Path C:\\Users breaks export", None).await;
+
+    let titles = |found: Vec<super::StoryMatch>| -> Vec<String> {
+        found.into_iter().map(|m| m.title).collect()
+    };
+    assert_eq!(
+        titles(
+            store
+                .search_stories(GUILD, team.id, "0%", 25)
+                .await
+                .unwrap()
+        ),
+        ["Discount of 100% on day one"]
+    );
+    // `_` would match any one character ("Username"), `%` anything.
+    assert_eq!(
+        titles(
+            store
+                .search_stories(GUILD, team.id, "user_", 25)
+                .await
+                .unwrap()
+        ),
+        ["Rename user_name to handle"]
+    );
+    assert!(store
+        .search_stories(GUILD, team.id, "%%", 25)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        titles(
+            store
+                .search_stories(GUILD, team.id, "c:\\us", 25)
+                .await
+                .unwrap()
+        ),
+        ["Path C:\\Users breaks export"]
+    );
+}
