@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response as HttpResponse};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use serenity::all::Interaction;
 use serenity::interactions_endpoint::Verifier;
 
@@ -82,7 +82,11 @@ async fn interactions(
     if let (Some(edit), Some(http)) = (response.follow_up(), state.services.rest.clone()) {
         tokio::spawn(async move { super::rest::send_follow_up(&http, &token, edit).await });
     }
-    Json(response.to_json()).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        response.to_body(),
+    )
+        .into_response()
 }
 
 async fn healthz(State(state): State<EndpointState>) -> HttpResponse {

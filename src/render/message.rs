@@ -357,10 +357,16 @@ impl Response {
 
     /// The JSON body of the HTTP endpoint's answer.
     pub fn to_json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.to_body()).expect("a response body is JSON")
+    }
+
+    /// The interaction response as the endpoint's body, written straight from serenity's
+    /// builders (no intermediate JSON tree).
+    pub fn to_body(&self) -> Vec<u8> {
         match self {
             // serenity writes `"data": null` for PONG; Discord documents the bare form.
-            Response::Pong => serde_json::json!({ "type": 1 }),
-            other => serde_json::to_value(other.to_wire()).expect("response builders serialise"),
+            Response::Pong => br#"{"type":1}"#.to_vec(),
+            other => serde_json::to_vec(&other.to_wire()).expect("response builders serialise"),
         }
     }
 

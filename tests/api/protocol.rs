@@ -35,6 +35,28 @@ async fn a_signed_ping_is_answered_with_a_pong() {
 }
 
 #[tokio::test]
+async fn answers_are_labelled_as_json() {
+    let app = spawn_app().await;
+    let body = serde_json::to_vec(&ping()).unwrap();
+    let timestamp = app.timestamp();
+    let response = reqwest::Client::new()
+        .post(format!("{}/interactions", app.base_url()))
+        .header("Content-Type", "application/json")
+        .header("X-Signature-Ed25519", TestApp::sign(&timestamp, &body))
+        .header("X-Signature-Timestamp", timestamp)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "application/json"
+    );
+    assert_eq!(response.text().await.unwrap(), r#"{"type":1}"#);
+}
+
+#[tokio::test]
 async fn a_request_signed_with_another_key_is_refused_with_401() {
     let app = spawn_app().await;
     let body = serde_json::to_vec(&ping()).unwrap();
