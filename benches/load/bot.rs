@@ -56,6 +56,8 @@ impl Bot {
             .spawn(move || {
                 let runtime = tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(2)
+                    // Named apart from the load generator's threads, for profiles.
+                    .thread_name("bot-worker")
                     .enable_all()
                     .build()
                     .expect("the bot's runtime");

@@ -10,7 +10,7 @@ use crate::domain::story::{parse_label_filter, Status, StoryKind};
 use crate::error::{AppError, HandlerResult};
 use crate::render::backlog::{backlog_message, PER_PAGE};
 use crate::render::{Message, Response};
-use crate::store::stories::BacklogFilter;
+use crate::store::backlog::BacklogFilter;
 use crate::store::teams::Team;
 
 pub fn definition() -> CreateCommand {

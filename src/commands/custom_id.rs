@@ -3,7 +3,7 @@
 //! restarts. Every id fits Discord's 100-character limit by construction (see the tests).
 
 use crate::domain::story::{Status, StoryKind};
-use crate::store::stories::BacklogFilter;
+use crate::store::backlog::BacklogFilter;
 
 /// What a button press or modal submission asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,20 +4,20 @@ use super::message::{Button, ButtonStyle, Embed, Message};
 use super::text::escape_markdown;
 use crate::commands::custom_id::Action;
 use crate::domain::story::truncate_plain;
-use crate::store::stories::{BacklogFilter, BacklogPage, Story};
+use crate::store::backlog::{BacklogFilter, BacklogLine, BacklogPage};
 use crate::store::teams::Team;
 
 pub const PER_PAGE: i64 = 10;
 
-fn line(story: &Story, position: Option<i64>, above_blocker: bool) -> String {
-    let place = position.map_or("–".to_string(), |p| p.to_string());
+fn line(story: &BacklogLine) -> String {
+    let place = story.position.map_or("–".to_string(), |p| p.to_string());
     let points = story
         .points
         .map_or("? pts".to_string(), |p| format!("{p} pts"));
     let assignee = story
         .assignee_id
         .map_or(String::new(), |id| format!(" · <@{id}>"));
-    let warning = if above_blocker {
+    let warning = if story.above_blocker {
         " ⚠️ ranked above a story it depends on"
     } else {
         ""
@@ -83,17 +83,7 @@ pub fn backlog_message(
             "This page is past the end of the backlog."
         });
     } else {
-        let lines: Vec<String> = page
-            .lines
-            .iter()
-            .map(|(story, position)| {
-                line(
-                    story,
-                    *position,
-                    page.ranked_above_blockers.contains(&story.id),
-                )
-            })
-            .collect();
+        let lines: Vec<String> = page.lines.iter().map(line).collect();
         description.push_str(&lines.join("\n"));
     }
     let embed = Embed {

@@ -1,6 +1,7 @@
 //! The only place with SQL: the connection pool, its pragmas, migrations, and one file per
 //! aggregate. Every query is parameterised and scoped by guild and team.
 
+pub mod backlog;
 pub mod criteria;
 pub mod dependencies;
 pub mod outbox;

@@ -1,6 +1,6 @@
 //! Stories of a team: insert, find, change, list in rank order (search is `story_search.rs`).
 
-use sqlx::{QueryBuilder, Row as _, Sqlite, SqliteConnection};
+use sqlx::{Row as _, SqliteConnection};
 
 use super::{db_id, wire_id, Store};
 use crate::domain::rank::Rank;
@@ -99,26 +99,6 @@ pub struct Criterion {
     pub position: i64,
     pub text: String,
     pub checked: bool,
-}
-
-/// Which stories `/backlog` lists.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BacklogFilter {
-    pub status: Option<Status>,
-    pub kind: Option<StoryKind>,
-    pub label: Option<String>,
-    pub assignee_id: Option<u64>,
-}
-
-/// One page of the backlog.
-#[derive(Debug, Clone)]
-pub struct BacklogPage {
-    /// Each story with its place in the team's backlog (1 = top), when it is open.
-    pub lines: Vec<(Story, Option<i64>)>,
-    /// Ids of the listed stories that are ranked above an unfinished story they depend on.
-    pub ranked_above_blockers: Vec<i64>,
-    pub total_stories: i64,
-    pub total_points: i64,
 }
 
 /// Writes one story at the bottom of its team's backlog, with its labels and criteria, inside
@@ -340,7 +320,18 @@ impl Store {
     /// side; the new story at the bottom costs nothing. Only a story deep in the middle of a
     /// huge backlog pays for a full count, over the covering index.
     pub async fn backlog_position(&self, story: &Story) -> sqlx::Result<Option<i64>> {
-        if !story.status.is_open() {
+        self.position_at(story.team_id, story.status, &story.rank)
+            .await
+    }
+
+    /// [`Store::backlog_position`] of a story known by its team, status and rank.
+    pub(super) async fn position_at(
+        &self,
+        team_id: i64,
+        status: Status,
+        rank: &Rank,
+    ) -> sqlx::Result<Option<i64>> {
+        if !status.is_open() {
             return Ok(None);
         }
         let side = |op: &str| {
@@ -355,8 +346,8 @@ impl Store {
             side(">")
         );
         let (before, after, open): (i64, i64, Option<i64>) = sqlx::query_as(&sql)
-            .bind(story.team_id)
-            .bind(story.rank.as_bytes())
+            .bind(team_id)
+            .bind(rank.as_bytes())
             .bind(POSITION_COUNT_CAP)
             .fetch_one(self.pool())
             .await?;
@@ -371,126 +362,11 @@ impl Store {
              WHERE team_id = ? AND status NOT IN {CLOSED_SQL} AND rank < ?"
         );
         let before: i64 = sqlx::query_scalar(&sql)
-            .bind(story.team_id)
-            .bind(story.rank.as_bytes())
+            .bind(team_id)
+            .bind(rank.as_bytes())
             .fetch_one(self.pool())
             .await?;
         Ok(Some(before + 1))
-    }
-
-    /// One page (0-based) of the team's backlog in rank order, with totals of the whole list.
-    pub async fn backlog_page(
-        &self,
-        guild_id: u64,
-        team_id: i64,
-        filter: &BacklogFilter,
-        page: i64,
-        per_page: i64,
-    ) -> sqlx::Result<BacklogPage> {
-        let unfiltered_open = filter.status.is_none()
-            && filter.kind.is_none()
-            && filter.label.is_none()
-            && filter.assignee_id.is_none();
-        // One round trip for a page of the plain backlog: the rows, whether each is ranked
-        // above an unfinished story it depends on, and the kept totals.
-        let mut list = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {STORY_COLUMNS},
-               EXISTS (SELECT 1 FROM story_dependencies d JOIN stories b ON b.id = d.blocked_by_id
-                       WHERE d.story_id = s.id AND b.status NOT IN {CLOSED_SQL} AND b.rank > s.rank)
-                 AS misranked,
-               (SELECT open_stories FROM backlog_totals WHERE team_id = s.team_id) AS open_stories,
-               (SELECT open_points FROM backlog_totals WHERE team_id = s.team_id) AS open_points
-             FROM stories s"
-        ));
-        push_backlog_filter(&mut list, guild_id, team_id, filter);
-        list.push(" ORDER BY s.rank LIMIT ")
-            .push_bind(per_page)
-            .push(" OFFSET ")
-            .push_bind(page * per_page);
-        let rows = list.build().fetch_all(self.pool()).await?;
-
-        let (total_stories, total_points) = match rows.first() {
-            Some(row) if unfiltered_open => (row.get("open_stories"), row.get("open_points")),
-            None if unfiltered_open => self.open_backlog_totals(guild_id, team_id).await?,
-            _ => {
-                let mut totals = QueryBuilder::<Sqlite>::new(
-                    "SELECT count(*), coalesce(sum(points), 0) FROM stories s",
-                );
-                push_backlog_filter(&mut totals, guild_id, team_id, filter);
-                let row = totals.build().fetch_one(self.pool()).await?;
-                (row.get(0), row.get(1))
-            }
-        };
-        let ranked_above_blockers = rows
-            .iter()
-            .filter(|row| row.get::<bool, _>("misranked"))
-            .map(|row| row.get::<i64, _>("id"))
-            .collect();
-        let mut lines = Vec::with_capacity(rows.len());
-        for (i, row) in rows.iter().enumerate() {
-            let story = story_from_row(row);
-            let position = if unfiltered_open {
-                Some(page * per_page + i as i64 + 1)
-            } else {
-                self.backlog_position(&story).await?
-            };
-            lines.push((story, position));
-        }
-        Ok(BacklogPage {
-            lines,
-            total_stories,
-            total_points,
-            ranked_above_blockers,
-        })
-    }
-
-    /// The number and points of the team's open stories, kept by triggers (migration 0009);
-    /// zeros for another guild's team.
-    pub async fn open_backlog_totals(
-        &self,
-        guild_id: u64,
-        team_id: i64,
-    ) -> sqlx::Result<(i64, i64)> {
-        let row: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT b.open_stories, b.open_points FROM backlog_totals b
-             JOIN teams t ON t.id = b.team_id WHERE b.team_id = ? AND t.guild_id = ?",
-        )
-        .bind(team_id)
-        .bind(db_id(guild_id))
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.unwrap_or((0, 0)))
-    }
-}
-
-fn push_backlog_filter(
-    sql: &mut QueryBuilder<'_, Sqlite>,
-    guild_id: u64,
-    team_id: i64,
-    filter: &BacklogFilter,
-) {
-    sql.push(" WHERE s.guild_id = ").push_bind(db_id(guild_id));
-    sql.push(" AND s.team_id = ").push_bind(team_id);
-    match filter.status {
-        Some(status) => {
-            sql.push(" AND s.status = ").push_bind(status.as_str());
-        }
-        None => {
-            sql.push(format!(" AND s.status NOT IN {CLOSED_SQL}"));
-        }
-    }
-    if let Some(kind) = filter.kind {
-        sql.push(" AND s.kind = ").push_bind(kind.as_str());
-    }
-    if let Some(assignee) = filter.assignee_id {
-        sql.push(" AND s.assignee_id = ").push_bind(db_id(assignee));
-    }
-    if let Some(label) = &filter.label {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM story_labels l WHERE l.story_id = s.id AND l.label = ",
-        )
-        .push_bind(label.clone())
-        .push(")");
     }
 }
 

@@ -22,7 +22,7 @@ async fn backlog_titles(store: &Store, team_id: i64) -> Vec<String> {
         .backlog_page(GUILD, team_id, &Default::default(), 0, 100)
         .await
         .unwrap();
-    page.lines.into_iter().map(|(s, _)| s.title).collect()
+    page.lines.into_iter().map(|l| l.title).collect()
 }
 
 fn spawn_insert(

@@ -138,7 +138,7 @@ async fn closing_puts_carried_stories_on_top_in_their_order_and_queues_its_posts
         .backlog_page(GUILD, team.id, &Default::default(), 0, 10)
         .await
         .unwrap();
-    let order: Vec<i64> = page.lines.iter().map(|(s, _)| s.id).collect();
+    let order: Vec<i64> = page.lines.iter().map(|l| l.id).collect();
     assert_eq!(order, [a.id, b.id, top.id]);
     assert_eq!(store.due_outbox(100, 10).await.unwrap().len(), 1);
     let closed = store.sprint_by_id(GUILD, sprint.id).await.unwrap().unwrap();

@@ -1,0 +1,69 @@
+//! Tests of the backlog page query on a temporary SQLite file.
+
+use super::*;
+use crate::store::test_support::{store, story, team, GUILD};
+
+#[tokio::test]
+async fn a_deep_page_of_the_plain_backlog_lists_its_stories_in_order_with_places() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    for i in 1..=25 {
+        story(&store, &team, &format!("Story {i}"), Some(1)).await;
+    }
+    let page = store
+        .backlog_page(GUILD, team.id, &BacklogFilter::default(), 2, 10)
+        .await
+        .unwrap();
+    let lines: Vec<(i64, Option<i64>)> =
+        page.lines.iter().map(|l| (l.number, l.position)).collect();
+    assert_eq!(lines, (21..=25).map(|n| (n, Some(n))).collect::<Vec<_>>());
+    assert_eq!((page.total_stories, page.total_points), (25, 25));
+}
+
+#[tokio::test]
+async fn another_guild_gets_an_empty_page_and_zero_totals_for_a_team_it_does_not_own() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    story(&store, &team, "Private", Some(3)).await;
+    for filter in [
+        BacklogFilter::default(),
+        BacklogFilter {
+            status: Some(Status::New),
+            ..BacklogFilter::default()
+        },
+    ] {
+        let page = store
+            .backlog_page(GUILD + 1, team.id, &filter, 0, 10)
+            .await
+            .unwrap();
+        assert!(page.lines.is_empty(), "{filter:?}");
+        assert_eq!(
+            (page.total_stories, page.total_points),
+            (0, 0),
+            "{filter:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_backlog_order_index_answers_page_skips_and_place_counts_by_itself() {
+    let (store, _dir) = store().await;
+    for sql in [
+        "SELECT id FROM stories INDEXED BY stories_backlog_order
+         WHERE team_id = 1 AND status NOT IN ('done', 'accepted', 'archived')
+         ORDER BY rank LIMIT 10 OFFSET 490",
+        "SELECT count(*) FROM stories INDEXED BY stories_backlog_order
+         WHERE team_id = 1 AND status NOT IN ('done', 'accepted', 'archived') AND rank < x'80'",
+    ] {
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        assert!(
+            plan.iter()
+                .any(|(_, _, _, step)| step.contains("COVERING INDEX stories_backlog_order")),
+            "{sql}: {plan:?}"
+        );
+    }
+}
