@@ -100,40 +100,27 @@ impl Store {
                    WHERE team_id = ",
             )
             .push_bind(team_id)
-            .push(format!(
-                " AND status NOT IN {CLOSED_SQL} ORDER BY rank LIMIT "
-            ))
-            .push_bind(per_page)
-            .push(" OFFSET ")
-            .push_bind(page * per_page)
-            .push(") AND s.guild_id = ")
-            .push_bind(db_id(guild_id))
-            .push(") p)");
+            .push(format!(" AND status NOT IN {CLOSED_SQL} ORDER BY rank"));
+            push_page(&mut sql, page, per_page);
+            sql.push(") AND s.guild_id = ").push_bind(db_id(guild_id));
         } else {
             push_backlog_filter(&mut sql, guild_id, team_id, filter);
-            sql.push(" ORDER BY s.rank LIMIT ")
-                .push_bind(per_page)
-                .push(" OFFSET ")
-                .push_bind(page * per_page)
-                .push(") p)");
+            sql.push(" ORDER BY s.rank");
+            push_page(&mut sql, page, per_page);
         }
+        sql.push(") p)");
         if plain {
             // The kept totals, in the same round trip.
-            sql.push(
-                ", (SELECT b.open_stories FROM backlog_totals b JOIN teams t ON t.id = b.team_id
-                    WHERE b.team_id = ",
-            )
-            .push_bind(team_id)
-            .push(" AND t.guild_id = ")
-            .push_bind(db_id(guild_id))
-            .push(
-                "), (SELECT b.open_points FROM backlog_totals b JOIN teams t ON t.id = b.team_id
-                    WHERE b.team_id = ",
-            )
-            .push_bind(team_id)
-            .push(" AND t.guild_id = ")
-            .push_bind(db_id(guild_id))
-            .push(")");
+            for column in ["open_stories", "open_points"] {
+                sql.push(format!(
+                    ", (SELECT b.{column} FROM backlog_totals b JOIN teams t ON t.id = b.team_id
+                        WHERE b.team_id = "
+                ))
+                .push_bind(team_id)
+                .push(" AND t.guild_id = ")
+                .push_bind(db_id(guild_id))
+                .push(")");
+            }
         }
         let row = sql.build().fetch_one(self.pool()).await?;
         let json: String = row.get(0);
@@ -201,6 +188,14 @@ impl Store {
         .await?;
         Ok(row.unwrap_or((0, 0)))
     }
+}
+
+/// `LIMIT` and `OFFSET` of a page (0-based).
+fn push_page(sql: &mut QueryBuilder<'_, Sqlite>, page: i64, per_page: i64) {
+    sql.push(" LIMIT ")
+        .push_bind(per_page)
+        .push(" OFFSET ")
+        .push_bind(page * per_page);
 }
 
 fn push_backlog_filter(

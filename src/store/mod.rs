@@ -33,7 +33,7 @@ use sqlx::SqlitePool;
 /// The commit that grows the write-ahead log past this many pages copies it back into the
 /// database file (SQLite's default is 1,000). The copy and its two syncs stall that commit and
 /// every writer queued behind it: about 14 ms at 1,000 pages and 5 ms at 250 on the benchmark's
-/// machine, which cut `/story add`'s p99 at 16 clients from about 20 ms to 13 ms, for about 5 %
+/// machine, which cut `/story add`'s p99 at 16 clients from about 20 ms to 12 to 17 ms, for about 5 %
 /// fewer single inserts per second (README, Performance).
 const WAL_CHECKPOINT_PAGES: u32 = 250;
 

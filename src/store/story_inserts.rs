@@ -24,7 +24,7 @@ pub(super) type SharedInsertQueue = Arc<Mutex<InsertQueue>>;
 pub(super) struct InsertQueue {
     next_ticket: u64,
     waiting: Vec<PendingInsert>,
-    /// Transactions that committed at least one insert, for tests and the benchmark.
+    /// Transactions that committed at least one insert (tests read it to see inserts grouped).
     batches_committed: u64,
 }
 
