@@ -170,24 +170,6 @@ impl Store {
             total_points,
         })
     }
-
-    /// The number and points of the team's open stories, kept by triggers (migration 0009);
-    /// zeros for another guild's team.
-    pub async fn open_backlog_totals(
-        &self,
-        guild_id: u64,
-        team_id: i64,
-    ) -> sqlx::Result<(i64, i64)> {
-        let row: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT b.open_stories, b.open_points FROM backlog_totals b
-             JOIN teams t ON t.id = b.team_id WHERE b.team_id = ? AND t.guild_id = ?",
-        )
-        .bind(team_id)
-        .bind(db_id(guild_id))
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.unwrap_or((0, 0)))
-    }
 }
 
 /// `LIMIT` and `OFFSET` of a page (0-based).

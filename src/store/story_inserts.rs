@@ -113,8 +113,9 @@ impl Store {
         outcome.await.unwrap_or_else(|_| Err(lost()))
     }
 
-    /// Transactions that have committed story inserts since start.
-    pub fn story_insert_batches(&self) -> u64 {
+    /// Transactions that have committed story inserts since start (read by tests).
+    #[cfg(test)]
+    pub(crate) fn story_insert_batches(&self) -> u64 {
         self.insert_queue().batches_committed
     }
 
