@@ -36,9 +36,48 @@ pub struct Measured {
     pub p99: Duration,
     pub errors: u64,
     pub first_error: Option<String>,
+    /// Every counted request's latency in microseconds, sorted.
+    latencies_us: Vec<u32>,
 }
 
 impl Measured {
+    /// One measurement of several windows, e.g. the rounds of a scenario taken in turns with
+    /// the floor's, so a drift of the machine's speed weighs on both alike.
+    pub fn combined(parts: Vec<Measured>) -> Measured {
+        let clients = parts.first().map_or(0, |m| m.clients);
+        let mut latencies_us = Vec::new();
+        let mut elapsed = Duration::ZERO;
+        let mut errors = 0;
+        let mut first_error = None;
+        for part in parts {
+            latencies_us.extend(part.latencies_us);
+            elapsed += part.elapsed;
+            errors += part.errors;
+            first_error = first_error.or(part.first_error);
+        }
+        Measured::from_latencies(clients, latencies_us, elapsed, errors, first_error)
+    }
+
+    fn from_latencies(
+        clients: usize,
+        mut latencies_us: Vec<u32>,
+        elapsed: Duration,
+        errors: u64,
+        first_error: Option<String>,
+    ) -> Measured {
+        latencies_us.sort_unstable();
+        Measured {
+            clients,
+            requests: latencies_us.len() as u64,
+            elapsed,
+            p50: percentile(&latencies_us, 0.50),
+            p99: percentile(&latencies_us, 0.99),
+            errors,
+            first_error,
+            latencies_us,
+        }
+    }
+
     /// Requests per second.
     pub fn throughput(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64().max(f64::EPSILON)
@@ -160,16 +199,7 @@ impl Driver {
                 first_error = tally.first_error;
             }
         }
-        latencies.sort_unstable();
-        Measured {
-            clients,
-            requests: latencies.len() as u64,
-            elapsed: window.measure,
-            p50: percentile(&latencies, 0.50),
-            p99: percentile(&latencies, 0.99),
-            errors,
-            first_error,
-        }
+        Measured::from_latencies(clients, latencies, window.measure, errors, first_error)
     }
 }
 

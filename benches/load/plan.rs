@@ -12,6 +12,9 @@ pub struct Plan {
     /// Concurrent clients for every interaction scenario.
     pub clients: Vec<usize>,
     pub window: Window,
+    /// Each client count's scenarios are measured this many times in turns (floor, then each
+    /// scenario, then again), and each scenario's windows are combined.
+    pub rounds: usize,
     /// Stories in the team the interaction scenarios use.
     pub backlog_stories: u64,
     /// Teams and stories per team of the memory scenario.
@@ -40,9 +43,10 @@ impl Plan {
             full: true,
             clients: vec![1, 16, 64],
             window: Window {
-                warmup: Duration::from_millis(500),
-                measure: Duration::from_secs(3),
+                warmup: Duration::from_millis(300),
+                measure: Duration::from_secs(1),
             },
+            rounds: 3,
             backlog_stories: 100_000,
             scale_teams: 10_000,
             scale_stories_per_team: 50,
@@ -66,6 +70,7 @@ impl Plan {
                 warmup: Duration::from_millis(50),
                 measure: Duration::from_millis(250),
             },
+            rounds: 1,
             backlog_stories: 1_000,
             scale_teams: 100,
             scale_stories_per_team: 5,

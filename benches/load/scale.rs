@@ -139,7 +139,11 @@ pub async fn memory(plan: &Plan) -> Scale {
     let backlog = driver
         .measure(
             clients,
-            plan.window,
+            // One window as long as a scenario's rounds together.
+            crate::driver::Window {
+                warmup: plan.window.warmup,
+                measure: plan.window.measure * plan.rounds as u32,
+            },
             bodies,
             crate::scenarios::expect_backlog,
         )

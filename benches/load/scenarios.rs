@@ -202,27 +202,41 @@ pub async fn run(plan: &Plan) -> Vec<Row> {
 
     let mut rows = Vec::new();
     for &clients in &plan.clients {
-        for (scenario, make, expect) in &scenarios {
-            if !plan.runs_scenario(scenario) {
-                continue;
+        let runs: Vec<_> = scenarios
+            .iter()
+            .filter(|(scenario, ..)| plan.runs_scenario(scenario))
+            .map(|(scenario, make, expect)| {
+                let variants = if *scenario == "poker vote click" {
+                    // Voter `c` is the one who clicks for client `c`.
+                    (0..clients).map(make).collect()
+                } else {
+                    (0..VARIANTS).map(make).collect()
+                };
+                (*scenario, cycle(variants, clients), *expect)
+            })
+            .collect();
+        // Rounds in turns, so the floor and every scenario see the same drifts of the machine.
+        let mut windows: Vec<Vec<Measured>> = runs.iter().map(|_| Vec::new()).collect();
+        for _ in 0..plan.rounds {
+            for ((scenario, bodies, expect), taken) in runs.iter().zip(&mut windows) {
+                let measured = driver
+                    .measure(clients, plan.window, bodies.clone(), *expect)
+                    .await;
+                if measured.errors > 0 {
+                    panic!(
+                        "{scenario} at {clients} clients: {} failed requests, first: {}",
+                        measured.errors,
+                        measured.first_error.clone().unwrap_or_default()
+                    );
+                }
+                taken.push(measured);
             }
-            let variants = if *scenario == "poker vote click" {
-                // Voter `c` is the one who clicks for client `c`.
-                (0..clients).map(make).collect()
-            } else {
-                (0..VARIANTS).map(make).collect()
-            };
-            let measured = driver
-                .measure(clients, plan.window, cycle(variants, clients), *expect)
-                .await;
-            if measured.errors > 0 {
-                panic!(
-                    "{scenario} at {clients} clients: {} failed requests, first: {}",
-                    measured.errors,
-                    measured.first_error.clone().unwrap_or_default()
-                );
-            }
-            rows.push(Row { scenario, measured });
+        }
+        for ((scenario, ..), taken) in runs.iter().zip(windows) {
+            rows.push(Row {
+                scenario,
+                measured: Measured::combined(taken),
+            });
         }
     }
     drop(bot);
