@@ -122,7 +122,7 @@ impl Store {
                 .push(")");
             }
         }
-        let row = sql.build().fetch_one(self.pool()).await?;
+        let row = sql.build().fetch_one(self.reads()).await?;
         let json: String = row.get(0);
         let parsed: Vec<LineJson> =
             serde_json::from_str(&json).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
@@ -137,7 +137,7 @@ impl Store {
                 "SELECT count(*), coalesce(sum(points), 0) FROM stories s",
             );
             push_backlog_filter(&mut totals, guild_id, team_id, filter);
-            let row = totals.build().fetch_one(self.pool()).await?;
+            let row = totals.build().fetch_one(self.reads()).await?;
             (row.get(0), row.get(1))
         };
 

@@ -61,7 +61,7 @@ impl Store {
         )
         .bind(team_id)
         .bind(db_id(guild_id))
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await
     }
 }

@@ -7,6 +7,7 @@ pub mod dependencies;
 pub mod outbox;
 pub mod poker;
 pub mod ranking;
+mod readers;
 pub mod sprints;
 pub mod standup_days;
 pub mod standups;
@@ -37,10 +38,20 @@ use sqlx::SqlitePool;
 /// fewer single inserts per second (README, Performance).
 const WAL_CHECKPOINT_PAGES: u32 = 250;
 
+/// Connections of the pool, which serves writes (queued at the write gate) and the writes
+/// that need no transaction.
+const POOL_CONNECTIONS: u32 = 4;
+
+/// Connections lent to plain reads (`readers.rs`); about one per core does the work, and more
+/// lets a slow read (a chart's history) not hold up the quick ones.
+const READ_CONNECTIONS: usize = 4;
+
 /// Handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// Plain reads borrow these (see `readers.rs`).
+    readers: std::sync::Arc<readers::Readers>,
     /// Write transactions queue here (see [`WriteTx`]).
     write_gate: write_tx::WriteGate,
     /// New stories waiting to be written together (see `story_inserts.rs`).
@@ -62,16 +73,17 @@ impl Store {
             .foreign_keys(true)
             .pragma("wal_autocheckpoint", WAL_CHECKPOINT_PAGES.to_string());
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(POOL_CONNECTIONS)
             // A local file does not go stale the way a network connection does, and the check
             // costs a round trip to the connection's worker thread on every acquire, i.e. on
             // every query.
             .test_before_acquire(false)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .context("could not open the SQLite database")?;
         Ok(Self {
             pool,
+            readers: std::sync::Arc::new(readers::Readers::new(options, READ_CONNECTIONS)),
             write_gate: Default::default(),
             story_inserts: Default::default(),
         })
@@ -97,8 +109,14 @@ impl Store {
         &self.pool
     }
 
+    /// Where a statement that changes nothing runs: `query.fetch_one(self.reads())`.
+    pub fn reads(&self) -> &readers::Readers {
+        &self.readers
+    }
+
     /// Closes every connection; pending writes have committed by the time this returns.
     pub async fn close(&self) {
+        self.readers.close().await;
         self.pool.close().await;
     }
 }

@@ -146,7 +146,7 @@ impl Store {
         )
         .bind(now)
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         Ok(rows.iter().map(item_from_row).collect())
     }
@@ -156,7 +156,7 @@ impl Store {
         sqlx::query_scalar(
             "SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
         )
-        .fetch_one(self.pool())
+        .fetch_one(self.reads())
         .await
     }
 
@@ -235,7 +235,7 @@ impl Store {
         )
         .bind(db_id(guild_id))
         .bind(purpose)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.reads())
         .await?;
         Ok(row.and_then(|(channel, sent)| sent.map(|s| (wire_id(channel), wire_id(s)))))
     }
@@ -251,7 +251,7 @@ impl Store {
         )
         .bind(db_id(guild_id))
         .bind(purpose)
-        .fetch_one(self.pool())
+        .fetch_one(self.reads())
         .await
     }
 }

@@ -103,7 +103,7 @@ impl Store {
             .bind(db_id(story.guild_id))
             .bind(story.team_id)
             .bind(story.id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(round_from_row))
     }
@@ -154,7 +154,7 @@ impl Store {
         let row = sqlx::query(&sql)
             .bind(db_id(guild_id))
             .bind(round_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(round_from_row))
     }
@@ -170,7 +170,7 @@ impl Store {
         .bind(round.team_id)
         .bind(round.id)
         .bind(round.round_number)
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         Ok(rows
             .iter()
@@ -293,7 +293,7 @@ impl Store {
         .bind(round.story_id)
         .bind(db_id(round.guild_id))
         .bind(round.team_id)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.reads())
         .await?;
         match number {
             Some(number) => self.story(round.guild_id, round.team_id, number).await,

@@ -168,7 +168,7 @@ impl Store {
         let row = sqlx::query(&sql)
             .bind(db_id(guild_id))
             .bind(team_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(sprint_from_row))
     }
@@ -182,7 +182,7 @@ impl Store {
         let row = sqlx::query(&sql)
             .bind(db_id(guild_id))
             .bind(sprint_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(sprint_from_row))
     }
@@ -202,7 +202,7 @@ impl Store {
             .bind(db_id(guild_id))
             .bind(team_id)
             .bind(limit)
-            .fetch_all(self.pool())
+            .fetch_all(self.reads())
             .await?;
         Ok(rows.iter().map(sprint_from_row).collect())
     }
@@ -257,7 +257,7 @@ impl Store {
         )
         .bind(sprint.id)
         .bind(db_id(sprint.guild_id))
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         let mut histories = Vec::with_capacity(ids.len());
         for id in ids {
@@ -270,7 +270,7 @@ impl Store {
             )
             .bind(sprint.id)
             .bind(id)
-            .fetch_all(self.pool())
+            .fetch_all(self.reads())
             .await?
             .iter()
             .map(|r| MembershipChange {
@@ -283,7 +283,7 @@ impl Store {
                 "SELECT to_status, changed_at FROM story_status_changes WHERE story_id = ? ORDER BY changed_at, id",
             )
             .bind(id)
-            .fetch_all(self.pool())
+            .fetch_all(self.reads())
             .await?
             .iter()
             .filter_map(|r| {
@@ -310,7 +310,7 @@ impl Store {
         let rows = sqlx::query(&sql)
             .bind(db_id(guild_id))
             .bind(team_id)
-            .fetch_all(self.pool())
+            .fetch_all(self.reads())
             .await?;
         Ok(rows.iter().map(story_from_row).collect())
     }
@@ -321,7 +321,7 @@ impl Store {
         let row = sqlx::query(&sql)
             .bind(db_id(guild_id))
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(story_from_row))
     }

@@ -245,7 +245,7 @@ impl Store {
                OR EXISTS (SELECT 1 FROM standup_answers a WHERE a.day_id = d.id AND a.post_pending = 1)
              ORDER BY id"
         );
-        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        let rows = sqlx::query(&sql).fetch_all(self.reads()).await?;
         rows.iter().map(day_from_row).collect()
     }
 
@@ -256,7 +256,7 @@ impl Store {
                              THEN min(remind_at, close_at) ELSE close_at END)
              FROM standup_days WHERE status = 'open'",
         )
-        .fetch_one(self.pool())
+        .fetch_one(self.reads())
         .await
     }
 
@@ -270,7 +270,7 @@ impl Store {
             .bind(team.id)
             .bind(db_id(team.guild_id))
             .bind(date_text(date))
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         row.as_ref().map(day_from_row).transpose()
     }
@@ -285,7 +285,7 @@ impl Store {
             .bind(day_id)
             .bind(team.id)
             .bind(db_id(team.guild_id))
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         row.as_ref().map(day_from_row).transpose()
     }
@@ -299,7 +299,7 @@ impl Store {
         let row = sqlx::query(&sql)
             .bind(team.id)
             .bind(db_id(team.guild_id))
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         row.as_ref().map(day_from_row).transpose()
     }
@@ -320,7 +320,7 @@ impl Store {
             .bind(db_id(team.guild_id))
             .bind(date_text(from))
             .bind(date_text(to))
-            .fetch_all(self.pool())
+            .fetch_all(self.reads())
             .await?;
         rows.iter().map(day_from_row).collect()
     }
@@ -331,7 +331,7 @@ impl Store {
             "SELECT * FROM standup_answers WHERE day_id = ? ORDER BY answered_at, user_id",
         )
         .bind(day_id)
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         Ok(rows.iter().map(answer_from_row).collect())
     }
@@ -340,7 +340,7 @@ impl Store {
         let row = sqlx::query("SELECT * FROM standup_answers WHERE day_id = ? AND user_id = ?")
             .bind(day_id)
             .bind(db_id(user_id))
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(answer_from_row))
     }

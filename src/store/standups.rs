@@ -116,7 +116,7 @@ impl Store {
         let row = sqlx::query("SELECT * FROM standup_schedules WHERE team_id = ? AND guild_id = ?")
             .bind(team.id)
             .bind(db_id(team.guild_id))
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         row.as_ref().map(schedule_from_row).transpose()
     }
@@ -124,7 +124,7 @@ impl Store {
     /// Every schedule of every guild: the scheduler's work list.
     pub async fn all_schedules(&self) -> sqlx::Result<Vec<StoredSchedule>> {
         let rows = sqlx::query("SELECT * FROM standup_schedules ORDER BY team_id")
-            .fetch_all(self.pool())
+            .fetch_all(self.reads())
             .await?;
         rows.iter().map(schedule_from_row).collect()
     }
@@ -188,12 +188,12 @@ impl Store {
         let skipped: Vec<String> =
             sqlx::query_scalar("SELECT date FROM standup_skips WHERE team_id = ?")
                 .bind(team_id)
-                .fetch_all(self.pool())
+                .fetch_all(self.reads())
                 .await?;
         let paused: Option<Option<String>> =
             sqlx::query_scalar("SELECT paused_until FROM standup_schedules WHERE team_id = ?")
                 .bind(team_id)
-                .fetch_optional(self.pool())
+                .fetch_optional(self.reads())
                 .await?;
         Ok(Exclusions {
             skipped: skipped
@@ -239,7 +239,7 @@ impl Store {
         )
         .bind(team_id)
         .bind(date_text(since))
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         rows.iter()
             .map(|row| {

@@ -183,7 +183,7 @@ impl Store {
             .bind(db_id(guild_id))
             .bind(team_id)
             .bind(number)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(story_from_row))
     }
@@ -192,7 +192,7 @@ impl Store {
         let labels: Vec<String> =
             sqlx::query_scalar("SELECT label FROM story_labels WHERE story_id = ? ORDER BY rowid")
                 .bind(story.id)
-                .fetch_all(self.pool())
+                .fetch_all(self.reads())
                 .await?;
         Ok(Labels::from_stored(labels))
     }
@@ -288,7 +288,7 @@ impl Store {
              ORDER BY id DESC LIMIT 1",
         )
         .bind(story.id)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.reads())
         .await?;
         Ok(from.flatten().and_then(|s| Status::parse(&s).ok()))
     }
@@ -349,7 +349,7 @@ impl Store {
             .bind(team_id)
             .bind(rank.as_bytes())
             .bind(POSITION_COUNT_CAP)
-            .fetch_one(self.pool())
+            .fetch_one(self.reads())
             .await?;
         if before < POSITION_COUNT_CAP {
             return Ok(Some(before + 1));
@@ -364,7 +364,7 @@ impl Store {
         let before: i64 = sqlx::query_scalar(&sql)
             .bind(team_id)
             .bind(rank.as_bytes())
-            .fetch_one(self.pool())
+            .fetch_one(self.reads())
             .await?;
         Ok(Some(before + 1))
     }

@@ -47,7 +47,7 @@ impl Store {
     pub async fn story_extras(&self, story: &Story) -> sqlx::Result<StoryExtras> {
         let row = sqlx::query(EXTRAS_SQL)
             .bind(story.id)
-            .fetch_one(self.pool())
+            .fetch_one(self.reads())
             .await?;
         let labels: Vec<String> = decode(row.get("labels"));
         let criteria: Vec<(i64, String, i64)> = decode(row.get("criteria"));

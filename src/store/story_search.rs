@@ -93,7 +93,7 @@ impl Store {
             sqlx::query_scalar("SELECT next_story_number FROM teams WHERE id = ? AND guild_id = ?")
                 .bind(team_id)
                 .bind(db_id(guild_id))
-                .fetch_optional(self.pool())
+                .fetch_optional(self.reads())
                 .await?;
         Ok(next.map_or(0, |n| n - 1))
     }
@@ -128,7 +128,7 @@ impl Store {
             sql.push(" ORDER BY s.rank");
         }
         sql.push(" LIMIT ").push_bind(limit);
-        let rows = sql.build().fetch_all(self.pool()).await?;
+        let rows = sql.build().fetch_all(self.reads()).await?;
         let mut stories: Vec<StoryMatch> = rows.iter().map(match_from_row).collect();
         stories.sort_by(|a, b| a.rank.cmp(&b.rank));
         Ok(stories)
@@ -151,7 +151,7 @@ impl Store {
         push_title_words(&mut sql, words);
         sql.push(" ORDER BY (s.status = 'archived') ASC, s.rank LIMIT ")
             .push_bind(limit);
-        let rows = sql.build().fetch_all(self.pool()).await?;
+        let rows = sql.build().fetch_all(self.reads()).await?;
         Ok(rows.iter().map(match_from_row).collect())
     }
 
@@ -180,7 +180,7 @@ impl Store {
             .bind(team_id)
             .bind(db_id(guild_id))
             .bind(limit)
-            .fetch_all(self.pool())
+            .fetch_all(self.reads())
             .await?;
         Ok(rows.iter().map(match_from_row).collect())
     }
@@ -219,7 +219,7 @@ impl Store {
              (s.status = 'archived') ASC, s.rank LIMIT "
         ));
         sql.push_bind(limit);
-        let rows = sql.build().fetch_all(self.pool()).await?;
+        let rows = sql.build().fetch_all(self.reads()).await?;
         Ok(rows.iter().map(match_from_row).collect())
     }
 }

@@ -67,7 +67,7 @@ impl Store {
             .bind(db_id(guild_id))
             .bind(db_id(channel_id))
             .bind(parent_id.map(db_id).unwrap_or(-1))
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(team_from_row))
     }
@@ -77,7 +77,7 @@ impl Store {
         let sql = format!("SELECT {TEAM_COLUMNS} FROM teams WHERE guild_id = ? AND is_default = 1");
         let row = sqlx::query(&sql)
             .bind(db_id(guild_id))
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(team_from_row))
     }
@@ -136,7 +136,7 @@ impl Store {
         let row = sqlx::query(&sql)
             .bind(db_id(guild_id))
             .bind(team_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(team_from_row))
     }
@@ -149,7 +149,7 @@ impl Store {
         let row = sqlx::query(&sql)
             .bind(db_id(guild_id))
             .bind(name)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(team_from_row))
     }
@@ -169,7 +169,7 @@ impl Store {
             .bind(db_id(guild_id))
             .bind(fragment)
             .bind(limit)
-            .fetch_all(self.pool())
+            .fetch_all(self.reads())
             .await?;
         Ok(rows.iter().map(team_from_row).collect())
     }
@@ -200,7 +200,7 @@ impl Store {
         )
         .bind(db_id(team.guild_id))
         .bind(team.id)
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         Ok(ids.into_iter().map(wire_id).collect())
     }
@@ -234,7 +234,7 @@ impl Store {
             "SELECT user_id FROM team_members WHERE team_id = ? ORDER BY added_at, user_id",
         )
         .bind(team.id)
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         Ok(ids.into_iter().map(wire_id).collect())
     }

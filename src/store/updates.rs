@@ -95,7 +95,7 @@ impl Store {
         )
         .bind(db_id(team.guild_id))
         .bind(team.id)
-        .fetch_one(self.pool())
+        .fetch_one(self.reads())
         .await
     }
 
@@ -111,7 +111,7 @@ impl Store {
         .bind(db_id(team.guild_id))
         .bind(team.id)
         .bind(since)
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         let mut stories = Vec::with_capacity(numbers.len());
         for number in numbers {
@@ -151,7 +151,7 @@ impl Store {
         let row = sqlx::query("SELECT * FROM stakeholder_updates WHERE guild_id = ? AND id = ?")
             .bind(db_id(guild_id))
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(update_from_row))
     }
@@ -246,7 +246,7 @@ impl Store {
         let row = sqlx::query("SELECT * FROM update_schedules WHERE team_id = ? AND guild_id = ?")
             .bind(team.id)
             .bind(db_id(team.guild_id))
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         Ok(row.as_ref().map(schedule_from_row))
     }
@@ -254,7 +254,7 @@ impl Store {
     /// Every weekly schedule (the scheduler checks each; there is one per team at most).
     pub async fn all_update_schedules(&self) -> sqlx::Result<Vec<UpdateSchedule>> {
         let rows = sqlx::query("SELECT * FROM update_schedules ORDER BY team_id")
-            .fetch_all(self.pool())
+            .fetch_all(self.reads())
             .await?;
         Ok(rows.iter().map(schedule_from_row).collect())
     }

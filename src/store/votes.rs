@@ -469,7 +469,7 @@ impl Store {
         )
         .bind(vote_id)
         .bind(voter)
-        .fetch_one(self.pool())
+        .fetch_one(self.reads())
         .await?;
         let table = if has_draft {
             "vote_draft_marks"
@@ -481,7 +481,7 @@ impl Store {
         ))
         .bind(vote_id)
         .bind(voter)
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         Ok(rows.iter().map(mark_from_row).collect())
     }
@@ -520,7 +520,7 @@ impl Store {
             "SELECT guild_id, id FROM votes WHERE status = 'open' AND closes_at <= ? ORDER BY closes_at, id",
         )
         .bind(now)
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         Ok(rows.into_iter().map(|(g, id)| (wire_id(g), id)).collect())
     }
@@ -539,7 +539,7 @@ impl Store {
         .bind(db_id(guild_id))
         .bind(team_id)
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         Ok(numbers.into_iter().map(StoryNumber).collect())
     }
@@ -559,7 +559,7 @@ impl Store {
             .bind(db_id(guild_id))
             .bind(team_id)
             .bind(number.0)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
             if let Some(title) = title {
                 out.push((*number, title));
@@ -571,7 +571,7 @@ impl Store {
     /// When the next open vote closes itself, if any.
     pub async fn next_vote_close(&self) -> sqlx::Result<Option<i64>> {
         sqlx::query_scalar("SELECT min(closes_at) FROM votes WHERE status = 'open'")
-            .fetch_one(self.pool())
+            .fetch_one(self.reads())
             .await
     }
 }
