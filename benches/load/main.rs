@@ -26,6 +26,7 @@ mod bot;
 mod burst;
 mod driver;
 mod plan;
+mod reads;
 mod report;
 mod scale;
 mod scenarios;
@@ -91,6 +92,22 @@ async fn run(plan: &Plan) -> Vec<Check> {
             "## Store baseline ({} inserts a side)\n\n{}",
             baseline.inserts,
             report::facts("insert", &facts)
+        );
+        let reads = reads::run(plan).await;
+        let facts = [
+            (
+                "through sqlx's pool, reads/s".to_string(),
+                format!("{:.0}", reads.per_second(reads.pool)),
+            ),
+            (
+                "through the store's read connections, reads/s".to_string(),
+                format!("{:.0}", reads.per_second(reads.readers)),
+            ),
+        ];
+        println!(
+            "## One-row reads from 16 tasks ({} a side)\n\n{}",
+            reads.queries,
+            report::facts("read", &facts)
         );
         checks.push(Check::new(
             "store insert >= 0.8 x raw sqlx insert",
