@@ -109,29 +109,35 @@ impl Store {
         budget: Option<i64>,
     ) -> sqlx::Result<Vec<StoryMatch>> {
         let mut sql = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {MATCH_COLUMNS} FROM (SELECT id, number, title, status, rank
-             FROM stories INDEXED BY stories_backlog_order WHERE team_id = "
+            "SELECT {MATCH_COLUMNS} FROM stories s INDEXED BY stories_backlog_order
+             WHERE s.team_id = "
         ));
         sql.push_bind(team_id)
-            .push(format!(" AND status NOT IN {CLOSED_SQL} AND guild_id = "))
-            .push_bind(db_id(guild_id))
-            .push(" ORDER BY rank");
+            .push(format!(
+                " AND s.status NOT IN {CLOSED_SQL} AND s.guild_id = "
+            ))
+            .push_bind(db_id(guild_id));
         if let Some(budget) = budget {
-            sql.push(" LIMIT ").push_bind(budget);
+            // The budget as a bound on the rank (the `budget`th open story's, or the last's in
+            // a smaller backlog), both read from the index alone: the scan then walks the index
+            // in order and stops at the bound or the `limit`th match, with no subquery whose
+            // rows SQLite would copy out one by one.
+            let open_ranks = format!(
+                "SELECT rank FROM stories INDEXED BY stories_backlog_order
+                 WHERE status NOT IN {CLOSED_SQL} AND team_id = "
+            );
+            sql.push(format!(" AND s.rank <= coalesce(({open_ranks}"))
+                .push_bind(team_id)
+                .push(" ORDER BY rank LIMIT 1 OFFSET ")
+                .push_bind(budget - 1)
+                .push(format!("), ({open_ranks}"))
+                .push_bind(team_id)
+                .push(" ORDER BY rank DESC LIMIT 1))");
         }
-        sql.push(") s WHERE 1 = 1");
         push_title_words(&mut sql, words);
-        // With a budget, an outer ORDER BY would make SQLite read and sort the whole budget;
-        // without one it stops at the `limit`th match of the subquery's ordered rows, which
-        // are sorted again below (at most `limit` of them) rather than trusting that order.
-        if budget.is_none() {
-            sql.push(" ORDER BY s.rank");
-        }
-        sql.push(" LIMIT ").push_bind(limit);
+        sql.push(" ORDER BY s.rank LIMIT ").push_bind(limit);
         let rows = sql.build().fetch_all(self.reads()).await?;
-        let mut stories: Vec<StoryMatch> = rows.iter().map(match_from_row).collect();
-        stories.sort_by(|a, b| a.rank.cmp(&b.rank));
-        Ok(stories)
+        Ok(rows.iter().map(match_from_row).collect())
     }
 
     /// Closed stories whose title has every word: done and accepted first, then archived.
@@ -228,9 +234,13 @@ impl Store {
 /// SQLite's `lower()` does, without copying the title for every row scanned.
 fn push_title_words(sql: &mut QueryBuilder<'_, Sqlite>, words: &[&str]) {
     for word in words {
-        sql.push(" AND s.title LIKE ")
+        // `LIKE ?` with a bare parameter makes SQLite compile the statement again whenever the
+        // parameter is bound (the value might allow an index range on the column); the pattern
+        // wrapped in CAST is an expression, so the cached statement runs as it is. Measured on
+        // the benchmark's titles: about 30 µs of a 100 µs search.
+        sql.push(" AND s.title LIKE CAST(")
             .push_bind(like_pattern(word))
-            .push(" ESCAPE '\\'");
+            .push(" AS TEXT) ESCAPE '\\'");
     }
 }
 

@@ -165,3 +165,35 @@ async fn like_wildcards_typed_in_a_search_are_plain_text() {
         ["Path C:\\Users breaks export"]
     );
 }
+
+#[tokio::test]
+async fn the_ordered_scan_reads_exactly_the_top_budget_of_open_stories() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    let budget = super::TITLE_SCAN_BUDGET;
+    // A closed story at the top does not count against the budget.
+    let closed = story(&store, &team, "Zebra crossing, closed", None).await;
+    store
+        .change_status(&closed, Status::Done, USER, None, 1)
+        .await
+        .unwrap()
+        .expect("closed");
+    for i in 1..budget {
+        story(&store, &team, &format!("Checkout step {i}"), None).await;
+    }
+    let last_scanned = story(&store, &team, "Zebra crossing at the edge", None).await;
+    let first_unscanned = story(&store, &team, "Zebra crossing past it", None).await;
+    // Empty the trigram index, so whatever is found beyond the budget could only come from the
+    // scan.
+    sqlx::query("INSERT INTO story_title_search (story_title_search) VALUES ('delete-all')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let found = store
+        .search_stories(GUILD, team.id, "zebra", 25)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = found.iter().map(|s| s.id).collect();
+    assert!(ids.contains(&last_scanned.id), "{ids:?}");
+    assert!(!ids.contains(&first_unscanned.id), "{ids:?}");
+}
