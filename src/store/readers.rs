@@ -2,8 +2,8 @@
 //!
 //! The pool tests every connection on its way back (a `ping`: one more round trip to the
 //! connection's worker thread, in a task of its own), and that costs about as much as a one-row
-//! read itself: 16 tasks reading one row by key did 75,000 reads/s through the pool and 137,000
-//! through connections held directly (README, Performance). A local SQLite file does not go
+//! read itself: 16 tasks reading one row by key did about 70,000 reads/s through the pool and
+//! 113,000 through these (`cargo bench --bench load -- baseline`; README, Performance). A local SQLite file does not go
 //! stale the way a network connection does, so reads borrow from this small set instead and
 //! give the connection straight back. Writes keep the pool and the write gate.
 //!
