@@ -172,16 +172,60 @@ pub struct World {
     _dir: tempfile::TempDir,
 }
 
+/// Opens the database at `url` with the schema of migrations 1 to `last_version` only, as an
+/// older version of the bot left it (the migration files are copied to a temporary folder).
+pub async fn open_at_version(url: &str, last_version: i64) -> Store {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let migrations = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+    for entry in std::fs::read_dir(migrations).expect("the migrations folder") {
+        let path = entry.expect("a migration file").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let version: i64 = name
+            .split('_')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(i64::MAX);
+        if version <= last_version {
+            std::fs::copy(&path, folder.path().join(name)).expect("a migration copied");
+        }
+    }
+    let store = Store::connect(url).await.expect("the database opens");
+    sqlx::migrate::Migrator::new(folder.path())
+        .await
+        .expect("the older migrations")
+        .run(store.pool())
+        .await
+        .expect("the older schema migrates");
+    store
+}
+
 /// A lean fake and a database of `teams` teams with `stories_per_team` stories each; `members`
 /// join the first team.
 pub async fn world(teams: u64, stories_per_team: u64, members: &[u64]) -> World {
+    world_at(None, teams, stories_per_team, members).await
+}
+
+/// Like [`world`], with the schema of migrations 1 to `last_version` when given.
+pub async fn world_at(
+    last_version: Option<i64>,
+    teams: u64,
+    stories_per_team: u64,
+    members: &[u64],
+) -> World {
     let fake = crate::fake_discord::FakeDiscord::start_with(crate::fake_discord::FakeOptions {
         check_and_record: false,
         requests_per_second: None,
     })
     .await;
     let (dir, database) = crate::bot::temp_database();
-    let store = open(&crate::bot::sqlite_url(&database)).await;
+    let url = crate::bot::sqlite_url(&database);
+    let store = match last_version {
+        Some(version) => open_at_version(&url, version).await,
+        None => open(&url).await,
+    };
     let seeded = teams_with_stories(&store, teams, stories_per_team).await;
     if let Some(first) = seeded.team_ids.first() {
         self::members(&store, *first, members.iter().copied()).await;
