@@ -38,8 +38,9 @@ use sqlx::SqlitePool;
 /// fewer single inserts per second (README, Performance).
 const WAL_CHECKPOINT_PAGES: u32 = 250;
 
-/// Connections of the pool, which serves writes (queued at the write gate) and the writes
-/// that need no transaction.
+/// Connections of the pool, which serves write transactions (one at a time, queued at the
+/// write gate), single-statement writes, and reads that keep one connection for several
+/// statements.
 const POOL_CONNECTIONS: u32 = 4;
 
 /// Connections lent to plain reads (`readers.rs`); about one per core does the work, and more
