@@ -15,8 +15,9 @@ use crate::domain::story::{
 use crate::error::{AppError, HandlerResult};
 use crate::render::story_card::{story_card, StoryView};
 use crate::render::{Message, Response};
-use crate::store::stories::{NewStory, Story, StoryChange};
+use crate::store::stories::{Criterion, NewStory, Story, StoryChange};
 use crate::store::teams::Team;
+use crate::store::AddedStory;
 
 pub fn story_option(name: &str, description: &str) -> CreateCommandOption {
     CreateCommandOption::new(CommandOptionType::String, name, description)
@@ -414,17 +415,40 @@ pub async fn insert_and_show(
     team: &Team,
     new: &NewStory,
 ) -> HandlerResult<Response> {
-    let story = services
+    let added = services
         .store
         .insert_story(team.guild_id, team.id, new, services.now_unix())
         .await?;
     let headline = format!(
         "<@{}> added #{} to the backlog of {}.",
-        caller.user_id, story.number, team.name
+        caller.user_id, added.story.number, team.name
     );
-    Ok(Response::Message(
-        public_card(services, team, story, headline).await?,
-    ))
+    let mut message = story_card(&new_story_view(team, new, added));
+    message.content = Some(headline);
+    Ok(Response::Message(message))
+}
+
+/// The card of a story just added, without reading it back: a new story has no blockers and no
+/// rejection yet, its labels and criteria are the ones it was written with, and the insert told
+/// its place.
+fn new_story_view(team: &Team, new: &NewStory, added: AddedStory) -> StoryView {
+    StoryView {
+        labels: new.labels.clone(),
+        criteria: (1..)
+            .zip(new.criteria.as_slice())
+            .map(|(position, text)| Criterion {
+                position,
+                text: text.clone(),
+                checked: false,
+            })
+            .collect(),
+        position: Some(added.position),
+        team_name: team.name.clone(),
+        blockers: Vec::new(),
+        ranked_above_blocker: false,
+        rejection: None,
+        story: added.story,
+    }
 }
 
 async fn edit(

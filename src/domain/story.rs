@@ -337,6 +337,10 @@ impl Criteria {
         }
     }
 
+    pub fn as_slice(&self) -> &[String] {
+        &self.0
+    }
+
     pub fn into_vec(self) -> Vec<String> {
         self.0
     }

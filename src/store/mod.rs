@@ -15,6 +15,7 @@ pub mod stories;
 pub mod story_extras;
 mod story_inserts;
 pub mod story_search;
+mod story_writes;
 pub mod teams;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -22,6 +23,7 @@ pub mod updates;
 pub mod votes;
 mod write_tx;
 
+pub use story_writes::AddedStory;
 pub use write_tx::WriteTx;
 
 use std::str::FromStr;

@@ -24,7 +24,11 @@ async fn store_with_story() -> (Store, Story, tempfile::TempDir) {
         source_url: None,
         created_by: 1,
     };
-    let story = store.insert_story(GUILD, team.id, &new, 0).await.unwrap();
+    let story = store
+        .insert_story(GUILD, team.id, &new, 0)
+        .await
+        .unwrap()
+        .story;
     (store, story, dir)
 }
 

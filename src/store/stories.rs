@@ -1,6 +1,6 @@
 //! Stories of a team: insert, find, change, list in rank order (search is `story_search.rs`).
 
-use sqlx::{Row as _, SqliteConnection};
+use sqlx::Row as _;
 
 use super::{db_id, wire_id, Store};
 use crate::domain::rank::Rank;
@@ -99,73 +99,6 @@ pub struct Criterion {
     pub position: i64,
     pub text: String,
     pub checked: bool,
-}
-
-/// Writes one story at the bottom of its team's backlog, with its labels and criteria, inside
-/// the caller's write transaction: two statements when it has no labels or criteria. Requests
-/// go through [`Store::insert_story`] (`story_inserts.rs`), which commits concurrent inserts
-/// together.
-pub(super) async fn write_story(
-    tx: &mut SqliteConnection,
-    guild_id: u64,
-    team_id: i64,
-    new: &NewStory,
-    now: i64,
-) -> sqlx::Result<Story> {
-    // Writes first (so the transaction holds the write lock from its first statement), and
-    // reads the bottom rank in the same round trip.
-    let (number, last): (i64, Option<Vec<u8>>) = sqlx::query_as(
-        "UPDATE teams SET next_story_number = next_story_number + 1
-         WHERE id = ? AND guild_id = ?
-         RETURNING next_story_number - 1, (SELECT max(rank) FROM stories WHERE team_id = teams.id)",
-    )
-    .bind(team_id)
-    .bind(db_id(guild_id))
-    .fetch_one(&mut *tx)
-    .await?;
-    let rank = match last {
-        Some(bytes) => Rank::from_bytes(bytes).after(),
-        None => Rank::first(),
-    };
-    let sql = format!(
-        "INSERT INTO stories (guild_id, team_id, number, title, details, kind, status, points,
-           assignee_id, rank, source_url, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?) RETURNING {STORY_COLUMNS}"
-    );
-    let row = sqlx::query(&sql)
-        .bind(db_id(guild_id))
-        .bind(team_id)
-        .bind(number)
-        .bind(new.title.as_str())
-        .bind(new.details.as_str())
-        .bind(new.kind.as_str())
-        .bind(new.points.map(|p| i64::from(p.get())))
-        .bind(new.assignee_id.map(db_id))
-        .bind(rank.as_bytes())
-        .bind(new.source_url.as_deref())
-        .bind(db_id(new.created_by))
-        .bind(now)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-    let story = story_from_row(&row);
-    for label in new.labels.as_slice() {
-        sqlx::query("INSERT INTO story_labels (story_id, label) VALUES (?, ?)")
-            .bind(story.id)
-            .bind(label)
-            .execute(&mut *tx)
-            .await?;
-    }
-    for (i, text) in new.criteria.clone().into_vec().iter().enumerate() {
-        sqlx::query("INSERT INTO story_criteria (story_id, position, text) VALUES (?, ?, ?)")
-            .bind(story.id)
-            .bind(i as i64 + 1)
-            .bind(text)
-            .execute(&mut *tx)
-            .await?;
-    }
-    // The first status entry comes from the `story_history_starts` trigger (migration 0010).
-    Ok(story)
 }
 
 impl Store {

@@ -2,15 +2,16 @@
 //! cost is its transaction: `BEGIN`, the commit's WAL frames for the pages every insert touches
 //! (the team row, the bottom of the rank index, the title index's new segment) and a round trip
 //! to the connection's thread for each. So inserts that arrive while another write holds the turn
-//! wait together, and the first of them to get the turn writes all of them in one transaction.
-//! Every caller is answered only after that transaction commits; an insert that fails does not
+//! wait together, and the first of them to get the turn writes all of them in one transaction,
+//! with the same few statements whatever the batch's size (`story_writes.rs`). Every caller is answered only after that transaction commits; an insert that fails does not
 //! fail the others (the batch is rolled back and each is written again on its own).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::oneshot;
 
-use super::stories::{write_story, NewStory, Story};
+use super::stories::NewStory;
+use super::story_writes::{write_stories, AddedStory, StoryToWrite};
 use super::write_tx::WriteTurn;
 use super::Store;
 
@@ -35,7 +36,7 @@ struct PendingInsert {
     team_id: i64,
     new: NewStory,
     now: i64,
-    answer: oneshot::Sender<sqlx::Result<Story>>,
+    answer: oneshot::Sender<sqlx::Result<AddedStory>>,
 }
 
 /// Takes an insert out of the queue if its caller goes away before a writer took it, so a
@@ -53,7 +54,7 @@ impl Drop for Withdraw<'_> {
 
 impl Store {
     /// Adds a story at the bottom of the backlog, with its labels, criteria and first status
-    /// entry. Answers after the transaction that wrote it commits; concurrent inserts share one
+    /// entry, and tells its place there. Answers after the transaction that wrote it commits; concurrent inserts share one
     /// transaction (see the module's header).
     pub async fn insert_story(
         &self,
@@ -61,7 +62,7 @@ impl Store {
         team_id: i64,
         new: &NewStory,
         now: i64,
-    ) -> sqlx::Result<Story> {
+    ) -> sqlx::Result<AddedStory> {
         let (answer, mut outcome) = oneshot::channel();
         let ticket = {
             let mut queue = self.insert_queue();
@@ -173,12 +174,18 @@ impl Store {
         &self,
         turn: WriteTurn,
         batch: &[PendingInsert],
-    ) -> sqlx::Result<Vec<Story>> {
+    ) -> sqlx::Result<Vec<AddedStory>> {
         let mut tx = self.begin_write_in_turn(turn).await?;
-        let mut stories = Vec::with_capacity(batch.len());
-        for p in batch {
-            stories.push(write_story(&mut tx, p.guild_id, p.team_id, &p.new, p.now).await?);
-        }
+        let to_write: Vec<StoryToWrite> = batch
+            .iter()
+            .map(|p| StoryToWrite {
+                guild_id: p.guild_id,
+                team_id: p.team_id,
+                new: &p.new,
+                now: p.now,
+            })
+            .collect();
+        let stories = write_stories(&mut tx, &to_write).await?;
         tx.commit().await?;
         self.insert_queue().batches_committed += 1;
         Ok(stories)

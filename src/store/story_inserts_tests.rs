@@ -30,7 +30,7 @@ fn spawn_insert(
     team_id: i64,
     guild_id: u64,
     title: &str,
-) -> tokio::task::JoinHandle<sqlx::Result<Story>> {
+) -> tokio::task::JoinHandle<sqlx::Result<AddedStory>> {
     let store = store.clone();
     let new = new_story(title, None);
     tokio::spawn(async move { store.insert_story(guild_id, team_id, &new, 0).await })
@@ -49,7 +49,7 @@ async fn inserts_that_wait_for_the_same_turn_commit_in_one_transaction() {
 
     let mut numbers = Vec::new();
     for insert in inserts {
-        numbers.push(insert.await.unwrap().unwrap().number);
+        numbers.push(insert.await.unwrap().unwrap().story.number);
     }
     numbers.sort();
     assert_eq!(numbers, vec![1, 2, 3, 4, 5]);
@@ -82,7 +82,7 @@ async fn a_failing_insert_fails_alone_and_the_rest_of_its_batch_is_written() {
     assert!(foreign.await.unwrap().is_err(), "another guild's team");
     let before = good_before.await.unwrap().unwrap();
     let after = good_after.await.unwrap().unwrap();
-    assert_eq!((before.number, after.number), (1, 2));
+    assert_eq!((before.story.number, after.story.number), (1, 2));
     assert_eq!(
         backlog_titles(&store, team.id).await,
         vec!["Before", "After"]
@@ -105,7 +105,7 @@ async fn an_insert_whose_caller_went_away_before_its_turn_is_never_written() {
         .insert_story(GUILD, team.id, &new_story("Kept", None), 0)
         .await
         .unwrap();
-    assert_eq!(kept.number, 1, "the abandoned insert took no number");
+    assert_eq!(kept.story.number, 1, "the abandoned insert took no number");
     assert_eq!(backlog_titles(&store, team.id).await, vec!["Kept"]);
 }
 

@@ -24,7 +24,11 @@ pub async fn team(store: &Store) -> Team {
 
 pub async fn story(store: &Store, team: &Team, title: &str, points: Option<i64>) -> Story {
     let new = new_story(title, points);
-    store.insert_story(GUILD, team.id, &new, 0).await.unwrap()
+    store
+        .insert_story(GUILD, team.id, &new, 0)
+        .await
+        .unwrap()
+        .story
 }
 
 /// What `/story add` would pass for a story with only a title and maybe points.

@@ -68,6 +68,44 @@ async fn story_add_without_a_title_opens_the_form_and_the_form_adds_the_story() 
 }
 
 #[tokio::test]
+async fn a_new_storys_card_is_the_card_that_show_reads_back() {
+    let app = spawn_app().await;
+    for title in ["First", "Second", "Third"] {
+        say(&app, &member(), &format!("/story add title:{title}")).await;
+    }
+    for status in ["in_progress", "done"] {
+        let moved = say(
+            &app,
+            &member(),
+            &format!("/story move story:#2 status:{status}"),
+        )
+        .await;
+        assert!(text(&moved).contains("moved #2"), "{}", text(&moved));
+    }
+    let modal = say(&app, &member(), "/story add").await;
+    let added = submit(
+        &app,
+        &member(),
+        &modal,
+        &[
+            ("title", r#"Pay "by" card \ 💳"#),
+            ("details", "Line one\nLine two"),
+            ("criteria", "- card accepted\n- receipt shown"),
+            ("labels", "payments,ui"),
+        ],
+    )
+    .await;
+    let shown = say(&app, &member(), "/story show story:#4").await;
+    assert!(
+        text(&added).contains("Rank: 3 in the backlog"),
+        "{}",
+        text(&added)
+    );
+    assert_eq!(added["data"]["embeds"], shown["data"]["embeds"]);
+    assert_eq!(added["data"]["components"], shown["data"]["components"]);
+}
+
+#[tokio::test]
 async fn add_to_backlog_turns_a_message_into_a_story_that_links_back() {
     let app = spawn_app().await;
     let (modal, target) = add_to_backlog(
