@@ -2,6 +2,7 @@
 //! aggregate. Every query is parameterised and scoped by guild and team.
 
 pub mod backlog;
+mod checkpointer;
 pub mod criteria;
 pub mod dependencies;
 pub mod outbox;
@@ -34,11 +35,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 /// The commit that grows the write-ahead log past this many pages copies it back into the
-/// database file (SQLite's default is 1,000). The copy and its two syncs stall that commit and
-/// every writer queued behind it: about 14 ms at 1,000 pages and 5 ms at 250 on the benchmark's
-/// machine, which cut `/story add`'s p99 at 16 clients from about 20 ms to 12 to 17 ms, for about 5 %
-/// fewer single inserts per second (README, Performance).
-const WAL_CHECKPOINT_PAGES: u32 = 250;
+/// database file itself, stalling every writer queued behind it for the copy and its two syncs.
+/// Normally the background checkpoint (`checkpointer.rs`) keeps the log from getting this far;
+/// under a steady stream of writes it cannot finish, and this backstop bounds the log (16 MiB).
+const WAL_CHECKPOINT_PAGES: u32 = 4_000;
 
 /// Connections of the pool, which serves write transactions (one at a time, queued at the
 /// write gate), single-statement writes, and reads that keep one connection for several
@@ -59,6 +59,8 @@ pub struct Store {
     write_gate: write_tx::WriteGate,
     /// New stories waiting to be written together (see `story_inserts.rs`).
     story_inserts: story_inserts::SharedInsertQueue,
+    /// Copies the write-ahead log into the database file off the writers' path.
+    checkpointer: std::sync::Arc<checkpointer::Checkpointer>,
 }
 
 impl Store {
@@ -86,9 +88,10 @@ impl Store {
             .context("could not open the SQLite database")?;
         Ok(Self {
             pool,
-            readers: std::sync::Arc::new(readers::Readers::new(options, READ_CONNECTIONS)),
+            readers: std::sync::Arc::new(readers::Readers::new(options.clone(), READ_CONNECTIONS)),
             write_gate: Default::default(),
             story_inserts: Default::default(),
+            checkpointer: std::sync::Arc::new(checkpointer::Checkpointer::start(options)),
         })
     }
 
@@ -119,6 +122,7 @@ impl Store {
 
     /// Closes every connection; pending writes have committed by the time this returns.
     pub async fn close(&self) {
+        self.checkpointer.close().await;
         self.readers.close().await;
         self.pool.close().await;
     }
@@ -161,7 +165,7 @@ mod tests {
             assert_eq!(mode, "wal");
             assert_eq!(synchronous, 1, "NORMAL");
             assert_eq!(pages, i64::from(super::WAL_CHECKPOINT_PAGES));
-            assert_eq!(pages, 250);
+            assert_eq!(pages, 4_000);
         }
     }
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use super::checkpointer::Checkpointer;
 use super::Store;
 
 /// How long a writer waits for its turn (the same as SQLite's busy timeout) before it fails.
@@ -27,11 +28,14 @@ pub struct WriteTx {
     // Declared before the turn, so the rollback is queued before the next writer goes.
     tx: Transaction<'static, Sqlite>,
     _turn: WriteTurn,
+    checkpointer: Arc<Checkpointer>,
 }
 
 impl WriteTx {
     pub async fn commit(self) -> sqlx::Result<()> {
-        self.tx.commit().await
+        self.tx.commit().await?;
+        self.checkpointer.wrote();
+        Ok(())
     }
 }
 
@@ -66,7 +70,11 @@ impl Store {
     /// Starts an immediate transaction in a turn already taken.
     pub(super) async fn begin_write_in_turn(&self, turn: WriteTurn) -> sqlx::Result<WriteTx> {
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(WriteTx { tx, _turn: turn })
+        Ok(WriteTx {
+            tx,
+            _turn: turn,
+            checkpointer: self.checkpointer.clone(),
+        })
     }
 }
 
