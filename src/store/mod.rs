@@ -40,9 +40,9 @@ use sqlx::SqlitePool;
 /// under a steady stream of writes it cannot finish, and this backstop bounds the log (16 MiB).
 const WAL_CHECKPOINT_PAGES: u32 = 4_000;
 
-/// Connections of the pool, which serves write transactions (one at a time, queued at the
-/// write gate), single-statement writes, and reads that keep one connection for several
-/// statements.
+/// Connections of the pool, which serves single-statement writes and reads that keep one
+/// connection for several statements (write transactions have a connection of their own,
+/// `write_tx.rs`).
 const POOL_CONNECTIONS: u32 = 4;
 
 /// Connections lent to plain reads (`readers.rs`); about one per core does the work, and more
@@ -89,7 +89,7 @@ impl Store {
         Ok(Self {
             pool,
             readers: std::sync::Arc::new(readers::Readers::new(options.clone(), READ_CONNECTIONS)),
-            write_gate: Default::default(),
+            write_gate: write_tx::write_gate(options.clone()),
             story_inserts: Default::default(),
             checkpointer: std::sync::Arc::new(checkpointer::Checkpointer::start(options)),
         })
@@ -123,6 +123,7 @@ impl Store {
     /// Closes every connection; pending writes have committed by the time this returns.
     pub async fn close(&self) {
         self.checkpointer.close().await;
+        self.close_writer().await;
         self.readers.close().await;
         self.pool.close().await;
     }

@@ -5,7 +5,7 @@
 //! read itself: 16 tasks reading one row by key did about 70,000 reads/s through the pool and
 //! 113,000 through these (`cargo bench --bench load -- baseline`; README, Performance). A local SQLite file does not go
 //! stale the way a network connection does, so reads borrow from this small set instead and
-//! give the connection straight back. Writes keep the pool and the write gate.
+//! give the connection straight back. Write transactions have a connection of their own (`write_tx.rs`).
 //!
 //! `&Readers` is an sqlx [`Executor`], so a read is `query.fetch_one(self.reads())`.
 //! Invariant: only statements that change nothing run here (no transaction is ever left open

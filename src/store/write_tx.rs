@@ -3,12 +3,18 @@
 //! ms), which under concurrent writes turns a sub-millisecond insert into tens of milliseconds at
 //! the tail. A fair async lock queues writers instead, and `BEGIN IMMEDIATE` takes the write lock
 //! at the first statement so a transaction never fails to upgrade a read lock.
+//!
+//! The turn holds the one connection write transactions use, outside sqlx's pool: the pool pings
+//! every connection it takes back (a round trip to the connection's thread), and writes take
+//! turns anyway. A transaction dropped without a commit is rolled back on that connection before
+//! the next writer's `BEGIN` reaches it (its thread runs commands in order).
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteTransactionManager};
+use sqlx::{ConnectOptions as _, SqliteConnection, TransactionManager as _};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::checkpointer::Checkpointer;
@@ -17,25 +23,49 @@ use super::Store;
 /// How long a writer waits for its turn (the same as SQLite's busy timeout) before it fails.
 const TURN_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The connection of write transactions, opened at the first write.
+#[derive(Debug)]
+pub struct Writer {
+    options: SqliteConnectOptions,
+    connection: Option<SqliteConnection>,
+}
+
 /// The process's queue of writers; one per [`Store`] and its clones.
-pub type WriteGate = Arc<Mutex<()>>;
+pub type WriteGate = Arc<Mutex<Writer>>;
+
+/// A gate whose writer connects with `options`.
+pub(super) fn write_gate(options: SqliteConnectOptions) -> WriteGate {
+    Arc::new(Mutex::new(Writer {
+        options,
+        connection: None,
+    }))
+}
 
 /// This process's turn to write, held until the transaction that uses it ends.
-pub(super) type WriteTurn = OwnedMutexGuard<()>;
+pub(super) type WriteTurn = OwnedMutexGuard<Writer>;
 
 /// An open write transaction holding its turn; dropping it rolls back and passes the turn on.
 pub struct WriteTx {
-    // Declared before the turn, so the rollback is queued before the next writer goes.
-    tx: Transaction<'static, Sqlite>,
-    _turn: WriteTurn,
+    turn: WriteTurn,
     checkpointer: Arc<Checkpointer>,
 }
 
 impl WriteTx {
-    pub async fn commit(self) -> sqlx::Result<()> {
-        self.tx.commit().await?;
+    pub async fn commit(mut self) -> sqlx::Result<()> {
+        SqliteTransactionManager::commit(&mut self).await?;
         self.checkpointer.wrote();
         Ok(())
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        if let Some(connection) = self.turn.connection.as_mut() {
+            if SqliteTransactionManager::get_transaction_depth(connection) > 0 {
+                // Queued ahead of anything the next writer sends.
+                SqliteTransactionManager::start_rollback(connection);
+            }
+        }
     }
 }
 
@@ -43,13 +73,19 @@ impl Deref for WriteTx {
     type Target = SqliteConnection;
 
     fn deref(&self) -> &SqliteConnection {
-        &self.tx
+        self.turn
+            .connection
+            .as_ref()
+            .expect("open while the transaction lives")
     }
 }
 
 impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
-        &mut self.tx
+        self.turn
+            .connection
+            .as_mut()
+            .expect("open while the transaction lives")
     }
 }
 
@@ -68,13 +104,33 @@ impl Store {
     }
 
     /// Starts an immediate transaction in a turn already taken.
-    pub(super) async fn begin_write_in_turn(&self, turn: WriteTurn) -> sqlx::Result<WriteTx> {
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+    pub(super) async fn begin_write_in_turn(&self, mut turn: WriteTurn) -> sqlx::Result<WriteTx> {
+        let writer = &mut *turn;
+        let connection = match writer.connection.as_mut() {
+            Some(connection) => connection,
+            None => writer.connection.insert(writer.options.connect().await?),
+        };
+        let begun =
+            SqliteTransactionManager::begin(connection, Some("BEGIN IMMEDIATE".into())).await;
+        if let Err(error) = begun {
+            if matches!(error, sqlx::Error::WorkerCrashed | sqlx::Error::Io(_)) {
+                // Its thread is gone: the next writer opens a new connection.
+                writer.connection = None;
+            }
+            return Err(error);
+        }
         Ok(WriteTx {
-            tx,
-            _turn: turn,
+            turn,
             checkpointer: self.checkpointer.clone(),
         })
+    }
+
+    /// Closes the write connection once the writer ahead (if any) is done.
+    pub(super) async fn close_writer(&self) {
+        let connection = self.write_gate.lock().await.connection.take();
+        if let Some(connection) = connection {
+            let _ = sqlx::Connection::close(connection).await;
+        }
     }
 }
 
@@ -85,6 +141,39 @@ mod tests {
     use crate::store::test_support::store;
 
     use super::*;
+
+    #[tokio::test]
+    async fn a_dropped_transaction_is_rolled_back_before_the_next_writer_begins() {
+        let (store, _dir) = store().await;
+        let count = |store: Store| async move {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM teams")
+                .fetch_one(store.reads())
+                .await
+                .unwrap()
+        };
+        let insert =
+            "INSERT INTO teams (guild_id, name, is_default, created_at) VALUES (1, ?, 0, 0)";
+        let mut abandoned = store.begin_write().await.unwrap();
+        sqlx::query(insert)
+            .bind("Gone")
+            .execute(&mut *abandoned)
+            .await
+            .unwrap();
+        drop(abandoned);
+
+        let mut next = store
+            .begin_write()
+            .await
+            .expect("a fresh transaction, not a nested one");
+        sqlx::query(insert)
+            .bind("Kept")
+            .execute(&mut *next)
+            .await
+            .unwrap();
+        next.commit().await.unwrap();
+        assert_eq!(count(store.clone()).await, 1, "only the committed team");
+        store.close().await;
+    }
 
     #[tokio::test]
     async fn a_second_writer_waits_for_the_first_to_finish_and_a_dropped_one_passes_the_turn() {
