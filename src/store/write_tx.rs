@@ -28,6 +28,8 @@ const TURN_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Writer {
     options: SqliteConnectOptions,
     connection: Option<SqliteConnection>,
+    /// Set by [`Store::close`]: no connection is opened again.
+    closed: bool,
 }
 
 /// The process's queue of writers; one per [`Store`] and its clones.
@@ -38,6 +40,7 @@ pub(super) fn write_gate(options: SqliteConnectOptions) -> WriteGate {
     Arc::new(Mutex::new(Writer {
         options,
         connection: None,
+        closed: false,
     }))
 }
 
@@ -106,6 +109,9 @@ impl Store {
     /// Starts an immediate transaction in a turn already taken.
     pub(super) async fn begin_write_in_turn(&self, mut turn: WriteTurn) -> sqlx::Result<WriteTx> {
         let writer = &mut *turn;
+        if writer.closed {
+            return Err(sqlx::Error::PoolClosed);
+        }
         let connection = match writer.connection.as_mut() {
             Some(connection) => connection,
             None => writer.connection.insert(writer.options.connect().await?),
@@ -125,9 +131,13 @@ impl Store {
         })
     }
 
-    /// Closes the write connection once the writer ahead (if any) is done.
+    /// Closes the write connection once the writer ahead (if any) is done; later writes fail.
     pub(super) async fn close_writer(&self) {
-        let connection = self.write_gate.lock().await.connection.take();
+        let connection = {
+            let mut writer = self.write_gate.lock().await;
+            writer.closed = true;
+            writer.connection.take()
+        };
         if let Some(connection) = connection {
             let _ = sqlx::Connection::close(connection).await;
         }
@@ -173,6 +183,10 @@ mod tests {
         next.commit().await.unwrap();
         assert_eq!(count(store.clone()).await, 1, "only the committed team");
         store.close().await;
+        assert!(
+            matches!(store.begin_write().await, Err(sqlx::Error::PoolClosed)),
+            "a closed store takes no more writes"
+        );
     }
 
     #[tokio::test]
