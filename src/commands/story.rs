@@ -434,11 +434,12 @@ pub async fn insert_and_show(
 fn new_story_view(team: &Team, new: &NewStory, added: AddedStory) -> StoryView {
     StoryView {
         labels: new.labels.clone(),
-        criteria: (1..)
-            .zip(new.criteria.as_slice())
+        criteria: new
+            .criteria
+            .numbered()
             .map(|(position, text)| Criterion {
                 position,
-                text: text.clone(),
+                text: text.to_owned(),
                 checked: false,
             })
             .collect(),

@@ -337,8 +337,9 @@ impl Criteria {
         }
     }
 
-    pub fn as_slice(&self) -> &[String] {
-        &self.0
+    /// Each criterion with its position, counted from 1 as stored and shown.
+    pub fn numbered(&self) -> impl Iterator<Item = (i64, &str)> {
+        (1..).zip(self.0.iter().map(String::as_str))
     }
 
     pub fn into_vec(self) -> Vec<String> {

@@ -3,8 +3,9 @@
 //! (the team row, the bottom of the rank index, the title index's new segment) and a round trip
 //! to the connection's thread for each. So inserts that arrive while another write holds the turn
 //! wait together, and the first of them to get the turn writes all of them in one transaction,
-//! with the same few statements whatever the batch's size (`story_writes.rs`). Every caller is answered only after that transaction commits; an insert that fails does not
-//! fail the others (the batch is rolled back and each is written again on its own).
+//! with the same few statements whatever the batch's size (`story_writes.rs`). Every caller is
+//! answered only after that transaction commits; an insert that fails does not fail the others
+//! (the batch is rolled back and each is written again on its own).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 

@@ -102,9 +102,8 @@ pub(super) async fn write_stories(
         bottom.next_number += 1;
         bottom.last_rank = Some(rank);
     }
-    let json = serde_json::to_string(&rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let written = sqlx::query(&format!("{INSERT_SQL} RETURNING {STORY_COLUMNS}"))
-        .bind(json)
+        .bind(json_param(&rows)?)
         .fetch_all(&mut *tx)
         .await?;
     // RETURNING's order is not promised; (team, number) is unique.
@@ -184,35 +183,37 @@ async fn write_labels_and_criteria(
                 .iter()
                 .map(|l| (a.story.id, l.as_str())),
         );
-        let texts = s.new.criteria.as_slice();
         criteria.extend(
-            (1..)
-                .zip(texts)
-                .map(|(position, text)| (a.story.id, position, text.as_str())),
+            s.new
+                .criteria
+                .numbered()
+                .map(|(position, text)| (a.story.id, position, text)),
         );
     }
-    let statements = [
-        (
+    if !labels.is_empty() {
+        sqlx::query(
             "INSERT INTO story_labels (story_id, label)
              SELECT value ->> 0, value ->> 1 FROM json_each(?1) ORDER BY key",
-            labels.is_empty(),
-            serde_json::to_string(&labels),
-        ),
-        (
+        )
+        .bind(json_param(&labels)?)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if !criteria.is_empty() {
+        sqlx::query(
             "INSERT INTO story_criteria (story_id, position, text)
              SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) ORDER BY key",
-            criteria.is_empty(),
-            serde_json::to_string(&criteria),
-        ),
-    ];
-    for (sql, empty, json) in statements {
-        if empty {
-            continue;
-        }
-        let json = json.map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        sqlx::query(sql).bind(json).execute(&mut *tx).await?;
+        )
+        .bind(json_param(&criteria)?)
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(())
+}
+
+/// Rows as the JSON array a `json_each(?)` statement reads.
+fn json_param(rows: &impl Serialize) -> sqlx::Result<String> {
+    serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
 #[cfg(test)]
