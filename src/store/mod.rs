@@ -17,6 +17,7 @@ pub mod story_extras;
 mod story_inserts;
 pub mod story_search;
 mod story_writes;
+mod team_cache;
 pub mod teams;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -61,6 +62,8 @@ pub struct Store {
     story_inserts: story_inserts::SharedInsertQueue,
     /// Copies the write-ahead log into the database file off the writers' path.
     checkpointer: std::sync::Arc<checkpointer::Checkpointer>,
+    /// Teams looked up lately (see `team_cache.rs`); `teams.rs` forgets them on every change.
+    team_cache: std::sync::Arc<team_cache::TeamCache>,
 }
 
 impl Store {
@@ -92,6 +95,7 @@ impl Store {
             write_gate: write_tx::write_gate(options.clone()),
             story_inserts: Default::default(),
             checkpointer: std::sync::Arc::new(checkpointer::Checkpointer::start(options)),
+            team_cache: Default::default(),
         })
     }
 

@@ -56,6 +56,11 @@ impl Store {
         channel_id: u64,
         parent_id: Option<u64>,
     ) -> sqlx::Result<Option<Team>> {
+        let key = (guild_id, channel_id, parent_id);
+        if let Some(team) = self.team_cache.by_channel(key) {
+            return Ok(Some(team));
+        }
+        let seen = self.team_cache.generation();
         let sql = format!(
             "SELECT {TEAM_COLUMNS_OF_T} FROM teams t
              LEFT JOIN team_channels c
@@ -69,7 +74,11 @@ impl Store {
             .bind(parent_id.map(db_id).unwrap_or(-1))
             .fetch_optional(self.reads())
             .await?;
-        Ok(row.as_ref().map(team_from_row))
+        let team = row.as_ref().map(team_from_row);
+        if let Some(team) = &team {
+            self.team_cache.put_by_channel(key, team, seen);
+        }
+        Ok(team)
     }
 
     /// The guild's default team, if it has been created.
@@ -96,7 +105,7 @@ impl Store {
         } else {
             name.to_string()
         };
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO teams (guild_id, name, is_default, created_at) VALUES (?, ?, 1, ?)
              ON CONFLICT DO NOTHING",
         )
@@ -104,7 +113,8 @@ impl Store {
         .bind(&name)
         .bind(now)
         .execute(self.pool())
-        .await?;
+        .await;
+        self.teams_changed(inserted)?;
         self.default_team(guild_id)
             .await?
             .ok_or(sqlx::Error::RowNotFound)
@@ -126,19 +136,28 @@ impl Store {
             .bind(name)
             .bind(now)
             .fetch_optional(self.pool())
-            .await?;
-        Ok(row.as_ref().map(team_from_row))
+            .await;
+        Ok(self.teams_changed(row)?.as_ref().map(team_from_row))
     }
 
     /// A team of the guild by id; `None` for another guild's team.
     pub async fn team_by_id(&self, guild_id: u64, team_id: i64) -> sqlx::Result<Option<Team>> {
+        let key = (guild_id, team_id);
+        if let Some(team) = self.team_cache.by_id(key) {
+            return Ok(Some(team));
+        }
+        let seen = self.team_cache.generation();
         let sql = format!("SELECT {TEAM_COLUMNS} FROM teams WHERE guild_id = ? AND id = ?");
         let row = sqlx::query(&sql)
             .bind(db_id(guild_id))
             .bind(team_id)
             .fetch_optional(self.reads())
             .await?;
-        Ok(row.as_ref().map(team_from_row))
+        let team = row.as_ref().map(team_from_row);
+        if let Some(team) = &team {
+            self.team_cache.put_by_id(key, team, seen);
+        }
+        Ok(team)
     }
 
     /// A team of the guild by name, ignoring case.
@@ -181,7 +200,7 @@ impl Store {
         channel_id: u64,
         team_id: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        let linked = sqlx::query(
             "INSERT INTO team_channels (guild_id, channel_id, team_id) VALUES (?, ?, ?)
              ON CONFLICT (guild_id, channel_id) DO UPDATE SET team_id = excluded.team_id",
         )
@@ -189,7 +208,8 @@ impl Store {
         .bind(db_id(channel_id))
         .bind(team_id)
         .execute(self.pool())
-        .await?;
+        .await;
+        self.teams_changed(linked)?;
         Ok(())
     }
 
@@ -257,19 +277,27 @@ impl Store {
             .bind(team.id)
             .bind(db_id(team.guild_id))
             .fetch_one(self.pool())
-            .await?;
-        Ok(team_from_row(&row))
+            .await;
+        Ok(team_from_row(&self.teams_changed(row)?))
     }
 
     /// Sets the product vision of a team.
     pub async fn set_vision(&self, team: &Team, vision: &str) -> sqlx::Result<()> {
-        sqlx::query("UPDATE teams SET vision = ? WHERE id = ? AND guild_id = ?")
+        let set = sqlx::query("UPDATE teams SET vision = ? WHERE id = ? AND guild_id = ?")
             .bind(vision)
             .bind(team.id)
             .bind(db_id(team.guild_id))
             .execute(self.pool())
-            .await?;
+            .await;
+        self.teams_changed(set)?;
         Ok(())
+    }
+
+    /// Passes on the outcome of a statement that changed teams or channel links, after making
+    /// every lookup read them again (even on an error: the change may have committed anyway).
+    fn teams_changed<T>(&self, outcome: T) -> T {
+        self.team_cache.forget_all();
+        outcome
     }
 }
 
@@ -283,6 +311,66 @@ mod tests {
         let store = Store::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
         (store, dir)
+    }
+
+    #[tokio::test]
+    async fn every_change_to_a_team_or_a_link_is_seen_by_the_next_lookup() {
+        let (store, _dir) = store().await;
+        let default = store.ensure_default_team(1, "Acme", 0).await.unwrap();
+        // Looked up (and remembered) before each change.
+        assert_eq!(
+            store.team_for_channel(1, 10, None).await.unwrap(),
+            Some(default.clone())
+        );
+        let team = store.create_team(1, "Checkout", 0).await.unwrap().unwrap();
+        store.link_channel(1, 10, team.id).await.unwrap();
+        assert_eq!(
+            store.team_for_channel(1, 10, None).await.unwrap(),
+            Some(team.clone())
+        );
+
+        assert_eq!(
+            store.team_by_id(1, team.id).await.unwrap(),
+            Some(team.clone())
+        );
+        let change = TeamSettingsChange {
+            po_role_id: Some(42),
+            ..Default::default()
+        };
+        let changed = store.update_team_settings(&team, &change).await.unwrap();
+        assert_eq!(
+            store.team_by_id(1, team.id).await.unwrap(),
+            Some(changed.clone())
+        );
+        assert_eq!(
+            store
+                .team_for_channel(1, 10, None)
+                .await
+                .unwrap()
+                .unwrap()
+                .po_role_id,
+            Some(42)
+        );
+
+        store
+            .set_vision(&changed, "Checkout in one tap")
+            .await
+            .unwrap();
+        let seen = store.team_by_id(1, team.id).await.unwrap().unwrap();
+        assert_eq!(seen.vision.as_deref(), Some("Checkout in one tap"));
+
+        // A guild's first team: nothing is remembered for a channel without one.
+        assert_eq!(store.team_for_channel(2, 10, None).await.unwrap(), None);
+        let second = store.ensure_default_team(2, "Beta", 0).await.unwrap();
+        assert_eq!(
+            store.team_for_channel(2, 10, None).await.unwrap(),
+            Some(second)
+        );
+        assert_eq!(
+            store.team_by_id(2, team.id).await.unwrap(),
+            None,
+            "another guild's team"
+        );
     }
 
     #[tokio::test]
