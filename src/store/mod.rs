@@ -37,8 +37,8 @@ use sqlx::SqlitePool;
 
 /// The commit that grows the write-ahead log past this many pages copies it back into the
 /// database file itself, stalling every writer queued behind it for the copy and its two syncs.
-/// Normally the background checkpoint (`checkpointer.rs`) keeps the log from getting this far;
-/// under a steady stream of writes it cannot finish, and this backstop bounds the log (16 MiB).
+/// The background checkpoint (`checkpointer.rs`) finishes the log at half this length, in the
+/// writers' turn; this backstop (16 MiB) is for writes outside the gate and a task that failed.
 const WAL_CHECKPOINT_PAGES: u32 = 4_000;
 
 /// Connections of the pool, which serves single-statement writes and reads that keep one
@@ -89,12 +89,14 @@ impl Store {
             .connect_with(options.clone())
             .await
             .context("could not open the SQLite database")?;
+        let write_gate = write_tx::write_gate(options.clone());
+        let checkpointer = checkpointer::Checkpointer::start(options.clone(), write_gate.clone());
         Ok(Self {
             pool,
-            readers: std::sync::Arc::new(readers::Readers::new(options.clone(), READ_CONNECTIONS)),
-            write_gate: write_tx::write_gate(options.clone()),
+            readers: std::sync::Arc::new(readers::Readers::new(options, READ_CONNECTIONS)),
+            write_gate,
             story_inserts: Default::default(),
-            checkpointer: std::sync::Arc::new(checkpointer::Checkpointer::start(options)),
+            checkpointer: std::sync::Arc::new(checkpointer),
             team_cache: Default::default(),
         })
     }
