@@ -5,6 +5,7 @@ pub mod backlog;
 mod checkpointer;
 pub mod criteria;
 pub mod dependencies;
+mod open_titles;
 pub mod outbox;
 pub mod poker;
 pub mod ranking;
@@ -64,6 +65,9 @@ pub struct Store {
     checkpointer: std::sync::Arc<checkpointer::Checkpointer>,
     /// Teams looked up lately (see `team_cache.rs`); `teams.rs` forgets them on every change.
     team_cache: std::sync::Arc<team_cache::TeamCache>,
+    /// The top of backlogs searched lately (see `open_titles.rs`); a write transaction forgets
+    /// the teams whose stories it changed when it ends.
+    open_titles: std::sync::Arc<open_titles::OpenTitles>,
 }
 
 impl Store {
@@ -89,7 +93,8 @@ impl Store {
             .connect_with(options.clone())
             .await
             .context("could not open the SQLite database")?;
-        let write_gate = write_tx::write_gate(options.clone());
+        let open_titles = std::sync::Arc::<open_titles::OpenTitles>::default();
+        let write_gate = write_tx::write_gate(options.clone(), open_titles.clone());
         let checkpointer = checkpointer::Checkpointer::start(options.clone(), write_gate.clone());
         Ok(Self {
             pool,
@@ -98,6 +103,7 @@ impl Store {
             story_inserts: Default::default(),
             checkpointer: std::sync::Arc::new(checkpointer),
             team_cache: Default::default(),
+            open_titles,
         })
     }
 

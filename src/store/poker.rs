@@ -271,6 +271,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
+        tx.changes_stories_of(round.guild_id, round.team_id);
         sqlx::query(
             "UPDATE stories SET points = ?, updated_at = ? WHERE id = ? AND guild_id = ? AND team_id = ?",
         )

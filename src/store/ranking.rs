@@ -9,6 +9,7 @@ impl Store {
     /// past the end put it last. Returns the position it now has.
     pub async fn move_to_position(&self, story: &Story, position: i64) -> sqlx::Result<i64> {
         let mut tx = self.begin_write().await?;
+        tx.changes_stories_of(story.guild_id, story.team_id);
         let others: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM stories WHERE team_id = ? AND id <> ?
              AND status NOT IN ('done', 'accepted', 'archived')",

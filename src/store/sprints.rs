@@ -356,6 +356,7 @@ impl Store {
         if closed.rows_affected() == 0 {
             return Ok(CloseOutcome::AlreadyClosed);
         }
+        tx.changes_stories_of(sprint.guild_id, sprint.team_id);
         move_to_top(&mut tx, sprint.team_id, carried).await?;
         for post in posts {
             enqueue(&mut tx, post, now).await?;

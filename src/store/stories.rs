@@ -138,6 +138,7 @@ impl Store {
         now: i64,
     ) -> sqlx::Result<Story> {
         let mut tx = self.begin_write().await?;
+        tx.changes_stories_of(story.guild_id, story.team_id);
         let sql = format!(
             "UPDATE stories SET title = coalesce(?, title), details = coalesce(?, details),
                kind = coalesce(?, kind), points = CASE WHEN ? THEN ? ELSE points END, updated_at = ?
@@ -183,6 +184,7 @@ impl Store {
         now: i64,
     ) -> sqlx::Result<Option<Story>> {
         let mut tx = self.begin_write().await?;
+        tx.changes_stories_of(story.guild_id, story.team_id);
         let sql = format!(
             "UPDATE stories SET status = ?, updated_at = ? WHERE id = ? AND guild_id = ? AND status = ?
              RETURNING {STORY_COLUMNS}"
@@ -233,6 +235,8 @@ impl Store {
         assignee: Option<u64>,
         now: i64,
     ) -> sqlx::Result<Story> {
+        let mut tx = self.begin_write().await?;
+        tx.changes_stories_of(story.guild_id, story.team_id);
         let sql = format!(
             "UPDATE stories SET assignee_id = ?, updated_at = ? WHERE id = ? AND guild_id = ? RETURNING {STORY_COLUMNS}"
         );
@@ -241,8 +245,9 @@ impl Store {
             .bind(now)
             .bind(story.id)
             .bind(db_id(story.guild_id))
-            .fetch_one(self.pool())
+            .fetch_one(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(story_from_row(&row))
     }
 

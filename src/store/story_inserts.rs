@@ -177,6 +177,9 @@ impl Store {
         batch: &[PendingInsert],
     ) -> sqlx::Result<Vec<AddedStory>> {
         let mut tx = self.begin_write_in_turn(turn).await?;
+        for p in batch {
+            tx.changes_stories_of(p.guild_id, p.team_id);
+        }
         let to_write: Vec<StoryToWrite> = batch
             .iter()
             .map(|p| StoryToWrite {

@@ -1,17 +1,20 @@
 //! Finding stories as someone types (the `story` option's autocomplete): by number prefix, or by
 //! title words, open stories first in backlog order. Matches carry only what a choice shows, so
-//! a search decodes five columns a row rather than a whole story.
+//! a search decodes four columns a row rather than a whole story. The top of each team's backlog
+//! is searched in memory (`open_titles.rs`); the rest through SQL.
+
+use std::sync::Arc;
 
 use sqlx::{QueryBuilder, Row as _, Sqlite};
 
+use super::open_titles::{OpenTitles, TeamTitles};
 use super::stories::CLOSED_SQL;
 use super::{db_id, Store};
-use crate::domain::rank::Rank;
 use crate::domain::story::Status;
 
 /// How many open stories from the top of the backlog a title search reads in order before it
-/// asks the trigram index for the rest.
-const TITLE_SCAN_BUDGET: i64 = 1000;
+/// asks the trigram index for the rest: the ones remembered in memory.
+const TITLE_SCAN_BUDGET: i64 = OpenTitles::TOP as i64;
 
 /// What a search returns of a story.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,11 +23,10 @@ pub struct StoryMatch {
     pub number: i64,
     pub title: String,
     pub status: Status,
-    rank: Rank,
 }
 
 /// The columns of a [`StoryMatch`], of the table or subquery aliased `s`.
-const MATCH_COLUMNS: &str = "s.id, s.number, s.title, s.status, s.rank";
+const MATCH_COLUMNS: &str = "s.id, s.number, s.title, s.status";
 
 fn match_from_row(row: &sqlx::sqlite::SqliteRow) -> StoryMatch {
     StoryMatch {
@@ -33,7 +35,6 @@ fn match_from_row(row: &sqlx::sqlite::SqliteRow) -> StoryMatch {
         title: row.get(2),
         // Stored values were validated on the way in.
         status: Status::parse(row.get(3)).unwrap_or(Status::New),
-        rank: Rank::from_bytes(row.get(4)),
     }
 }
 
@@ -55,26 +56,33 @@ impl Store {
                 .await;
         }
         let words: Vec<&str> = query.split_whitespace().take(8).collect();
-        // The trigram index needs three characters a word; with it to fall back on, the scan
+        // The trigram index needs three characters a word; with it to fall back on, the search
         // in backlog order only looks at the top of the backlog.
         let indexed = !words.is_empty() && words.iter().all(|w| w.chars().count() >= 3);
-        let budget = indexed.then_some(TITLE_SCAN_BUDGET);
-        let mut found = self
-            .open_title_matches(guild_id, team_id, &words, limit, budget)
-            .await?;
+        let top = self.open_titles_of(guild_id, team_id).await?;
+        let mut found = top.matching(&words, usize::try_from(limit).unwrap_or(0));
+        if !indexed && !top.complete && (found.len() as i64) < limit {
+            // Short words have no index to fall back on: look past the top, in order.
+            found = self
+                .open_title_matches(guild_id, team_id, &words, limit)
+                .await?;
+        }
         if found.len() as i64 >= limit {
             return Ok(found);
         }
         // The index answers for every team's titles at once, so a word common elsewhere is
-        // costly there; a team no bigger than the scan budget is cheaper to scan.
-        let more =
-            if indexed && self.stories_ever_added(guild_id, team_id).await? > TITLE_SCAN_BUDGET {
-                self.indexed_title_matches(guild_id, team_id, &words, limit + found.len() as i64)
-                    .await?
-            } else {
-                self.closed_title_matches(guild_id, team_id, &words, limit - found.len() as i64)
-                    .await?
-            };
+        // costly there; a team no bigger than the scan budget is cheaper to scan. (More open
+        // stories than the top holds answers that without asking.)
+        let big = indexed
+            && (!top.complete
+                || self.stories_ever_added(guild_id, team_id).await? > TITLE_SCAN_BUDGET);
+        let more = if big {
+            self.indexed_title_matches(guild_id, team_id, &words, limit + found.len() as i64)
+                .await?
+        } else {
+            self.closed_title_matches(guild_id, team_id, &words, limit - found.len() as i64)
+                .await?
+        };
         for story in more {
             if found.len() as i64 >= limit {
                 break;
@@ -98,15 +106,38 @@ impl Store {
         Ok(next.map_or(0, |n| n - 1))
     }
 
+    /// The team's top open stories, in backlog order: remembered, or read and remembered.
+    async fn open_titles_of(&self, guild_id: u64, team_id: i64) -> sqlx::Result<Arc<TeamTitles>> {
+        if let Some(top) = self.open_titles.get(guild_id, team_id) {
+            return Ok(top);
+        }
+        let seen = self.open_titles.generation(team_id);
+        let sql = format!(
+            "SELECT {MATCH_COLUMNS} FROM stories s INDEXED BY stories_backlog_order
+             WHERE s.team_id = ? AND s.status NOT IN {CLOSED_SQL} AND s.guild_id = ?
+             ORDER BY s.rank LIMIT ?"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(team_id)
+            .bind(db_id(guild_id))
+            .bind(OpenTitles::TOP as i64 + 1)
+            .fetch_all(self.reads())
+            .await?;
+        let top = Arc::new(TeamTitles::from_top(
+            rows.iter().map(match_from_row).collect(),
+        ));
+        self.open_titles.put(guild_id, team_id, top.clone(), seen);
+        Ok(top)
+    }
+
     /// Open stories whose title has every word, in backlog order, scanning the backlog's own
-    /// index (so the scan stops at the `limit`th match), or only its top `budget` stories.
+    /// index (so the scan stops at the `limit`th match).
     async fn open_title_matches(
         &self,
         guild_id: u64,
         team_id: i64,
         words: &[&str],
         limit: i64,
-        budget: Option<i64>,
     ) -> sqlx::Result<Vec<StoryMatch>> {
         let mut sql = QueryBuilder::<Sqlite>::new(format!(
             "SELECT {MATCH_COLUMNS} FROM stories s INDEXED BY stories_backlog_order
@@ -117,23 +148,6 @@ impl Store {
                 " AND s.status NOT IN {CLOSED_SQL} AND s.guild_id = "
             ))
             .push_bind(db_id(guild_id));
-        if let Some(budget) = budget {
-            // The budget as a bound on the rank (the `budget`th open story's, or the last's in
-            // a smaller backlog), both read from the index alone: the scan then walks the index
-            // in order and stops at the bound or the `limit`th match, with no subquery whose
-            // rows SQLite would copy out one by one.
-            let open_ranks = format!(
-                "SELECT rank FROM stories INDEXED BY stories_backlog_order
-                 WHERE status NOT IN {CLOSED_SQL} AND team_id = "
-            );
-            sql.push(format!(" AND s.rank <= coalesce(({open_ranks}"))
-                .push_bind(team_id)
-                .push(" ORDER BY rank LIMIT 1 OFFSET ")
-                .push_bind(budget - 1)
-                .push(format!("), ({open_ranks}"))
-                .push_bind(team_id)
-                .push(" ORDER BY rank DESC LIMIT 1))");
-        }
         push_title_words(&mut sql, words);
         sql.push(" ORDER BY s.rank LIMIT ").push_bind(limit);
         let rows = sql.build().fetch_all(self.reads()).await?;

@@ -197,3 +197,122 @@ async fn the_ordered_scan_reads_exactly_the_top_budget_of_open_stories() {
     assert!(ids.contains(&last_scanned.id), "{ids:?}");
     assert!(!ids.contains(&first_unscanned.id), "{ids:?}");
 }
+
+#[tokio::test]
+async fn a_change_to_a_team_s_stories_is_seen_by_its_next_search_and_other_teams_stay_remembered() {
+    let (store, _dir) = store().await;
+    let core = team(&store).await;
+    let web = store
+        .create_team(GUILD, "Web", 0)
+        .await
+        .unwrap()
+        .expect("a new team");
+    let first = story(&store, &core, "Export invoices", None).await;
+    let second = story(&store, &core, "Import invoices", None).await;
+    story(&store, &web, "Invoices page", None).await;
+    let search = |team_id: i64, text: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .search_stories(GUILD, team_id, text, 25)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|m| m.title)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        search(core.id, "invoices").await,
+        ["Export invoices", "Import invoices"]
+    );
+    assert_eq!(search(web.id, "invoices").await, ["Invoices page"]);
+
+    // Each kind of change, then the next search: the changed team is read again, and the
+    // other team's list is still remembered (the change named its team).
+    story(&store, &core, "Refund invoices", None).await;
+    assert_eq!(
+        search(core.id, "invoices").await,
+        ["Export invoices", "Import invoices", "Refund invoices"]
+    );
+    let renamed = StoryChange {
+        title: Some(crate::domain::story::StoryTitle::parse("Export bills").unwrap()),
+        ..StoryChange::default()
+    };
+    let first = store.update_story(&first, &renamed, 2).await.unwrap();
+    assert_eq!(
+        search(core.id, "invoices").await,
+        ["Import invoices", "Refund invoices"]
+    );
+    store.move_to_position(&second, 3).await.unwrap();
+    assert_eq!(
+        search(core.id, "invoices").await,
+        ["Refund invoices", "Import invoices"]
+    );
+    store
+        .change_status(&first, Status::Done, USER, None, 3)
+        .await
+        .unwrap()
+        .expect("closed");
+    assert_eq!(search(core.id, "export").await, ["Export bills"]);
+    assert_eq!(
+        search(core.id, "").await,
+        ["Refund invoices", "Import invoices", "Export bills"],
+        "a closed story leaves the open top for the closed ones after it"
+    );
+    assert!(
+        store.open_titles.get(GUILD, web.id).is_some(),
+        "the other team was not forgotten"
+    );
+}
+
+#[tokio::test]
+async fn a_story_written_without_naming_its_team_makes_every_team_be_read_again() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    let written = story(&store, &team, "Export invoices", None).await;
+    assert_eq!(
+        store
+            .search_stories(GUILD, team.id, "invoices", 25)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // A transaction that changes a story but is abandoned changes nothing.
+    let mut abandoned = store.begin_write().await.unwrap();
+    sqlx::query("UPDATE stories SET title = 'Gone' WHERE id = ?")
+        .bind(written.id)
+        .execute(&mut *abandoned)
+        .await
+        .unwrap();
+    drop(abandoned);
+    let found = store
+        .search_stories(GUILD, team.id, "invoices", 25)
+        .await
+        .unwrap();
+    assert_eq!(found[0].title, "Export invoices");
+
+    // One that commits without `changes_stories_of` is caught by the update hook.
+    let mut tx = store.begin_write().await.unwrap();
+    sqlx::query("UPDATE stories SET title = 'Export receipts' WHERE id = ?")
+        .bind(written.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(store
+        .search_stories(GUILD, team.id, "invoices", 25)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store
+            .search_stories(GUILD, team.id, "receipts", 25)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}

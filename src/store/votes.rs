@@ -342,13 +342,15 @@ pub async fn open_ranks(
 
 /// Writes new rank keys (only the rows that change) and notes when the result was applied.
 pub async fn write_ranks(
-    conn: &mut SqliteConnection,
+    tx: &mut super::WriteTx,
     guild_id: u64,
     team_id: i64,
     vote_id: i64,
     changes: &[(StoryNumber, Rank)],
     now: i64,
 ) -> sqlx::Result<()> {
+    tx.changes_stories_of(guild_id, team_id);
+    let conn: &mut SqliteConnection = tx;
     for (number, rank) in changes {
         sqlx::query(
             "UPDATE stories SET rank = ?, updated_at = ? WHERE guild_id = ? AND team_id = ? AND number = ?",

@@ -8,8 +8,14 @@
 //! every connection it takes back (a round trip to the connection's thread), and writes take
 //! turns anyway. A transaction dropped without a commit is rolled back on that connection before
 //! the next writer's `BEGIN` reaches it (its thread runs commands in order).
+//!
+//! Every write to `stories` runs in one of these transactions, which names the teams whose
+//! stories it changes ([`WriteTx::changes_stories_of`]); when it ends, searches forget those
+//! teams' remembered titles (`open_titles.rs`). SQLite's update hook on the connection is the
+//! safety net: a transaction that changed a story without naming a team forgets every team.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +24,7 @@ use sqlx::{ConnectOptions as _, SqliteConnection, TransactionManager as _};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::checkpointer::Checkpointer;
+use super::open_titles::OpenTitles;
 use super::Store;
 
 /// How long a writer waits for its turn (the same as SQLite's busy timeout) before it fails.
@@ -30,17 +37,23 @@ pub struct Writer {
     connection: Option<SqliteConnection>,
     /// Set by [`Store::close`]: no connection is opened again.
     closed: bool,
+    /// Set by SQLite's update hook when the open transaction changes a `stories` row.
+    stories_touched: Arc<AtomicBool>,
+    /// What a transaction that changed stories makes forget them.
+    open_titles: Arc<OpenTitles>,
 }
 
 /// The process's queue of writers; one per [`Store`] and its clones.
 pub type WriteGate = Arc<Mutex<Writer>>;
 
 /// A gate whose writer connects with `options`.
-pub(super) fn write_gate(options: SqliteConnectOptions) -> WriteGate {
+pub(super) fn write_gate(options: SqliteConnectOptions, open_titles: Arc<OpenTitles>) -> WriteGate {
     Arc::new(Mutex::new(Writer {
         options,
         connection: None,
         closed: false,
+        stories_touched: Arc::default(),
+        open_titles,
     }))
 }
 
@@ -51,6 +64,8 @@ pub(super) type WriteTurn = OwnedMutexGuard<Writer>;
 pub struct WriteTx {
     turn: WriteTurn,
     checkpointer: Arc<Checkpointer>,
+    /// Teams (guild, id) whose stories this transaction changes.
+    story_teams: Vec<(u64, i64)>,
 }
 
 impl WriteTx {
@@ -58,6 +73,28 @@ impl WriteTx {
         SqliteTransactionManager::commit(&mut self).await?;
         self.checkpointer.wrote();
         Ok(())
+    }
+
+    /// Notes that this transaction changes stories of the team: when it ends (committed or
+    /// not), searches read that team's backlog again.
+    pub fn changes_stories_of(&mut self, guild_id: u64, team_id: i64) {
+        if !self.story_teams.contains(&(guild_id, team_id)) {
+            self.story_teams.push((guild_id, team_id));
+        }
+    }
+
+    /// Makes searches forget what this transaction may have changed. Runs when it has ended:
+    /// after the commit (so a search that reads next sees it) or when it was abandoned.
+    fn forget_changed_stories(&mut self) {
+        let writer = &*self.turn;
+        // The hook ran on the connection's thread before the statement's answer came back.
+        let touched = writer.stories_touched.swap(false, Ordering::Relaxed);
+        if touched && self.story_teams.is_empty() {
+            writer.open_titles.forget_all();
+        }
+        for &(guild_id, team_id) in &self.story_teams {
+            writer.open_titles.forget_team(guild_id, team_id);
+        }
     }
 }
 
@@ -69,6 +106,7 @@ impl Drop for WriteTx {
                 SqliteTransactionManager::start_rollback(connection);
             }
         }
+        self.forget_changed_stories();
     }
 }
 
@@ -114,8 +152,13 @@ impl Store {
         }
         let connection = match writer.connection.as_mut() {
             Some(connection) => connection,
-            None => writer.connection.insert(writer.options.connect().await?),
+            None => {
+                let mut connection = writer.options.connect().await?;
+                watch_story_writes(&mut connection, writer.stories_touched.clone()).await?;
+                writer.connection.insert(connection)
+            }
         };
+        writer.stories_touched.store(false, Ordering::Relaxed);
         let begun =
             SqliteTransactionManager::begin(connection, Some("BEGIN IMMEDIATE".into())).await;
         if let Err(error) = begun {
@@ -128,6 +171,7 @@ impl Store {
         Ok(WriteTx {
             turn,
             checkpointer: self.checkpointer.clone(),
+            story_teams: Vec::new(),
         })
     }
 
@@ -142,6 +186,20 @@ impl Store {
             let _ = sqlx::Connection::close(connection).await;
         }
     }
+}
+
+/// Sets `touched` whenever a statement on `connection` changes a `stories` row.
+async fn watch_story_writes(
+    connection: &mut SqliteConnection,
+    touched: Arc<AtomicBool>,
+) -> sqlx::Result<()> {
+    let mut handle = connection.lock_handle().await?;
+    handle.set_update_hook(move |change| {
+        if change.table == "stories" {
+            touched.store(true, Ordering::Relaxed);
+        }
+    });
+    Ok(())
 }
 
 #[cfg(test)]
