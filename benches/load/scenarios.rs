@@ -1,6 +1,7 @@
 //! The interaction scenarios: the floor (a signed `PING`), `/story add`, `/backlog` page 1 and
-//! page 50, `story` autocomplete and a planning-poker vote click, each at every client count,
-//! against one bot whose team has the plan's backlog size.
+//! page 50, `story` autocomplete, autocomplete mixed with new stories (each of which makes the
+//! bot forget the team's remembered backlog top) and a planning-poker vote click, each at every
+//! client count, against one bot whose team has the plan's backlog size.
 
 use std::sync::Arc;
 
@@ -88,6 +89,11 @@ fn expect_choices(v: &Value) -> Result<(), String> {
         .ok_or_else(|| "no autocomplete choices".into())
 }
 
+/// Autocomplete choices, or the public card of a new story.
+fn expect_choices_or_story(v: &Value) -> Result<(), String> {
+    expect_choices(v).or_else(|_| expect_public_reply(v))
+}
+
 fn expect_card_update(v: &Value) -> Result<(), String> {
     (v["type"] == 7)
         .then_some(())
@@ -146,6 +152,13 @@ pub async fn run(plan: &Plan) -> Vec<Row> {
     let backlog_stories = plan.backlog_stories;
 
     type Make<'a> = Box<dyn Fn(usize) -> Bytes + 'a>;
+    let typed = |k: usize| {
+        // What someone types: the first four letters of a word of some title.
+        let title = seed::title(k as u64 + 1);
+        let word = title.split_whitespace().nth(1).unwrap_or("invo");
+        let line = format!("/story show story:{}", &word[..word.len().min(4)]);
+        bytes(&synth.autocomplete(&voter(k), &line).expect("autocomplete"))
+    };
     let scenarios: Vec<(&'static str, Make, Expect)> = vec![
         (
             "floor: signed PING",
@@ -169,17 +182,7 @@ pub async fn run(plan: &Plan) -> Vec<Row> {
             }),
             expect_backlog,
         ),
-        (
-            "autocomplete story",
-            Box::new(|k| {
-                // What someone types: the first four letters of a word of some title.
-                let title = seed::title(k as u64 + 1);
-                let word = title.split_whitespace().nth(1).unwrap_or("invo");
-                let line = format!("/story show story:{}", &word[..word.len().min(4)]);
-                bytes(&synth.autocomplete(&voter(k), &line).expect("autocomplete"))
-            }),
-            expect_choices,
-        ),
+        ("autocomplete story", Box::new(typed), expect_choices),
         (
             "autocomplete story (rare text)",
             Box::new(|k| {
@@ -189,6 +192,19 @@ pub async fn run(plan: &Plan) -> Vec<Row> {
                 bytes(&synth.autocomplete(&voter(k), &line).expect("autocomplete"))
             }),
             expect_choices,
+        ),
+        (
+            // Not a throughput target: how much the remembered top saves when the backlog
+            // keeps changing (every new story makes the next search read it again).
+            "mixed: autocomplete, 1 in 10 a /story add",
+            Box::new(|k| {
+                if k % 10 == 9 {
+                    say(&voter(k), &format!("/story add title:\"Mixed story {k}\""))
+                } else {
+                    typed(k)
+                }
+            }),
+            expect_choices_or_story,
         ),
         (
             "poker vote click",

@@ -5,12 +5,14 @@
 //! The top [`OpenTitles::TOP`] open stories of a team, in order and with their titles folded
 //! once, are searched in memory in a few microseconds instead. Every write to `stories` runs in
 //! a write transaction (`write_tx.rs`) that names the teams it changes; the team is forgotten
-//! when that transaction ends, so the next search reads the committed backlog.
+//! when that transaction ends, so the next search reads the committed backlog. New stories go
+//! to the bottom of the backlog, so they leave a list that is only the top of a longer backlog
+//! as it is: a team adding stories while someone types keeps its list.
 //!
 //! Invariants:
 //! - A search never stores a list read before a change to that team it raced with: it notes the
-//!   team's generation before reading and stores only if no change ended since
-//!   ([`OpenTitles::put`]).
+//!   team's generation before reading and stores only if no change ended since, or, for a list
+//!   of every open story, no story was added since ([`OpenTitles::put`]).
 //! - An entry lives at most [`OpenTitles::TTL`], which bounds how long a change committed by
 //!   another process (a `sprintmate console` on the same file) goes unseen.
 //! - At most [`OpenTitles::CAPACITY_STORIES`] stories and [`OpenTitles::CAPACITY_TEAMS`] teams
@@ -34,19 +36,40 @@ const SLOTS: usize = 32;
 pub struct Generation {
     all: u64,
     slot: u64,
+    slot_additions: u64,
 }
 
 #[derive(Debug, Default)]
 pub struct OpenTitles {
     inner: Mutex<Inner>,
+    /// Held while a list is read, so searches that all missed read it once.
+    loading: tokio::sync::Mutex<()>,
 }
 
 #[derive(Debug, Default)]
 struct Inner {
     all_changes: u64,
     slot_changes: [u64; SLOTS],
+    /// Stories added at the bottom, per slot: these change only lists of every open story.
+    slot_additions: [u64; SLOTS],
     teams: HashMap<TeamKey, Arc<TeamTitles>>,
     stories_held: usize,
+}
+
+impl Inner {
+    fn generation(&self, team_id: i64) -> Generation {
+        Generation {
+            all: self.all_changes,
+            slot: self.slot_changes[slot(team_id)],
+            slot_additions: self.slot_additions[slot(team_id)],
+        }
+    }
+
+    fn remove(&mut self, key: TeamKey) {
+        if let Some(old) = self.teams.remove(&key) {
+            self.stories_held -= old.len();
+        }
+    }
 }
 
 /// A team's open stories from the top of its backlog, in backlog order.
@@ -116,11 +139,12 @@ impl OpenTitles {
 
     /// The counters to hand back to [`put`](Self::put) after reading the team's list.
     pub fn generation(&self, team_id: i64) -> Generation {
-        let inner = self.lock();
-        Generation {
-            all: inner.all_changes,
-            slot: inner.slot_changes[slot(team_id)],
-        }
+        self.lock().generation(team_id)
+    }
+
+    /// The turn to read a list from the database; check [`get`](Self::get) again once held.
+    pub async fn loading(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.loading.lock().await
     }
 
     /// The team's list, if remembered and younger than the TTL.
@@ -132,20 +156,17 @@ impl OpenTitles {
             .cloned()
     }
 
-    /// Remembers the team's list, unless a change to the team ended since `seen`.
+    /// Remembers the team's list, unless a change to the team ended since `seen` (or a story
+    /// was added, when the list holds every open story).
     pub fn put(&self, guild_id: u64, team_id: i64, titles: Arc<TeamTitles>, seen: Generation) {
         let mut inner = self.lock();
-        if seen
-            != (Generation {
-                all: inner.all_changes,
-                slot: inner.slot_changes[slot(team_id)],
-            })
-        {
+        let now = inner.generation(team_id);
+        let changed = (now.all, now.slot) != (seen.all, seen.slot);
+        let added = now.slot_additions != seen.slot_additions;
+        if changed || (added && titles.complete) {
             return;
         }
-        if let Some(old) = inner.teams.remove(&(guild_id, team_id)) {
-            inner.stories_held -= old.len();
-        }
+        inner.remove((guild_id, team_id));
         if inner.stories_held + titles.len() > Self::CAPACITY_STORIES
             || inner.teams.len() >= Self::CAPACITY_TEAMS
         {
@@ -160,8 +181,20 @@ impl OpenTitles {
     pub fn forget_team(&self, guild_id: u64, team_id: i64) {
         let mut inner = self.lock();
         inner.slot_changes[slot(team_id)] += 1;
-        if let Some(old) = inner.teams.remove(&(guild_id, team_id)) {
-            inner.stories_held -= old.len();
+        inner.remove((guild_id, team_id));
+    }
+
+    /// Notes stories added at the bottom of the team's backlog, and nothing else changed: a
+    /// list of only the top of a longer backlog stays; a list of every open story is forgotten.
+    pub fn stories_added(&self, guild_id: u64, team_id: i64) {
+        let mut inner = self.lock();
+        inner.slot_additions[slot(team_id)] += 1;
+        let complete = inner
+            .teams
+            .get(&(guild_id, team_id))
+            .is_some_and(|t| t.complete);
+        if complete {
+            inner.remove((guild_id, team_id));
         }
     }
 

@@ -128,3 +128,23 @@ fn a_full_cache_starts_over_and_stays_within_its_capacity() {
     }
     assert_eq!(cache.lock().teams.len(), 1);
 }
+
+#[test]
+fn an_added_story_forgets_only_a_list_of_every_open_story() {
+    let cache = OpenTitles::default();
+    let long: Vec<&str> = vec!["Story"; OpenTitles::TOP + 1];
+    cache.put(1, 7, top(&long), cache.generation(7));
+    cache.put(1, 8, top(&["Small"]), cache.generation(8));
+    cache.stories_added(1, 7);
+    cache.stories_added(1, 8);
+    assert!(cache.get(1, 7).is_some(), "a new story is below the top");
+    assert!(cache.get(1, 8).is_none(), "a new story joins a short list");
+
+    // A list read while a story was added: only the top of a long backlog is still right.
+    let before = cache.generation(9);
+    cache.stories_added(1, 9);
+    cache.put(1, 9, top(&["Small"]), before);
+    assert!(cache.get(1, 9).is_none());
+    cache.put(1, 9, top(&long), before);
+    assert!(cache.get(1, 9).is_some());
+}

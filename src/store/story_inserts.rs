@@ -178,7 +178,7 @@ impl Store {
     ) -> sqlx::Result<Vec<AddedStory>> {
         let mut tx = self.begin_write_in_turn(turn).await?;
         for p in batch {
-            tx.changes_stories_of(p.guild_id, p.team_id);
+            tx.adds_stories_to(p.guild_id, p.team_id);
         }
         let to_write: Vec<StoryToWrite> = batch
             .iter()

@@ -107,25 +107,44 @@ impl Store {
     }
 
     /// The team's top open stories, in backlog order: remembered, or read and remembered.
+    /// Concurrent searches that find nothing remembered read it once, one after another.
     async fn open_titles_of(&self, guild_id: u64, team_id: i64) -> sqlx::Result<Arc<TeamTitles>> {
         if let Some(top) = self.open_titles.get(guild_id, team_id) {
             return Ok(top);
         }
+        let _turn = self.open_titles.loading().await;
+        if let Some(top) = self.open_titles.get(guild_id, team_id) {
+            return Ok(top);
+        }
         let seen = self.open_titles.generation(team_id);
+        // One row holding a JSON array: a thousand rows would each be a message from the
+        // connection's thread.
         let sql = format!(
-            "SELECT {MATCH_COLUMNS} FROM stories s INDEXED BY stories_backlog_order
-             WHERE s.team_id = ? AND s.status NOT IN {CLOSED_SQL} AND s.guild_id = ?
-             ORDER BY s.rank LIMIT ?"
+            "SELECT json_group_array(json_array(s.id, s.number, s.title, s.status) ORDER BY s.rank)
+             FROM (SELECT s.id, s.number, s.title, s.status, s.rank
+                   FROM stories s INDEXED BY stories_backlog_order
+                   WHERE s.team_id = ? AND s.status NOT IN {CLOSED_SQL} AND s.guild_id = ?
+                   ORDER BY s.rank LIMIT ?) s"
         );
-        let rows = sqlx::query(&sql)
+        let json: String = sqlx::query_scalar(&sql)
             .bind(team_id)
             .bind(db_id(guild_id))
             .bind(OpenTitles::TOP as i64 + 1)
-            .fetch_all(self.reads())
+            .fetch_one(self.reads())
             .await?;
-        let top = Arc::new(TeamTitles::from_top(
-            rows.iter().map(match_from_row).collect(),
-        ));
+        let rows: Vec<(i64, i64, String, String)> =
+            serde_json::from_str(&json).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+        let stories = rows
+            .into_iter()
+            .map(|(id, number, title, status)| StoryMatch {
+                id,
+                number,
+                title,
+                // Stored values were validated on the way in.
+                status: Status::parse(&status).unwrap_or(Status::New),
+            })
+            .collect();
+        let top = Arc::new(TeamTitles::from_top(stories));
         self.open_titles.put(guild_id, team_id, top.clone(), seen);
         Ok(top)
     }

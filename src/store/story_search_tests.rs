@@ -49,6 +49,16 @@ async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_through_the_trigra
         .unwrap();
     assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [deep.id]);
 
+    // A story added at the bottom of a backlog longer than the remembered top leaves the top
+    // remembered, and is found through the index like any deep story.
+    let added = story(&store, &team, "Okapi sighting", None).await;
+    assert!(store.open_titles.get(GUILD, team.id).is_some());
+    let found = store
+        .search_stories(GUILD, team.id, "okapi", 25)
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [added.id]);
+
     // Two-letter words cannot use the index and still find it by scanning.
     let short = store
         .search_stories(GUILD, team.id, "ze cr", 25)

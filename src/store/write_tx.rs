@@ -10,9 +10,10 @@
 //! the next writer's `BEGIN` reaches it (its thread runs commands in order).
 //!
 //! Every write to `stories` runs in one of these transactions, which names the teams whose
-//! stories it changes ([`WriteTx::changes_stories_of`]); when it ends, searches forget those
-//! teams' remembered titles (`open_titles.rs`). SQLite's update hook on the connection is the
-//! safety net: a transaction that changed a story without naming a team forgets every team.
+//! stories it changes ([`WriteTx::changes_stories_of`], or [`WriteTx::adds_stories_to`] when it
+//! only adds stories at the bottom); when it ends, searches forget what they remembered of those
+//! teams' backlogs (`open_titles.rs`). SQLite's update hook on the connection is the safety net:
+//! a transaction that changed a story without naming a team forgets every team.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -66,6 +67,8 @@ pub struct WriteTx {
     checkpointer: Arc<Checkpointer>,
     /// Teams (guild, id) whose stories this transaction changes.
     story_teams: Vec<(u64, i64)>,
+    /// Teams (guild, id) this transaction only adds new stories to, at the bottom.
+    added_to_teams: Vec<(u64, i64)>,
 }
 
 impl WriteTx {
@@ -83,17 +86,29 @@ impl WriteTx {
         }
     }
 
+    /// Notes that this transaction adds new stories at the bottom of the team's backlog and
+    /// changes none of its other stories (otherwise use
+    /// [`changes_stories_of`](Self::changes_stories_of)).
+    pub fn adds_stories_to(&mut self, guild_id: u64, team_id: i64) {
+        if !self.added_to_teams.contains(&(guild_id, team_id)) {
+            self.added_to_teams.push((guild_id, team_id));
+        }
+    }
+
     /// Makes searches forget what this transaction may have changed. Runs when it has ended:
     /// after the commit (so a search that reads next sees it) or when it was abandoned.
     fn forget_changed_stories(&mut self) {
         let writer = &*self.turn;
         // The hook ran on the connection's thread before the statement's answer came back.
         let touched = writer.stories_touched.swap(false, Ordering::Relaxed);
-        if touched && self.story_teams.is_empty() {
+        if touched && self.story_teams.is_empty() && self.added_to_teams.is_empty() {
             writer.open_titles.forget_all();
         }
         for &(guild_id, team_id) in &self.story_teams {
             writer.open_titles.forget_team(guild_id, team_id);
+        }
+        for &(guild_id, team_id) in &self.added_to_teams {
+            writer.open_titles.stories_added(guild_id, team_id);
         }
     }
 }
@@ -172,6 +187,7 @@ impl Store {
             turn,
             checkpointer: self.checkpointer.clone(),
             story_teams: Vec::new(),
+            added_to_teams: Vec::new(),
         })
     }
 
