@@ -1,0 +1,439 @@
+//! Export and import against real SQLite files: a team seeded through the store's own writes
+//! goes out and back into a fresh database unchanged, the derived tables follow, refusals
+//! change nothing, and an export never shows another guild's data.
+
+use chrono::NaiveDate;
+
+use super::backlog::BacklogFilter;
+use super::sprints::NewSprint;
+use super::standup_days::{insert_open_day, AnswerText, NewDay};
+use super::standups::ScheduleSetup;
+use super::test_support::{store, team, GUILD, USER};
+use super::updates::UpdateSchedule;
+use super::Store;
+use crate::backup::{validate, Document};
+use crate::domain::poker::Scale;
+use crate::domain::schedule::{AwayRange, LocalTime, Schedule, Weekdays};
+use crate::domain::sprint::SprintSpan;
+use crate::domain::story::{Criteria, Labels, Points, Status, StoryNumber, StoryTitle};
+use crate::domain::team::Timezone;
+use crate::domain::vote::Method;
+use crate::store::votes::{Mark, NewVote};
+
+fn date(raw: &str) -> NaiveDate {
+    raw.parse().unwrap()
+}
+
+/// A team with three stories (labels, criteria, a dependency, status changes, an archived
+/// one), a member, a linked channel, a sprint with a move, a vote with a ballot, a poker round
+/// with a vote, a stand-up schedule with a holiday, an absence and an answered day, an update
+/// and its weekly schedule.
+async fn seed(store: &Store) {
+    let team = team(store).await;
+    store.link_channel(GUILD, 500, team.id).await.unwrap();
+    store.add_member(&team, 11, 5).await.unwrap();
+    store
+        .set_vision(&team, "Checkout in one tap")
+        .await
+        .unwrap();
+    let mut new = super::test_support::new_story("Guest checkout", Some(3));
+    new.labels = Labels::parse("checkout, ui").unwrap();
+    new.criteria = Criteria::parse_lines("Pays without an account\nGets a receipt").unwrap();
+    let checkout = store
+        .insert_story(GUILD, team.id, &new, 10)
+        .await
+        .unwrap()
+        .story;
+    let mut new = super::test_support::new_story("Card payments", Some(5));
+    new.points = Some(Points::parse(5).unwrap());
+    let payments = store
+        .insert_story(GUILD, team.id, &new, 11)
+        .await
+        .unwrap()
+        .story;
+    let old = super::test_support::new_story("Old idea", None);
+    let old = store
+        .insert_story(GUILD, team.id, &old, 12)
+        .await
+        .unwrap()
+        .story;
+    store
+        .add_dependency(&checkout, &payments, USER, 20)
+        .await
+        .unwrap();
+    store
+        .set_criterion_checked(&checkout, 1, true)
+        .await
+        .unwrap();
+    let moved = store
+        .change_status(&payments, Status::InProgress, USER, None, 30)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .change_status(&moved, Status::Review, 8, Some("ready for review"), 31)
+        .await
+        .unwrap();
+    store
+        .change_status(&old, Status::Archived, USER, None, 32)
+        .await
+        .unwrap();
+
+    let span = SprintSpan::new(date("2026-03-02"), 14, Timezone::parse("UTC").unwrap()).unwrap();
+    let new_sprint = NewSprint {
+        name: None,
+        goal: Some("Guest checkout".into()),
+        span,
+    };
+    let sprint = store
+        .start_sprint(GUILD, team.id, &new_sprint, USER, 40)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .change_sprint_membership(&sprint, &checkout, true, false, USER, 41)
+        .await
+        .unwrap();
+
+    let vote = store
+        .insert_vote(&NewVote {
+            guild_id: GUILD,
+            team_id: team.id,
+            method: Method::Score,
+            dots_per_voter: 0,
+            opened_by: USER,
+            opened_at: 50,
+            closes_at: 5000,
+            channel_id: 600,
+            candidates: vec![StoryNumber(2), StoryNumber(1)],
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let mark = |n, score| Mark {
+        story: StoryNumber(n),
+        first: Some(score),
+        second: None,
+    };
+    store
+        .save_draft(vote.id, 11, &[mark(2, 4), mark(1, 5)], 51)
+        .await
+        .unwrap();
+    let mut tx = store.begin_write().await.unwrap();
+    super::votes::replace_ballot(&mut tx, vote.id, 12, &[mark(2, 1), mark(1, 3)], 52)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let round = store
+        .start_poker_round(&checkout, Scale::Fibonacci, USER, 60)
+        .await
+        .unwrap();
+    store
+        .cast_poker_vote(&round, 11, Some("5"), 61)
+        .await
+        .unwrap();
+
+    let schedule = Schedule::new(
+        LocalTime::parse("09:30").unwrap(),
+        Timezone::parse("Europe/Berlin").unwrap(),
+        Weekdays::WORKDAYS,
+        240,
+        60,
+    )
+    .unwrap();
+    let setup = ScheduleSetup {
+        channel_id: 700,
+        schedule,
+        handled_through: date("2026-03-01"),
+    };
+    store.save_schedule(&team, &setup, USER, 70).await.unwrap();
+    store.add_skip(&team, date("2026-12-25")).await.unwrap();
+    let away = AwayRange::new(date("2026-03-09"), date("2026-03-13")).unwrap();
+    store.add_away(&team, 11, away, USER, 71).await.unwrap();
+    let mut conn = store.pool().acquire().await.unwrap();
+    let day = NewDay {
+        team_id: team.id,
+        guild_id: GUILD,
+        date: date("2026-03-02"),
+        channel_id: 700,
+        opened_at: 100,
+        remind_at: Some(200),
+        close_at: 300,
+    };
+    insert_open_day(&mut conn, &day).await.unwrap().unwrap();
+    drop(conn);
+    let day = store
+        .standup_day(&team, date("2026-03-02"))
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = AnswerText {
+        yesterday: "Reviewed #2".into(),
+        today: "Building #1".into(),
+        blockers: "Waiting on #2".into(),
+    };
+    store.save_answer(&day, 11, &answer, 150).await.unwrap();
+
+    let content = serde_json::json!({"content": "Shipped: guest checkout"});
+    store
+        .insert_update_draft(&team, 800, &content, USER, 90)
+        .await
+        .unwrap();
+    let weekly = UpdateSchedule {
+        team_id: team.id,
+        guild_id: GUILD,
+        channel_id: 800,
+        weekday: 4,
+        local_time: "16:00".into(),
+        timezone: "Europe/Berlin".into(),
+        last_published_date: date("2026-02-27"),
+    };
+    store.set_update_schedule(&weekly, USER, 91).await.unwrap();
+}
+
+/// The document as the binary would print and read it: through JSON text.
+fn through_json(document: &Document) -> Document {
+    let text = serde_json::to_string_pretty(document).unwrap();
+    validate::parse(&text).expect("an export reads back")
+}
+
+async fn fresh() -> (Store, tempfile::TempDir) {
+    store().await
+}
+
+/// Row counts of every table the import writes or triggers keep, for "nothing changed".
+async fn fingerprint(store: &Store) -> Vec<(String, i64)> {
+    let mut counts = Vec::new();
+    for table in [
+        "teams",
+        "team_channels",
+        "team_members",
+        "stories",
+        "story_labels",
+        "story_criteria",
+        "story_status_changes",
+        "story_dependencies",
+        "backlog_totals",
+        "sprints",
+        "sprint_story_changes",
+        "votes",
+        "vote_candidates",
+        "vote_drafts",
+        "vote_ballots",
+        "vote_ballot_marks",
+        "poker_rounds",
+        "poker_votes",
+        "standup_schedules",
+        "standup_days",
+        "standup_answers",
+        "stakeholder_updates",
+        "update_schedules",
+    ] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(store.reads())
+            .await
+            .unwrap();
+        counts.push((table.to_string(), n));
+    }
+    counts
+}
+
+#[tokio::test]
+async fn a_team_exported_and_imported_into_a_fresh_database_exports_the_same_document() {
+    let (source, _a) = store().await;
+    seed(&source).await;
+    let first = source.export_guild(GUILD, None, 1000).await.unwrap();
+    let team = &first.teams[0];
+    assert_eq!(team.stories.len(), 3);
+    assert_eq!(team.stories[0].labels, ["checkout", "ui"]);
+    assert_eq!(team.stories[0].blocked_by[0].story, 2);
+    assert_eq!(
+        team.stories[1].history.len(),
+        3,
+        "{:?}",
+        team.stories[1].history
+    );
+    assert_eq!(team.sprints[0].changes.len(), 1);
+    assert_eq!(team.votes[0].candidates, [2, 1]);
+    assert_eq!(team.votes[0].drafts[0].marks.len(), 2);
+    assert_eq!(team.votes[0].ballots[0].marks.len(), 2);
+    assert_eq!(team.poker_rounds[0].votes.len(), 1);
+    assert_eq!(team.standup.days[0].answers.len(), 1);
+    assert!(team.standup.schedule.is_some() && team.update_schedule.is_some());
+    assert_eq!(team.updates.len(), 1);
+
+    let (target, _b) = fresh().await;
+    let summary = target.import_document(&through_json(&first)).await.unwrap();
+    assert_eq!(summary.stories, 3);
+    let second = target.export_guild(GUILD, None, 2000).await.unwrap();
+    assert_eq!(second.exported_at, 2000);
+    assert_eq!(
+        Document {
+            exported_at: 1000,
+            ..second
+        },
+        first
+    );
+}
+
+#[tokio::test]
+async fn after_an_import_the_backlog_totals_title_search_and_numbering_carry_on() {
+    let (source, _a) = store().await;
+    seed(&source).await;
+    let document = source.export_guild(GUILD, None, 1000).await.unwrap();
+    let (target, _b) = fresh().await;
+    target.import_document(&document).await.unwrap();
+
+    let team = target.default_team(GUILD).await.unwrap().unwrap();
+    let page = target
+        .backlog_page(GUILD, team.id, &BacklogFilter::default(), 0, 10)
+        .await
+        .unwrap();
+    let numbers: Vec<i64> = page.lines.iter().map(|l| l.number).collect();
+    assert_eq!(numbers, [1, 2], "the archived story is not in the backlog");
+    assert_eq!((page.total_stories, page.total_points), (2, 8));
+    let found = target
+        .search_stories(GUILD, team.id, "checkout", 5)
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|m| m.number).collect::<Vec<_>>(), [1]);
+    let indexed: Vec<i64> = sqlx::query_scalar(
+        "SELECT s.number FROM story_title_search JOIN stories s ON s.id = story_title_search.rowid
+         WHERE story_title_search MATCH 'payme'",
+    )
+    .fetch_all(target.reads())
+    .await
+    .unwrap();
+    assert_eq!(indexed, [2], "the trigram index holds the imported titles");
+    sqlx::query(
+        "INSERT INTO story_title_search (story_title_search, rank) VALUES ('integrity-check', 1)",
+    )
+    .execute(target.pool())
+    .await
+    .expect("the title index matches the stories");
+    // One history row per change: the trigger's creation row was not doubled.
+    let history: i64 = sqlx::query_scalar("SELECT count(*) FROM story_status_changes")
+        .fetch_one(target.reads())
+        .await
+        .unwrap();
+    assert_eq!(history, 1 + 3 + 2);
+
+    let new = super::test_support::new_story("After the restore", None);
+    let added = target
+        .insert_story(GUILD, team.id, &new, 3000)
+        .await
+        .unwrap();
+    assert_eq!(
+        added.story.number, 4,
+        "numbering goes on after the imported stories"
+    );
+    assert_eq!(
+        added.story.title,
+        StoryTitle::parse("After the restore").unwrap().as_str()
+    );
+}
+
+#[tokio::test]
+async fn an_import_of_a_team_name_the_guild_already_has_is_refused_and_writes_nothing() {
+    let (source, _a) = store().await;
+    seed(&source).await;
+    let mut document = source.export_guild(GUILD, None, 1000).await.unwrap();
+    let (target, _b) = fresh().await;
+    let existing = target.create_team(GUILD, "core", 0).await.unwrap().unwrap();
+    let before = fingerprint(&target).await;
+    let error = target.import_document(&document).await.unwrap_err();
+    assert!(error.to_string().contains("\"core\""), "{error:#}");
+    assert_eq!(fingerprint(&target).await, before);
+
+    // A second team in the same document that would be fine is not written either.
+    document.teams[0].name = "Web".into();
+    document.teams[0].is_default = false;
+    document.teams[0].channels.clear();
+    let mut clash = document.teams[0].clone();
+    clash.name = "CORE".into();
+    clash.stories.clear();
+    clash.sprints.clear();
+    clash.votes.clear();
+    clash.poker_rounds.clear();
+    clash.next_story_number = 1;
+    document.teams.push(clash);
+    assert!(target.import_document(&document).await.is_err());
+    assert_eq!(fingerprint(&target).await, before);
+    assert_eq!(target.team_by_name(GUILD, "Web").await.unwrap(), None);
+    assert_eq!(
+        target.team_by_name(GUILD, "core").await.unwrap(),
+        Some(existing)
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_document_is_refused_before_anything_is_written() {
+    let (source, _a) = store().await;
+    seed(&source).await;
+    let document = source.export_guild(GUILD, None, 1000).await.unwrap();
+    let text = serde_json::to_string(&document).unwrap();
+    let (target, _b) = fresh().await;
+    let before = fingerprint(&target).await;
+
+    let bad_version = text.replacen("\"version\":1", "\"version\":99", 1);
+    let error = validate::parse(&bad_version).unwrap_err();
+    assert!(error.contains("version 99"), "{error}");
+    let not_ours = text.replacen("sprintmate-export", "something-else", 1);
+    assert!(validate::parse(&not_ours).unwrap_err().contains("format"));
+
+    let mut missing = document.clone();
+    missing.teams[0].stories[0].blocked_by[0].story = 42;
+    let error = validate::check(&missing).unwrap_err();
+    assert!(error.contains("#42"), "{error}");
+    assert!(target.import_document(&missing).await.is_err());
+
+    let mut too_long = document.clone();
+    too_long.teams[0].stories[1].title = "x".repeat(201);
+    assert!(target.import_document(&too_long).await.is_err());
+
+    let mut renumbered = document.clone();
+    renumbered.teams[0].next_story_number = 2;
+    let error = target.import_document(&renumbered).await.unwrap_err();
+    assert!(error.to_string().contains("next_story_number"), "{error}");
+    assert_eq!(fingerprint(&target).await, before);
+}
+
+#[tokio::test]
+async fn an_export_shows_only_the_guild_and_team_it_names() {
+    let (store, _dir) = store().await;
+    seed(&store).await;
+    let other = store
+        .ensure_default_team(GUILD + 1, "Other", 0)
+        .await
+        .unwrap();
+    let mut new = super::test_support::new_story("Their secret", None);
+    new.created_by = 99;
+    store
+        .insert_story(GUILD + 1, other.id, &new, 5)
+        .await
+        .unwrap();
+
+    let theirs = store.export_guild(GUILD + 1, None, 0).await.unwrap();
+    assert_eq!(theirs.teams.len(), 1);
+    let text = serde_json::to_string(&theirs).unwrap();
+    assert!(text.contains("Their secret"));
+    for ours in [
+        "Core",
+        "Guest checkout",
+        "Checkout in one tap",
+        "Reviewed #2",
+    ] {
+        assert!(!text.contains(ours), "{ours} leaked: {text}");
+    }
+    let error = store.export_guild(GUILD + 2, None, 0).await.unwrap_err();
+    assert!(error.to_string().contains(&format!("{}", GUILD + 2)));
+    let error = store
+        .export_guild(GUILD, Some("Nope"), 0)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("\"Nope\""), "{error}");
+    let only = store.export_guild(GUILD, Some("core"), 0).await.unwrap();
+    assert_eq!(only.teams.len(), 1);
+    assert_eq!(only.teams[0].name, "Core");
+}
