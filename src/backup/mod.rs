@@ -5,6 +5,7 @@
 //! Reading and writing it is in `store/export.rs` and `store/import.rs`; `validate.rs` checks a
 //! document before anything is written.
 
+pub mod cli;
 mod snowflake;
 pub mod validate;
 
