@@ -6,15 +6,15 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
-
-use super::{Document, StandupDoc, StoryDoc, TeamDoc, FORMAT, VERSION};
-use crate::domain::poker::Scale;
+use super::{Document, StoryDoc, TeamDoc, FORMAT, VERSION};
 use crate::domain::story::{
-    Criteria, Labels, Points, Status, StoryDetails, StoryKind, StoryTitle, CRITERIA_MAX,
+    truncate_plain, Criteria, Labels, Points, Status, StoryDetails, StoryKind, StoryTitle,
+    CRITERIA_MAX,
 };
 use crate::domain::team::{Timezone, TEAM_NAME_MAX, VISION_MAX};
-use crate::domain::vote::Method;
+use crate::domain::Invalid;
+
+mod activity;
 
 /// At most this many problems are listed; the rest are counted.
 const PROBLEMS_SHOWN: usize = 20;
@@ -75,10 +75,10 @@ pub fn check(document: &Document) -> Result<(), String> {
 }
 
 #[derive(Default)]
-struct Problems(Vec<String>);
+pub(super) struct Problems(Vec<String>);
 
 impl Problems {
-    fn add(&mut self, at: &str, problem: impl Into<String>) {
+    pub(super) fn add(&mut self, at: &str, problem: impl Into<String>) {
         let problem = problem.into();
         self.0.push(if at.is_empty() {
             problem
@@ -97,14 +97,6 @@ impl Problems {
         }
         Err(text)
     }
-}
-
-fn is_date(text: &str) -> bool {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
-}
-
-fn is_local_time(text: &str) -> bool {
-    text.len() == 5 && chrono::NaiveTime::parse_from_str(text, "%H:%M").is_ok()
 }
 
 fn check_team(team: &TeamDoc, problems: &mut Problems) {
@@ -176,19 +168,40 @@ fn check_team(team: &TeamDoc, problems: &mut Problems) {
     for round in &team.poker_rounds {
         missing("a poker round".to_string(), round.story);
     }
-    check_activity(&at, team, problems);
+    activity::check_cycles(&at, team, problems);
+    activity::check_activity(&at, team, problems);
+}
+
+/// Refuses text that parses but is not in the form the domain stores.
+fn stored(canonical: &str, raw: &str) -> Result<(), Invalid> {
+    if canonical == raw {
+        Ok(())
+    } else {
+        Err(Invalid::new(format!(
+            "{:?} is not stored as written (expected {:?})",
+            truncate_plain(raw, 40),
+            truncate_plain(canonical, 40)
+        )))
+    }
+}
+
+fn status(raw: &str) -> Result<(), Invalid> {
+    Status::parse(raw).and_then(|s| stored(s.as_str(), raw))
 }
 
 fn check_story(at: &str, story: &StoryDoc, problems: &mut Problems) {
-    let mut check = |outcome: Result<(), crate::domain::Invalid>| {
+    let mut check = |outcome: Result<(), Invalid>| {
         if let Err(e) = outcome {
             problems.add(at, e.0);
         }
     };
-    check(StoryTitle::parse(&story.title).map(drop));
-    check(StoryDetails::parse(&story.details).map(drop));
-    check(StoryKind::parse(&story.kind).map(drop));
-    check(Status::parse(&story.status).map(drop));
+    // Stored text is in the form the domain writes (trimmed, one-line titles, lower-case
+    // names), since SQL compares it as stored: `In Progress` would parse, but no list would
+    // find it.
+    check(StoryTitle::parse(&story.title).and_then(|t| stored(t.as_str(), &story.title)));
+    check(StoryDetails::parse(&story.details).and_then(|d| stored(d.as_str(), &story.details)));
+    check(StoryKind::parse(&story.kind).and_then(|k| stored(k.as_str(), &story.kind)));
+    check(status(&story.status));
     if let Some(points) = story.points {
         check(Points::parse(points).map(drop));
     }
@@ -196,116 +209,32 @@ fn check_story(at: &str, story: &StoryDoc, problems: &mut Problems) {
         if parsed.as_slice() == story.labels.as_slice() {
             Ok(())
         } else {
-            Err(crate::domain::Invalid::new(
-                "labels must be lower-case and distinct",
-            ))
+            Err(Invalid::new("labels must be lower-case and distinct"))
         }
     }));
     if story.criteria.len() > CRITERIA_MAX {
-        check(Err(crate::domain::Invalid::new(format!(
+        check(Err(Invalid::new(format!(
             "more than {CRITERIA_MAX} acceptance criteria"
         ))));
     }
     for criterion in &story.criteria {
-        check(Criteria::parse_one(&criterion.text).map(drop));
+        check(Criteria::parse_one(&criterion.text).and_then(|t| stored(&t, &criterion.text)));
     }
     if story.rank.is_empty() || hex::decode(&story.rank).is_err() {
-        check(Err(crate::domain::Invalid::new("the rank is not hex")));
+        check(Err(Invalid::new("the rank is not hex")));
     }
     match story.history.first() {
         Some(first) if first.from.is_none() => {}
-        _ => check(Err(crate::domain::Invalid::new(
+        _ => check(Err(Invalid::new(
             "the history must start with the creation (from: null)",
         ))),
     }
     for change in &story.history {
-        for status in change.from.iter().chain([&change.to]) {
-            check(Status::parse(status).map(drop));
+        for raw in change.from.iter().chain([&change.to]) {
+            check(status(raw));
         }
     }
     if story.blocked_by.iter().any(|d| d.story == story.number) {
-        check(Err(crate::domain::Invalid::new("it depends on itself")));
-    }
-}
-
-fn check_activity(at: &str, team: &TeamDoc, problems: &mut Problems) {
-    let mut sprint_numbers = HashSet::new();
-    for sprint in &team.sprints {
-        if !sprint_numbers.insert(sprint.number) {
-            problems.add(at, format!("sprint {} appears twice", sprint.number));
-        }
-        if !matches!(sprint.status.as_str(), "active" | "closed") || !is_date(&sprint.start_date) {
-            problems.add(
-                at,
-                format!("sprint {} has a bad status or date", sprint.number),
-            );
-        }
-    }
-    for vote in &team.votes {
-        if Method::parse(&vote.method).is_err()
-            || !matches!(vote.status.as_str(), "open" | "closed" | "cancelled")
-        {
-            problems.add(at, "a vote has a bad method or status");
-        }
-    }
-    for round in &team.poker_rounds {
-        if Scale::parse(&round.scale).is_err()
-            || !matches!(
-                round.status.as_str(),
-                "open" | "revealed" | "accepted" | "replaced"
-            )
-        {
-            problems.add(at, "a poker round has a bad scale or status");
-        }
-    }
-    check_standup(at, &team.standup, problems);
-    for update in &team.updates {
-        if !matches!(update.status.as_str(), "draft" | "published" | "cancelled") {
-            problems.add(at, "a stakeholder update has a bad status");
-        }
-    }
-    if let Some(schedule) = &team.update_schedule {
-        if !(0..=6).contains(&schedule.weekday)
-            || !is_local_time(&schedule.local_time)
-            || Timezone::parse(&schedule.timezone).is_err()
-            || !is_date(&schedule.last_published_date)
-        {
-            problems.add(at, "the update schedule has a bad day, time, zone or date");
-        }
-    }
-}
-
-fn check_standup(at: &str, standup: &StandupDoc, problems: &mut Problems) {
-    if let Some(schedule) = &standup.schedule {
-        if !is_local_time(&schedule.local_time)
-            || Timezone::parse(&schedule.timezone).is_err()
-            || !is_date(&schedule.last_handled)
-            || !schedule.paused_until.as_deref().map_or(true, is_date)
-        {
-            problems.add(at, "the stand-up schedule has a bad time, zone or date");
-        }
-    }
-    let dates = standup.skips.iter().map(String::as_str).chain(
-        standup
-            .away
-            .iter()
-            .flat_map(|a| [a.from_date.as_str(), a.to_date.as_str()]),
-    );
-    for date in dates {
-        if !is_date(date) {
-            problems.add(at, format!("{date:?} is not a YYYY-MM-DD date"));
-        }
-    }
-    let mut days = HashSet::new();
-    for day in &standup.days {
-        if !is_date(&day.date) || !days.insert(day.date.as_str()) {
-            problems.add(
-                at,
-                format!("stand-up day {:?} is bad or repeated", day.date),
-            );
-        }
-        if !matches!(day.status.as_str(), "open" | "closed" | "skipped") {
-            problems.add(at, format!("stand-up day {} has a bad status", day.date));
-        }
+        check(Err(Invalid::new("it depends on itself")));
     }
 }

@@ -392,6 +392,24 @@ async fn a_malformed_document_is_refused_before_anything_is_written() {
     too_long.teams[0].stories[1].title = "x".repeat(201);
     assert!(target.import_document(&too_long).await.is_err());
 
+    let mut circle = document.clone();
+    let back = circle.teams[0].stories[0].blocked_by[0].clone();
+    circle.teams[0].stories[1]
+        .blocked_by
+        .push(crate::backup::DependencyDoc { story: 1, ..back });
+    let error = validate::check(&circle).unwrap_err();
+    assert!(
+        error.contains("#1 -> #2 -> #1") || error.contains("#2 -> #1 -> #2"),
+        "{error}"
+    );
+    assert!(target.import_document(&circle).await.is_err());
+
+    let mut spelled = document.clone();
+    spelled.teams[0].stories[1].status = "In Progress".into();
+    let error = validate::check(&spelled).unwrap_err();
+    assert!(error.contains("\"In Progress\""), "{error}");
+    assert!(target.import_document(&spelled).await.is_err());
+
     let mut renumbered = document.clone();
     renumbered.teams[0].next_story_number = 2;
     let error = target.import_document(&renumbered).await.unwrap_err();
