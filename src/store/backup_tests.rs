@@ -455,3 +455,61 @@ async fn an_export_shows_only_the_guild_and_team_it_names() {
     assert_eq!(only.teams.len(), 1);
     assert_eq!(only.teams[0].name, "Core");
 }
+
+#[tokio::test]
+async fn every_optional_field_survives_an_import_and_a_second_export() {
+    use crate::backup::{PokerVoteDoc, Snowflake};
+    let (source, _a) = store().await;
+    seed(&source).await;
+    let mut document = source.export_guild(GUILD, None, 1000).await.unwrap();
+    // Distinct values in every column the seed leaves empty, so two binds in the wrong order
+    // cannot go unnoticed.
+    let team = &mut document.teams[0];
+    team.po_role_id = Some(Snowflake(901));
+    team.stakeholder_channel_id = Some(Snowflake(902));
+    let story = &mut team.stories[0];
+    story.assignee_id = Some(Snowflake(903));
+    story.source_url = Some("https://discord.com/channels/1/2/3".into());
+    story.history[0].by = Snowflake(904);
+    story.history[0].at = 9;
+    story.history[0].note = Some("moved from the old tracker".into());
+    let sprint = &mut team.sprints[0];
+    sprint.status = "closed".into();
+    (sprint.closed_by, sprint.closed_at) = (Some(Snowflake(905)), Some(4000));
+    sprint.committed_points = Some(8);
+    sprint.completed_points = Some(3);
+    sprint.committed_stories = Some(2);
+    sprint.completed_stories = Some(1);
+    let vote = &mut team.votes[0];
+    vote.status = "closed".into();
+    (vote.closed_at, vote.closed_by) = (Some(4100), Some(Snowflake(906)));
+    vote.card_channel_id = Some(Snowflake(907));
+    vote.card_message_id = Some(Snowflake(908));
+    (vote.results_posted, vote.applied_at) = (true, Some(4200));
+    vote.ballots[0].marks[0].second = Some(2);
+    let round = &mut team.poker_rounds[0];
+    (round.status, round.round_number) = ("accepted".into(), 2);
+    round.accepted_card = Some("5".into());
+    (round.accepted_by, round.accepted_at) = (Some(Snowflake(909)), Some(4300));
+    round.votes.push(PokerVoteDoc {
+        round_number: 2,
+        voter_id: Snowflake(910),
+        card: None,
+        voted_at: 4301,
+    });
+    let schedule = team.standup.schedule.as_mut().unwrap();
+    schedule.paused_until = Some("2026-04-01".into());
+    schedule.failing_reason = Some("Missing Send Messages".into());
+    let day = &mut team.standup.days[0];
+    (day.status, day.closed_at, day.remind_at) = ("closed".into(), Some(4400), None);
+    (day.thread_requested, day.reminded, day.summary_stale) = (true, true, true);
+    day.answers[0].post_pending = false;
+    let update = &mut team.updates[0];
+    (update.status, update.published_at) = ("published".into(), Some(4500));
+    update.created_by = None;
+
+    let (target, _b) = fresh().await;
+    target.import_document(&document).await.unwrap();
+    let again = target.export_guild(GUILD, None, 1000).await.unwrap();
+    assert_eq!(again, document);
+}
