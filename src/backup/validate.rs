@@ -65,9 +65,15 @@ pub fn check(document: &Document) -> Result<(), String> {
             format!("{defaults} teams are marked default; at most one may be"),
         );
     }
+    let mut channels = HashSet::new();
     for team in &document.teams {
         if !names.insert(team.name.to_lowercase()) {
             problems.add("", format!("team {:?} appears twice", team.name));
+        }
+        for channel in &team.channels {
+            if !channels.insert(*channel) {
+                problems.add("", format!("channel {channel} is linked to two teams"));
+            }
         }
         check_team(team, &mut problems);
     }

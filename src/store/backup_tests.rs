@@ -410,6 +410,15 @@ async fn a_malformed_document_is_refused_before_anything_is_written() {
     assert!(error.contains("\"In Progress\""), "{error}");
     assert!(target.import_document(&spelled).await.is_err());
 
+    let mut two_sprints = document.clone();
+    let sprint = two_sprints.teams[0].sprints[0].clone();
+    two_sprints.teams[0].sprints.push(crate::backup::SprintDoc {
+        number: 2,
+        ..sprint
+    });
+    let error = validate::check(&two_sprints).unwrap_err();
+    assert!(error.contains("one active sprint"), "{error}");
+
     let mut renumbered = document.clone();
     renumbered.teams[0].next_story_number = 2;
     let error = target.import_document(&renumbered).await.unwrap_err();

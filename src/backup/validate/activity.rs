@@ -85,6 +85,11 @@ pub(super) fn check_activity(at: &str, team: &TeamDoc, problems: &mut Problems) 
             );
         }
     }
+    let active = team.sprints.iter().filter(|s| s.status == "active").count();
+    let open = team.votes.iter().filter(|v| v.status == "open").count();
+    if active > 1 || open > 1 {
+        problems.add(at, "a team has at most one active sprint and one open vote");
+    }
     for vote in &team.votes {
         if Method::parse(&vote.method).map_or(true, |m| m.as_str() != vote.method)
             || !matches!(vote.status.as_str(), "open" | "closed" | "cancelled")
