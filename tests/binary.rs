@@ -199,4 +199,11 @@ fn a_guild_exported_by_the_binary_is_restored_by_import_into_another_database() 
     assert!(!unknown.status.success());
     assert!(unknown.stdout.is_empty());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("999"));
+    let no_team = on_database(&source, &["export", "--guild", "1", "--team", "Nope"], "");
+    assert!(!no_team.status.success() && no_team.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&no_team.stderr).contains("\"Nope\""));
+    let nowhere = dir.path().join("typo.db");
+    let no_file = on_database(&nowhere, &["export", "--guild", "1"], "");
+    assert!(!no_file.status.success() && no_file.stdout.is_empty());
+    assert!(!nowhere.exists(), "export created a database");
 }

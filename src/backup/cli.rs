@@ -16,8 +16,22 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// The file a `sqlite:` URL names, when it does not exist (memory databases have none).
+fn missing_file(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    let in_memory = path.is_empty() || path.starts_with(':');
+    (!in_memory && !std::path::Path::new(path).exists()).then_some(path)
+}
+
 /// `sprintmate export --guild ID [--team NAME]`: the document on stdout.
 pub async fn export(settings: &Settings, guild_id: u64, team: Option<&str>) -> anyhow::Result<()> {
+    // Exporting must not leave an empty database behind a mistyped path.
+    if let Some(path) = missing_file(&settings.database_url) {
+        anyhow::bail!("there is no database at {path} (SPRINTMATE_DATABASE_URL)");
+    }
     let store = open(settings).await?;
     let now = chrono::Utc::now().timestamp();
     let exported = store.export_guild(guild_id, team, now).await;
@@ -54,4 +68,23 @@ pub async fn import(settings: &Settings, path: &str) -> anyhow::Result<()> {
         document.guild_id
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing_file;
+
+    #[test]
+    fn only_a_database_file_that_is_not_there_is_missing() {
+        assert_eq!(
+            missing_file("sqlite:///nowhere/x.db"),
+            Some("/nowhere/x.db")
+        );
+        assert_eq!(missing_file("sqlite://no.db?mode=rwc"), Some("no.db"));
+        assert_eq!(missing_file("sqlite::memory:"), None);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("x.db");
+        std::fs::write(&file, b"").unwrap();
+        assert_eq!(missing_file(&format!("sqlite://{}", file.display())), None);
+    }
 }
