@@ -39,8 +39,9 @@ pub fn parse(text: &str) -> Result<Document, String> {
         }
         None => return Err("the export has no numeric \"version\"".to_string()),
     }
+    // From the text again, not the value, so an error names its line and column.
     let document: Document =
-        serde_json::from_value(value).map_err(|e| format!("the export is malformed: {e}"))?;
+        serde_json::from_str(text).map_err(|e| format!("the export is malformed: {e}"))?;
     check(&document)?;
     Ok(document)
 }

@@ -161,6 +161,9 @@ async fn a_malformed_document_is_refused_before_anything_is_written() {
     let bad_version = text.replacen("\"version\":1", "\"version\":99", 1);
     let error = validate::parse(&bad_version).unwrap_err();
     assert!(error.contains("version 99"), "{error}");
+    let untitled = text.replacen("\"title\":\"Guest checkout\",", "", 1);
+    let error = validate::parse(&untitled).unwrap_err();
+    assert!(error.contains("missing field `title` at line 1"), "{error}");
     let not_ours = text.replacen("sprintmate-export", "something-else", 1);
     assert!(validate::parse(&not_ours).unwrap_err().contains("format"));
 
