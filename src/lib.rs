@@ -4,6 +4,8 @@
 //! - [`config`]: typed settings (built-in defaults, optional file, environment).
 //! - [`domain`]: pure rules (stories, ranks, teams, access); no I/O, no clock.
 //! - [`store`]: the only place with SQL (SQLite through sqlx).
+//! - [`backup`]: the JSON document of `sprintmate export` / `import`, its checks and the two
+//!   sub-commands.
 //! - [`commands`]: command definitions and handlers; `dispatch` routes every interaction.
 //! - [`render`]: the outgoing message model, limits and mention safety; cards and lists.
 //! - [`discord`]: transports (gateway, HTTP endpoint), the REST client and its rate limiter.
@@ -13,6 +15,7 @@
 //! - [`metrics`], [`error`]: Prometheus metrics; the user-versus-internal error split.
 
 pub mod app;
+pub mod backup;
 pub mod commands;
 pub mod config;
 pub mod console;

@@ -25,6 +25,21 @@ enum Command {
     Console,
     /// Print the command definitions as the JSON sent to Discord.
     Commands,
+    /// Write a guild's teams (or one team) to stdout as a JSON backup.
+    Export {
+        /// The Discord guild (server) id.
+        #[arg(long)]
+        guild: u64,
+        /// Only this team (by name, any case).
+        #[arg(long)]
+        team: Option<String>,
+    },
+    /// Restore teams from a JSON backup made by `export` (`-` reads stdin). Refuses, and writes
+    /// nothing, when the guild already has a team of the same name.
+    Import {
+        /// The export file, or `-` for stdin.
+        file: String,
+    },
 }
 
 fn init_logging(filter: &str) {
@@ -89,6 +104,14 @@ async fn main() -> std::process::ExitCode {
                 serde_json::to_string_pretty(&json).expect("JSON prints")
             );
             Ok(())
+        }
+        Command::Export { guild, team } => {
+            init_logging(&std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_string()));
+            sprintmate::backup::cli::export(&settings, guild, team.as_deref()).await
+        }
+        Command::Import { file } => {
+            init_logging(&std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_string()));
+            sprintmate::backup::cli::import(&settings, &file).await
         }
         Command::Console => {
             // Only problems go to stderr unless RUST_LOG asks for more: the console is the output.

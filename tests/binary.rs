@@ -1,5 +1,6 @@
 //! The `sprintmate` binary as an operator runs it: what it says with nothing configured, the
-//! command JSON it prints, and a clean exit on SIGTERM while serving.
+//! command JSON it prints, a clean exit on SIGTERM while serving, and a backup made by `export`
+//! restored by `import` into another database.
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
@@ -114,4 +115,95 @@ fn a_serving_bot_answers_health_checks_and_exits_cleanly_on_sigterm() {
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert!(status.success(), "exit status after SIGTERM: {status:?}");
+}
+
+/// Runs the binary with `args` on the SQLite file `database`, `stdin` piped in.
+fn on_database(database: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = sprintmate()
+        .args(args)
+        .env(
+            "SPRINTMATE_DATABASE_URL",
+            format!("sqlite://{}", database.display()),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_guild_exported_by_the_binary_is_restored_by_import_into_another_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let (source, target) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let seeded = on_database(
+        &source,
+        &["console"],
+        "/story add title:\"Guest checkout\" points:3 labels:ui\n\
+         /story add title:\"Card payments\"\n\
+         /story depend story:1 on:2\n",
+    );
+    assert!(seeded.status.success());
+
+    let export = on_database(&source, &["export", "--guild", "1"], "");
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let document: serde_json::Value = serde_json::from_slice(&export.stdout).expect("JSON");
+    assert_eq!(document["format"], "sprintmate-export");
+    assert_eq!(document["version"], 1);
+    assert_eq!(document["guild_id"], "1");
+    let file = dir.path().join("backup.json");
+    std::fs::write(&file, &export.stdout).unwrap();
+    let file = file.to_str().unwrap();
+
+    let import = on_database(&target, &["import", file], "");
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    assert!(String::from_utf8_lossy(&import.stdout).contains("2 stories"));
+    let restored = on_database(
+        &target,
+        &["console"],
+        "/backlog public:true\n/story add title:\"Third\"\n",
+    );
+    let shown = String::from_utf8_lossy(&restored.stdout);
+    assert!(
+        shown.contains("Guest checkout") && shown.contains("Card payments"),
+        "{shown}"
+    );
+    assert!(shown.contains("added #3"), "{shown}");
+
+    // Again, from stdin: the team exists now, so nothing is written and the exit is non-zero.
+    let again = on_database(
+        &target,
+        &["import", "-"],
+        &String::from_utf8_lossy(&export.stdout),
+    );
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("\"Team\""));
+
+    let unknown = on_database(&source, &["export", "--guild", "999"], "");
+    assert!(!unknown.status.success());
+    assert!(unknown.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("999"));
+    let no_team = on_database(&source, &["export", "--guild", "1", "--team", "Nope"], "");
+    assert!(!no_team.status.success() && no_team.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&no_team.stderr).contains("\"Nope\""));
+    let nowhere = dir.path().join("typo.db");
+    let no_file = on_database(&nowhere, &["export", "--guild", "1"], "");
+    assert!(!no_file.status.success() && no_file.stdout.is_empty());
+    assert!(!nowhere.exists(), "export created a database");
 }

@@ -2,9 +2,17 @@
 //! aggregate. Every query is parameterised and scoped by guild and team.
 
 pub mod backlog;
+#[cfg(test)]
+mod backup_tests;
 mod checkpointer;
 pub mod criteria;
 pub mod dependencies;
+pub mod export;
+mod export_activity;
+mod export_standups;
+pub mod import;
+mod import_activity;
+mod import_standups;
 mod open_titles;
 pub mod outbox;
 pub mod poker;

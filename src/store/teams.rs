@@ -293,6 +293,47 @@ impl Store {
         Ok(())
     }
 
+    /// Writes a team restored from a backup and its channel links in the import's transaction;
+    /// returns its new id. The import calls [`Store::teams_imported`] once it has committed.
+    pub(super) async fn insert_imported_team(
+        conn: &mut sqlx::SqliteConnection,
+        guild_id: u64,
+        team: &crate::backup::TeamDoc,
+    ) -> sqlx::Result<i64> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO teams (guild_id, name, is_default, po_role_id, timezone,
+                                stakeholder_channel_id, vision, next_story_number, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(db_id(guild_id))
+        .bind(&team.name)
+        .bind(team.is_default)
+        .bind(team.po_role_id.map(|id| id.db()))
+        .bind(&team.timezone)
+        .bind(team.stakeholder_channel_id.map(|id| id.db()))
+        .bind(&team.vision)
+        .bind(team.next_story_number)
+        .bind(team.created_at)
+        .fetch_one(&mut *conn)
+        .await?;
+        for channel in &team.channels {
+            sqlx::query(
+                "INSERT INTO team_channels (guild_id, channel_id, team_id) VALUES (?, ?, ?)",
+            )
+            .bind(db_id(guild_id))
+            .bind(channel.db())
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(id)
+    }
+
+    /// Called after an import committed (or failed): every lookup reads teams again.
+    pub(super) fn teams_imported(&self) {
+        self.teams_changed(())
+    }
+
     /// Passes on the outcome of a statement that changed teams or channel links, after making
     /// every lookup read them again (even on an error: the change may have committed anyway).
     fn teams_changed<T>(&self, outcome: T) -> T {
