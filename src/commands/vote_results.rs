@@ -1,7 +1,9 @@
 //! Ending a vote and applying its result. A vote ends exactly once: [`close`] (from
 //! `/vote close` or the scheduler) and [`cancel`] flip it from open in the transaction that
 //! also queues the results post and the card edit, so a crash can lose neither and a second
-//! closer finds nothing to do.
+//! closer finds nothing to do. A value/effort vote's matrix is drawn before that transaction
+//! takes the writers' turn (drawing takes milliseconds every queued writer would wait for) and
+//! drawn again inside it only if a ballot changed the points in between.
 
 use sqlx::SqliteConnection;
 
@@ -10,21 +12,56 @@ use super::{Caller, Services};
 use crate::domain::access::Access;
 use crate::domain::apply_results::reassign_ranks;
 use crate::domain::story::StoryNumber;
+use crate::domain::vote::Method;
 use crate::error::{AppError, HandlerResult};
-use crate::render::charts::value_effort_matrix;
+use crate::render::charts::{value_effort_matrix, MatrixPoint};
 use crate::render::vote::{ballot_card, results_card};
 use crate::render::{Message, Response};
 use crate::store::outbox::{enqueue, Attachment, NewOutboxItem, OutboxKind};
-use crate::store::votes::{self, Mark, Vote, VoteStatus};
+use crate::store::votes::{self, Vote, VoteStatus};
 
 /// The file name of the value/effort matrix sent with a vote's results.
 pub const MATRIX_FILE: &str = "matrix.png";
 
-/// The value/effort matrix of a closed value/effort vote as a PNG attachment; `None` for other
-/// methods, when no story was rated, or when drawing failed (logged: the results are posted
+/// A value/effort matrix drawn from the ballots as they were before the closing transaction, so
+/// the writers queued behind that transaction do not wait for the drawing.
+struct EarlyMatrix {
+    points: Vec<MatrixPoint>,
+    picture: Option<Attachment>,
+}
+
+impl EarlyMatrix {
+    /// Drawn from the vote's ballots now; `None` for other methods (nothing to read or draw).
+    async fn draw(services: &Services, vote: &Vote) -> HandlerResult<Option<Self>> {
+        if vote.method != Method::ValueEffort {
+            return Ok(None);
+        }
+        let mut conn = services.store.pool().acquire().await?;
+        let marks = votes::ballot_marks(&mut conn, vote.id).await?;
+        drop(conn);
+        let points = vote_tally::matrix_points(vote, &marks);
+        let picture = matrix_picture(vote.id, points.clone()).await;
+        Ok(Some(Self { points, picture }))
+    }
+}
+
+/// The matrix of the points of the ballots the vote closed on: the early one when it shows the
+/// same points (no ballot changed them in between), else drawn again.
+async fn closing_matrix(
+    vote_id: i64,
+    points: Vec<MatrixPoint>,
+    early: Option<EarlyMatrix>,
+) -> Option<Attachment> {
+    match early {
+        Some(early) if early.points == points => early.picture,
+        _ => matrix_picture(vote_id, points).await,
+    }
+}
+
+/// The value/effort matrix of `points` as a PNG attachment; `None` when no story was rated
+/// (other methods have no points), or when drawing failed (logged: the results are posted
 /// without the picture rather than failing the close).
-async fn matrix_picture(vote: &Vote, marks: &[(u64, Mark)]) -> Option<Attachment> {
-    let points = vote_tally::matrix_points(vote, marks);
+async fn matrix_picture(vote_id: i64, points: Vec<MatrixPoint>) -> Option<Attachment> {
     if points.is_empty() {
         return None;
     }
@@ -35,11 +72,11 @@ async fn matrix_picture(vote: &Vote, marks: &[(u64, Mark)]) -> Option<Attachment
             bytes,
         }),
         Ok(Err(error)) => {
-            tracing::warn!(vote = vote.id, %error, "could not draw the value/effort matrix; posting the results without it");
+            tracing::warn!(vote = vote_id, %error, "could not draw the value/effort matrix; posting the results without it");
             None
         }
         Err(error) => {
-            tracing::warn!(vote = vote.id, %error, "drawing the value/effort matrix panicked; posting the results without it");
+            tracing::warn!(vote = vote_id, %error, "drawing the value/effort matrix panicked; posting the results without it");
             None
         }
     }
@@ -81,6 +118,7 @@ pub async fn close(
     let titles = store
         .story_titles(vote.guild_id, vote.team_id, &vote.candidates)
         .await?;
+    let early_matrix = EarlyMatrix::draw(services, vote).await?;
     let mut tx = store.begin_write().await?;
     if !votes::end_vote(&mut tx, vote.guild_id, vote.id, VoteStatus::Closed, by, now).await? {
         return Ok(false);
@@ -95,7 +133,8 @@ pub async fn close(
     let voters = votes::voters_of(&mut tx, vote.id).await?;
     let lines = vote_tally::tally(&closed, &marks);
     let mut results = results_card(&closed, &titles, &lines, &voters);
-    let attachment = matrix_picture(&closed, &marks).await;
+    let points = vote_tally::matrix_points(&closed, &marks);
+    let attachment = closing_matrix(vote.id, points, early_matrix).await;
     if attachment.is_some() {
         if let Some(embed) = results.embeds.first_mut() {
             embed.image = Some(format!("attachment://{MATRIX_FILE}"));
@@ -214,4 +253,43 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
         kept.join(", "),
         changes.len()
     ))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(story: u32, mean_value: f64) -> MatrixPoint {
+        MatrixPoint {
+            story,
+            mean_value,
+            mean_effort: 2.0,
+        }
+    }
+
+    fn drawn_early(points: Vec<MatrixPoint>) -> Option<EarlyMatrix> {
+        Some(EarlyMatrix {
+            points,
+            picture: Some(Attachment {
+                name: MATRIX_FILE.to_string(),
+                bytes: b"drawn before the turn".to_vec(),
+            }),
+        })
+    }
+
+    #[tokio::test]
+    async fn the_early_matrix_is_used_only_for_the_points_it_was_drawn_for() {
+        let early = drawn_early(vec![point(1, 4.0)]);
+        let same = closing_matrix(7, vec![point(1, 4.0)], early).await.unwrap();
+        assert_eq!(same.bytes, b"drawn before the turn");
+
+        // A ballot between the early read and the close moved the mean: drawn again.
+        let early = drawn_early(vec![point(1, 4.0)]);
+        let moved = closing_matrix(7, vec![point(1, 3.5)], early).await.unwrap();
+        assert!(moved.bytes.starts_with(b"\x89PNG"), "a fresh PNG");
+
+        assert!(closing_matrix(7, Vec::new(), None).await.is_none());
+        let fresh = closing_matrix(7, vec![point(2, 1.0)], None).await.unwrap();
+        assert!(fresh.bytes.starts_with(b"\x89PNG"));
+    }
 }
