@@ -31,14 +31,13 @@ struct EarlyMatrix {
 }
 
 impl EarlyMatrix {
-    /// Drawn from the vote's ballots now; `None` for other methods (nothing to read or draw).
+    /// Drawn from the vote's ballots now (a plain read, on the read connections); `None` for
+    /// other methods (nothing to read or draw).
     async fn draw(services: &Services, vote: &Vote) -> HandlerResult<Option<Self>> {
         if vote.method != Method::ValueEffort {
             return Ok(None);
         }
-        let mut conn = services.store.pool().acquire().await?;
-        let marks = votes::ballot_marks(&mut conn, vote.id).await?;
-        drop(conn);
+        let marks = votes::ballot_marks(services.store.reads(), vote.id).await?;
         let points = vote_tally::matrix_points(vote, &marks);
         let picture = matrix_picture(vote.id, points.clone()).await;
         Ok(Some(Self { points, picture }))
@@ -129,7 +128,7 @@ pub async fn close(
         closed_by: by,
         ..vote.clone()
     };
-    let marks = votes::ballot_marks(&mut tx, vote.id).await?;
+    let marks = votes::ballot_marks(&mut *tx, vote.id).await?;
     let voters = votes::voters_of(&mut tx, vote.id).await?;
     let lines = vote_tally::tally(&closed, &marks);
     let mut results = results_card(&closed, &titles, &lines, &voters);
@@ -227,7 +226,7 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
     }
     let now = services.now_unix();
     let mut tx = store.begin_write().await?;
-    let marks = votes::ballot_marks(&mut tx, vote.id).await?;
+    let marks = votes::ballot_marks(&mut *tx, vote.id).await?;
     let order: Vec<StoryNumber> = vote_tally::tally(&vote, &marks)
         .iter()
         .map(|line| line.story)

@@ -297,8 +297,8 @@ pub async fn end_vote(
 }
 
 /// Every submitted mark of a vote, as (voter, mark).
-pub async fn ballot_marks(
-    conn: &mut SqliteConnection,
+pub async fn ballot_marks<'e>(
+    conn: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
     vote_id: i64,
 ) -> sqlx::Result<Vec<(u64, Mark)>> {
     let rows = sqlx::query(
