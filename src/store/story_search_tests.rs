@@ -3,6 +3,7 @@
 use crate::domain::story::Status;
 use crate::store::stories::StoryChange;
 use crate::store::test_support::{store, story, team, GUILD, USER};
+use crate::store::Store;
 
 #[tokio::test]
 async fn title_search_lists_open_stories_in_backlog_order_before_closed_ones() {
@@ -118,10 +119,7 @@ async fn a_small_team_s_search_scans_its_own_stories_and_never_asks_the_shared_i
         .unwrap()
         .expect("closed");
     // Empty the index: a small team must not need it.
-    sqlx::query("INSERT INTO story_title_search (story_title_search) VALUES ('delete-all')")
-        .execute(store.pool())
-        .await
-        .unwrap();
+    empty_the_title_index(&store).await;
     let found = store
         .search_stories(GUILD, team.id, "invoices", 25)
         .await
@@ -195,10 +193,7 @@ async fn the_ordered_scan_reads_exactly_the_top_budget_of_open_stories() {
     let first_unscanned = story(&store, &team, "Zebra crossing past it", None).await;
     // Empty the trigram index, so whatever is found beyond the budget could only come from the
     // scan.
-    sqlx::query("INSERT INTO story_title_search (story_title_search) VALUES ('delete-all')")
-        .execute(store.pool())
-        .await
-        .unwrap();
+    empty_the_title_index(&store).await;
     let found = store
         .search_stories(GUILD, team.id, "zebra", 25)
         .await
@@ -325,4 +320,118 @@ async fn a_story_written_without_naming_its_team_makes_every_team_be_read_again(
             .len(),
         1
     );
+}
+
+/// Empties the trigram index after taking every story into it, so that none waits outside it
+/// to be read directly: what a search finds after this did not come through the index.
+async fn empty_the_title_index(store: &Store) {
+    let mut tx = store.pool().begin().await.unwrap();
+    super::index_all_titles(&mut tx).await.unwrap();
+    sqlx::query("INSERT INTO story_title_search (story_title_search) VALUES ('delete-all')")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Stories whose indexed title has `text` (through the index alone).
+async fn indexed_with(store: &Store, text: &str) -> Vec<i64> {
+    sqlx::query_scalar(
+        "SELECT rowid FROM story_title_search WHERE story_title_search MATCH ? ORDER BY rowid",
+    )
+    .bind(format!("\"{text}\""))
+    .fetch_all(store.reads())
+    .await
+    .unwrap()
+}
+
+async fn indexed_through(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT indexed_through FROM story_title_index")
+        .fetch_one(store.reads())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn new_titles_join_the_index_128_at_a_time_and_are_found_while_they_wait() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    let mut last = None;
+    for i in 0..super::TITLE_SCAN_BUDGET + 5 {
+        last = Some(story(&store, &team, &format!("Checkout step {i}"), None).await);
+    }
+    let waiting = last.unwrap();
+    // 1,005 stories: the first 896 (7 x 128) are indexed, the rest wait outside.
+    assert_eq!(indexed_through(&store).await, 896);
+    assert!(indexed_with(&store, "step 1004").await.is_empty());
+
+    // A story still waiting is found, under the title it has now, and renaming it leaves the
+    // index alone.
+    let renamed = StoryChange {
+        title: Some(crate::domain::story::StoryTitle::parse("Yak shaving").unwrap()),
+        ..StoryChange::default()
+    };
+    store.update_story(&waiting, &renamed, 5).await.unwrap();
+    let found = store
+        .search_stories(GUILD, team.id, "yak", 25)
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [waiting.id]);
+    assert!(indexed_with(&store, "yak").await.is_empty());
+
+    // The 129th story past the mark takes the 128 before it into the index, with their titles
+    // as they are then; the new story waits for the next batch.
+    for i in 0..19 {
+        story(&store, &team, &format!("Invoice run {i}"), None).await;
+    }
+    assert_eq!(indexed_through(&store).await, 896);
+    let past = story(&store, &team, "Invoice run 19", None).await;
+    assert_eq!(indexed_through(&store).await, 1024);
+    assert_eq!(indexed_with(&store, "yak").await, [waiting.id]);
+    assert!(indexed_with(&store, "step 1004").await.is_empty());
+    assert!(indexed_with(&store, "run 19").await.is_empty());
+    // Found once, whether through the index or past the mark.
+    let found = store
+        .search_stories(GUILD, team.id, "yak", 25)
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [waiting.id]);
+    let found = store
+        .search_stories(GUILD, team.id, "run 19", 25)
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [past.id]);
+
+    // An indexed story renamed is indexed under its new title only.
+    store
+        .update_story(
+            &waiting,
+            &StoryChange {
+                title: Some(crate::domain::story::StoryTitle::parse("Zebu grooming").unwrap()),
+                ..StoryChange::default()
+            },
+            6,
+        )
+        .await
+        .unwrap();
+    assert!(indexed_with(&store, "yak").await.is_empty());
+    assert_eq!(indexed_with(&store, "zebu").await, [waiting.id]);
+
+    // A story written at or below the mark (an id given out again) is indexed at once.
+    let mut tx = store.pool().begin().await.unwrap();
+    sqlx::query("UPDATE story_title_index SET indexed_through = indexed_through + 1000")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let below = story(&store, &team, "Okapi sighting", None).await;
+    assert_eq!(indexed_with(&store, "okapi").await, [below.id]);
+
+    // And the index holds exactly the stories at or below the mark, with their titles.
+    sqlx::query(
+        "INSERT INTO story_title_search (story_title_search, rank) VALUES ('integrity-check', 1)",
+    )
+    .execute(store.pool())
+    .await
+    .expect("the index matches the stories it holds");
 }
