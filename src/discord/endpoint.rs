@@ -9,7 +9,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response as HttpResponse};
 use axum::routing::{get, post};
 use axum::Router;
-use serenity::all::Interaction;
 use serenity::interactions_endpoint::Verifier;
 
 use crate::commands::{dispatch, Services};
@@ -70,7 +69,7 @@ async fn interactions(
         Ok(sent) if (now - sent).abs() <= MAX_CLOCK_SKEW_SECS => {}
         _ => return unauthorized("stale or malformed timestamp"),
     }
-    let interaction: Interaction = match serde_json::from_slice(&body) {
+    let interaction = match super::interaction_json::parse_interaction(&body) {
         Ok(interaction) => interaction,
         Err(error) => {
             tracing::warn!(error = %error, "a signed interaction did not parse");

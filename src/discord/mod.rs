@@ -4,6 +4,7 @@
 
 pub mod endpoint;
 pub mod gateway;
+pub mod interaction_json;
 pub mod outbox_sender;
 pub mod rate_limit;
 pub mod rest;
