@@ -196,7 +196,9 @@ impl Store {
 
     /// Every story whose title has every word (each at least three characters), through the
     /// trigram index of migration 0011 and, for the newest stories that wait outside it
-    /// (migration 0013), by reading them: open ones first, in backlog order.
+    /// (migration 0013), by reading them: open ones first, in backlog order. (The index folds
+    /// the case of every letter, `LIKE` only of ASCII ones, so a waiting title that differs from
+    /// the typed text only in the case of a non-ASCII letter is found once it is indexed.)
     async fn indexed_title_matches(
         &self,
         guild_id: u64,
