@@ -283,8 +283,6 @@ impl Store {
     }
 }
 
-/// `AND` one case-insensitive substring test per typed word: `LIKE` folds ASCII case as
-/// SQLite's `lower()` does, without copying the title for every row scanned.
 /// Takes every story into the trigram index now, instead of when the next batch of new
 /// stories fills (migration 0013): for a write that adds many at once, such as an import.
 pub(super) async fn index_all_titles(tx: &mut sqlx::SqliteConnection) -> sqlx::Result<()> {
@@ -297,6 +295,8 @@ pub(super) async fn index_all_titles(tx: &mut sqlx::SqliteConnection) -> sqlx::R
     Ok(())
 }
 
+/// `AND` one case-insensitive substring test per typed word: `LIKE` folds ASCII case as
+/// SQLite's `lower()` does, without copying the title for every row scanned.
 fn push_title_words(sql: &mut QueryBuilder<'_, Sqlite>, words: &[&str]) {
     for word in words {
         // `LIKE ?` with a bare parameter makes SQLite compile the statement again whenever the
