@@ -44,21 +44,13 @@ async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_through_the_trigra
     }
     let deep = story(&store, &team, "Zebra crossing for guests", None).await;
 
-    let found = store
-        .search_stories(GUILD, team.id, "ZEBRA cross", 25)
-        .await
-        .unwrap();
-    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [deep.id]);
+    assert_eq!(found_ids(&store, team.id, "ZEBRA cross").await, [deep.id]);
 
     // A story added at the bottom of a backlog longer than the remembered top leaves the top
     // remembered, and is found through the index like any deep story.
     let added = story(&store, &team, "Okapi sighting", None).await;
     assert!(store.open_titles.get(GUILD, team.id).is_some());
-    let found = store
-        .search_stories(GUILD, team.id, "okapi", 25)
-        .await
-        .unwrap();
-    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [added.id]);
+    assert_eq!(found_ids(&store, team.id, "okapi").await, [added.id]);
 
     // Two-letter words cannot use the index and still find it by scanning.
     let short = store
@@ -67,10 +59,7 @@ async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_through_the_trigra
         .unwrap();
     assert_eq!(short.iter().map(|s| s.id).collect::<Vec<_>>(), [deep.id]);
 
-    let renamed = StoryChange {
-        title: Some(crate::domain::story::StoryTitle::parse("Quagga crossing").unwrap()),
-        ..StoryChange::default()
-    };
+    let renamed = retitle("Quagga crossing");
     store.update_story(&deep, &renamed, 5).await.unwrap();
     assert!(store
         .search_stories(GUILD, team.id, "zebra", 25)
@@ -120,11 +109,7 @@ async fn a_small_team_s_search_scans_its_own_stories_and_never_asks_the_shared_i
         .expect("closed");
     // Empty the index: a small team must not need it.
     empty_the_title_index(&store).await;
-    let found = store
-        .search_stories(GUILD, team.id, "invoices", 25)
-        .await
-        .unwrap();
-    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [first.id]);
+    assert_eq!(found_ids(&store, team.id, "invoices").await, [first.id]);
 }
 
 #[tokio::test]
@@ -240,10 +225,7 @@ async fn a_change_to_a_team_s_stories_is_seen_by_its_next_search_and_other_teams
         search(core.id, "invoices").await,
         ["Export invoices", "Import invoices", "Refund invoices"]
     );
-    let renamed = StoryChange {
-        title: Some(crate::domain::story::StoryTitle::parse("Export bills").unwrap()),
-        ..StoryChange::default()
-    };
+    let renamed = retitle("Export bills");
     let first = store.update_story(&first, &renamed, 2).await.unwrap();
     assert_eq!(
         search(core.id, "invoices").await,
@@ -367,16 +349,9 @@ async fn new_titles_join_the_index_128_at_a_time_and_are_found_while_they_wait()
 
     // A story still waiting is found, under the title it has now, and renaming it leaves the
     // index alone.
-    let renamed = StoryChange {
-        title: Some(crate::domain::story::StoryTitle::parse("Yak shaving").unwrap()),
-        ..StoryChange::default()
-    };
+    let renamed = retitle("Yak shaving");
     store.update_story(&waiting, &renamed, 5).await.unwrap();
-    let found = store
-        .search_stories(GUILD, team.id, "yak", 25)
-        .await
-        .unwrap();
-    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [waiting.id]);
+    assert_eq!(found_ids(&store, team.id, "yak").await, [waiting.id]);
     assert!(indexed_with(&store, "yak").await.is_empty());
 
     // The 129th story past the mark takes the 128 before it into the index, with their titles
@@ -391,27 +366,12 @@ async fn new_titles_join_the_index_128_at_a_time_and_are_found_while_they_wait()
     assert!(indexed_with(&store, "step 1004").await.is_empty());
     assert!(indexed_with(&store, "run 19").await.is_empty());
     // Found once, whether through the index or past the mark.
-    let found = store
-        .search_stories(GUILD, team.id, "yak", 25)
-        .await
-        .unwrap();
-    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [waiting.id]);
-    let found = store
-        .search_stories(GUILD, team.id, "run 19", 25)
-        .await
-        .unwrap();
-    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), [past.id]);
+    assert_eq!(found_ids(&store, team.id, "yak").await, [waiting.id]);
+    assert_eq!(found_ids(&store, team.id, "run 19").await, [past.id]);
 
     // An indexed story renamed is indexed under its new title only.
     store
-        .update_story(
-            &waiting,
-            &StoryChange {
-                title: Some(crate::domain::story::StoryTitle::parse("Zebu grooming").unwrap()),
-                ..StoryChange::default()
-            },
-            6,
-        )
+        .update_story(&waiting, &retitle("Zebu grooming"), 6)
         .await
         .unwrap();
     assert!(indexed_with(&store, "yak").await.is_empty());
@@ -434,4 +394,21 @@ async fn new_titles_join_the_index_128_at_a_time_and_are_found_while_they_wait()
     .execute(store.pool())
     .await
     .expect("the index matches the stories it holds");
+}
+
+/// A change that gives a story a new title.
+fn retitle(title: &str) -> StoryChange {
+    StoryChange {
+        title: Some(crate::domain::story::StoryTitle::parse(title).unwrap()),
+        ..StoryChange::default()
+    }
+}
+
+/// The ids of what a search of `text` in the team finds, in order (at most 25).
+async fn found_ids(store: &Store, team_id: i64, text: &str) -> Vec<i64> {
+    let found = store
+        .search_stories(GUILD, team_id, text, 25)
+        .await
+        .unwrap();
+    found.iter().map(|s| s.id).collect()
 }
