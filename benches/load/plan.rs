@@ -32,7 +32,8 @@ pub struct Plan {
     pub baseline_inserts: usize,
     /// Sections to run (empty: all).
     pub only: Vec<String>,
-    /// Only interaction scenarios whose name contains this (`scenario=...`), e.g. for a profile.
+    /// Only interaction scenarios whose name starts with this (`scenario=...`), e.g. for a
+    /// profile: `/story add` alone, without the mixed scenario that also sends it.
     pub scenario: Option<String>,
 }
 
@@ -112,7 +113,11 @@ impl Plan {
 
     /// Whether the interaction scenario `name` runs; the floor always does (ratios need it).
     pub fn runs_scenario(&self, name: &str) -> bool {
-        name.starts_with("floor") || self.scenario.as_deref().map_or(true, |s| name.contains(s))
+        name.starts_with("floor")
+            || self
+                .scenario
+                .as_deref()
+                .map_or(true, |s| name.starts_with(s))
     }
 
     /// Whether the section `name` runs.
