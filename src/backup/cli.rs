@@ -57,7 +57,9 @@ pub async fn import(settings: &Settings, path: &str) -> anyhow::Result<()> {
     let document = validate::parse(&text)
         .map_err(|problems| anyhow::anyhow!("{path} cannot be imported:\n{problems}"))?;
     let store = open(settings).await?;
-    let imported = store.import_document(&document).await;
+    let imported = store
+        .import_document(&document, chrono::Utc::now().timestamp())
+        .await;
     store.close().await;
     let summary = imported?;
     println!(

@@ -12,8 +12,8 @@ use super::options::Invocation;
 use super::poker_id::PokerPress;
 use super::story::{find_story, move_story, public_card};
 use super::{
-    autocomplete, backlog, estimate, estimate_press, help, sprint, sprint_plan, standup,
-    standup_answer, story, story_modal, team, update, vision, vote, Caller, Services,
+    autocomplete, backlog, estimate, estimate_press, help, restored_cards, sprint, sprint_plan,
+    standup, standup_answer, story, story_modal, team, update, vision, vote, Caller, Services,
 };
 use crate::domain::story::StoryNumber;
 use crate::error::{reference_id, AppError, HandlerResult};
@@ -129,10 +129,16 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
         }
         Interaction::Component(component) => {
             let caller = caller_of!(component, as_ref);
+            let card = Some(component.message.id);
+            restored_cards::refuse_presses_from_before_restore(services, caller.guild_id, card)
+                .await?;
             button(services, &caller, component).await
         }
         Interaction::Modal(modal) => {
             let caller = caller_of!(modal, as_ref);
+            let card = modal.message.as_ref().map(|m| m.id);
+            restored_cards::refuse_presses_from_before_restore(services, caller.guild_id, card)
+                .await?;
             match Action::parse(&modal.data.custom_id).ok_or_else(stale)? {
                 Action::StandupAnswer { team_id, day_id } => {
                     standup_answer::submit(services, &caller, modal, team_id, day_id).await

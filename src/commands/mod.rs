@@ -13,6 +13,7 @@ pub mod help;
 pub mod options;
 pub mod poker_id;
 pub mod registry;
+pub mod restored_cards;
 pub mod sprint;
 pub mod sprint_facts;
 pub mod sprint_plan;

@@ -282,9 +282,15 @@ impl Synth {
     }
 }
 
-/// A fresh snowflake (for message ids and the like), unique within the process.
+/// A fresh snowflake (for message ids and the like), unique within the process and stamped
+/// with the current time.
 pub fn new_id() -> u64 {
     wire::next_id()
+}
+
+/// A snowflake stamped with the given unix second, e.g. the id of a card posted back then.
+pub fn id_at(unix_seconds: i64) -> u64 {
+    wire::id_at(unix_seconds)
 }
 
 /// Deserialises interaction JSON into serenity's [`Interaction`], as the gateway and the HTTP

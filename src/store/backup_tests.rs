@@ -17,6 +17,9 @@ fn through_json(document: &Document) -> Document {
     validate::parse(&text).expect("an export reads back")
 }
 
+/// When the tests' imports run (unix seconds).
+const RESTORED_AT: i64 = 1500;
+
 async fn fresh() -> (Store, tempfile::TempDir) {
     store().await
 }
@@ -46,8 +49,16 @@ async fn a_team_exported_and_imported_into_a_fresh_database_exports_the_same_doc
     assert_eq!(team.updates.len(), 1);
 
     let (target, _b) = fresh().await;
-    let summary = target.import_document(&through_json(&first)).await.unwrap();
+    let summary = target
+        .import_document(&through_json(&first), RESTORED_AT)
+        .await
+        .unwrap();
     assert_eq!(summary.stories, 3);
+    assert_eq!(
+        target.guild_restored_at(GUILD).await.unwrap(),
+        Some(RESTORED_AT)
+    );
+    assert_eq!(target.guild_restored_at(GUILD + 1).await.unwrap(), None);
     let second = target.export_guild(GUILD, None, 2000).await.unwrap();
     assert_eq!(second.exported_at, 2000);
     assert_eq!(
@@ -65,7 +76,10 @@ async fn after_an_import_the_backlog_totals_title_search_and_numbering_carry_on(
     seed(&source).await;
     let document = source.export_guild(GUILD, None, 1000).await.unwrap();
     let (target, _b) = fresh().await;
-    target.import_document(&document).await.unwrap();
+    target
+        .import_document(&document, RESTORED_AT)
+        .await
+        .unwrap();
 
     let team = target.default_team(GUILD).await.unwrap().unwrap();
     let page = target
@@ -124,9 +138,13 @@ async fn an_import_of_a_team_name_the_guild_already_has_is_refused_and_writes_no
     let (target, _b) = fresh().await;
     let existing = target.create_team(GUILD, "core", 0).await.unwrap().unwrap();
     let before = fingerprint(&target).await;
-    let error = target.import_document(&document).await.unwrap_err();
+    let error = target
+        .import_document(&document, RESTORED_AT)
+        .await
+        .unwrap_err();
     assert!(error.to_string().contains("\"core\""), "{error:#}");
     assert_eq!(fingerprint(&target).await, before);
+    assert_eq!(target.guild_restored_at(GUILD).await.unwrap(), None);
 
     // A second team in the same document that would be fine is not written either.
     document.teams[0].name = "Web".into();
@@ -140,7 +158,10 @@ async fn an_import_of_a_team_name_the_guild_already_has_is_refused_and_writes_no
     clash.poker_rounds.clear();
     clash.next_story_number = 1;
     document.teams.push(clash);
-    assert!(target.import_document(&document).await.is_err());
+    assert!(target
+        .import_document(&document, RESTORED_AT)
+        .await
+        .is_err());
     assert_eq!(fingerprint(&target).await, before);
     assert_eq!(target.team_by_name(GUILD, "Web").await.unwrap(), None);
     assert_eq!(
@@ -171,11 +192,14 @@ async fn a_malformed_document_is_refused_before_anything_is_written() {
     missing.teams[0].stories[0].blocked_by[0].story = 42;
     let error = validate::check(&missing).unwrap_err();
     assert!(error.contains("#42"), "{error}");
-    assert!(target.import_document(&missing).await.is_err());
+    assert!(target.import_document(&missing, RESTORED_AT).await.is_err());
 
     let mut too_long = document.clone();
     too_long.teams[0].stories[1].title = "x".repeat(201);
-    assert!(target.import_document(&too_long).await.is_err());
+    assert!(target
+        .import_document(&too_long, RESTORED_AT)
+        .await
+        .is_err());
 
     let mut circle = document.clone();
     let back = circle.teams[0].stories[0].blocked_by[0].clone();
@@ -187,13 +211,13 @@ async fn a_malformed_document_is_refused_before_anything_is_written() {
         error.contains("#1 -> #2 -> #1") || error.contains("#2 -> #1 -> #2"),
         "{error}"
     );
-    assert!(target.import_document(&circle).await.is_err());
+    assert!(target.import_document(&circle, RESTORED_AT).await.is_err());
 
     let mut spelled = document.clone();
     spelled.teams[0].stories[1].status = "In Progress".into();
     let error = validate::check(&spelled).unwrap_err();
     assert!(error.contains("\"In Progress\""), "{error}");
-    assert!(target.import_document(&spelled).await.is_err());
+    assert!(target.import_document(&spelled, RESTORED_AT).await.is_err());
 
     let mut two_sprints = document.clone();
     let sprint = two_sprints.teams[0].sprints[0].clone();
@@ -206,7 +230,10 @@ async fn a_malformed_document_is_refused_before_anything_is_written() {
 
     let mut renumbered = document.clone();
     renumbered.teams[0].next_story_number = 2;
-    let error = target.import_document(&renumbered).await.unwrap_err();
+    let error = target
+        .import_document(&renumbered, RESTORED_AT)
+        .await
+        .unwrap_err();
     assert!(error.to_string().contains("next_story_number"), "{error}");
     assert_eq!(fingerprint(&target).await, before);
 }
@@ -303,7 +330,10 @@ async fn every_optional_field_survives_an_import_and_a_second_export() {
     update.created_by = None;
 
     let (target, _b) = fresh().await;
-    target.import_document(&document).await.unwrap();
+    target
+        .import_document(&document, RESTORED_AT)
+        .await
+        .unwrap();
     let again = target.export_guild(GUILD, None, 1000).await.unwrap();
     assert_eq!(again, document);
 }

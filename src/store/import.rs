@@ -33,8 +33,13 @@ pub struct ImportSummary {
 }
 
 impl Store {
-    /// Checks `document`, then writes all its teams in one transaction or nothing at all.
-    pub async fn import_document(&self, document: &Document) -> anyhow::Result<ImportSummary> {
+    /// Checks `document`, then writes all its teams in one transaction or nothing at all, and
+    /// notes the guild as restored at `now` (unix seconds; see `guild_restores.rs`).
+    pub async fn import_document(
+        &self,
+        document: &Document,
+        now: i64,
+    ) -> anyhow::Result<ImportSummary> {
         validate::check(document).map_err(|problems| anyhow::anyhow!("{problems}"))?;
         let guild_id = document.guild_id.0;
         let mut tx = self.begin_write().await?;
@@ -58,6 +63,7 @@ impl Store {
         }
         // Titles join the index in batches (migration 0013); an import is one batch already.
         super::story_search::index_all_titles(&mut tx).await?;
+        super::guild_restores::note_restore(&mut tx, guild_id, now).await?;
         let committed = tx.commit().await;
         self.teams_imported();
         committed?;

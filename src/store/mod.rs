@@ -10,6 +10,7 @@ pub mod dependencies;
 pub mod export;
 mod export_activity;
 mod export_standups;
+mod guild_restores;
 pub mod import;
 mod import_activity;
 mod import_standups;

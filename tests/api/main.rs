@@ -15,6 +15,7 @@ mod helpers;
 mod openapi;
 mod protocol;
 mod rate_limit;
+mod restore;
 mod scheduler_loop;
 mod sprint;
 mod standup;

@@ -18,10 +18,30 @@ const ATTACHMENT_SIZE_LIMIT: u64 = 10 * 1024 * 1024;
 const LOCALE: &str = "en-US";
 const TIMESTAMP: &str = "2025-01-01T00:00:00.000000+00:00";
 
-/// A fresh snowflake for interactions and messages; unique within the process.
+/// Discord's epoch, 2015-01-01, in unix milliseconds: a snowflake's top 42 bits count from it.
+const DISCORD_EPOCH_MS: i64 = 1_420_070_400_000;
+
+/// A fresh snowflake for interactions and messages, unique within the process and stamped
+/// with the time it was made, as Discord's are (the bot reads a card's age from its id).
 pub fn next_id() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1_300_000_000_000_000_000);
-    NEXT.fetch_add(1, Ordering::Relaxed)
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let now = id_at_millis(chrono::Utc::now().timestamp_millis());
+    let previous = LAST
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
+            Some(now.max(last + 1))
+        })
+        .expect("the update always gives a value");
+    now.max(previous + 1)
+}
+
+/// The first snowflake of the given unix second, e.g. for a message posted back then.
+pub fn id_at(unix_seconds: i64) -> u64 {
+    id_at_millis(unix_seconds * 1000)
+}
+
+fn id_at_millis(unix_millis: i64) -> u64 {
+    let since_epoch = u64::try_from(unix_millis - DISCORD_EPOCH_MS).unwrap_or(0);
+    since_epoch << 22
 }
 
 /// Discord writes ids as strings.
@@ -220,4 +240,25 @@ pub fn ping() -> Value {
         "token": format!("synthetic-token-{id}"),
         "version": 1,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serenity::all::MessageId;
+
+    use super::{id_at, next_id};
+
+    fn posted_at(id: u64) -> i64 {
+        MessageId::new(id).created_at().unix_timestamp()
+    }
+
+    #[test]
+    fn ids_carry_the_time_they_stand_for_and_never_repeat() {
+        assert_eq!(posted_at(id_at(1_772_442_000)), 1_772_442_000);
+        let before = chrono::Utc::now().timestamp();
+        let (first, second) = (next_id(), next_id());
+        let after = chrono::Utc::now().timestamp();
+        assert!(second > first);
+        assert!((before..=after).contains(&posted_at(first)));
+    }
 }
