@@ -97,6 +97,7 @@ macro_rules! caller_of {
 }
 
 async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<Response> {
+    restored_cards::refuse_presses_from_before_restore(services, interaction).await?;
     match interaction {
         Interaction::Ping(_) => Ok(Response::Pong),
         Interaction::Command(command) => {
@@ -129,16 +130,10 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
         }
         Interaction::Component(component) => {
             let caller = caller_of!(component, as_ref);
-            let card = Some(component.message.id);
-            restored_cards::refuse_presses_from_before_restore(services, caller.guild_id, card)
-                .await?;
             button(services, &caller, component).await
         }
         Interaction::Modal(modal) => {
             let caller = caller_of!(modal, as_ref);
-            let card = modal.message.as_ref().map(|m| m.id);
-            restored_cards::refuse_presses_from_before_restore(services, caller.guild_id, card)
-                .await?;
             match Action::parse(&modal.data.custom_id).ok_or_else(stale)? {
                 Action::StandupAnswer { team_id, day_id } => {
                     standup_answer::submit(services, &caller, modal, team_id, day_id).await
