@@ -9,7 +9,6 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -147,7 +146,6 @@ struct Inner {
     address: SocketAddr,
     options: FakeOptions,
     state: Mutex<FakeState>,
-    next_id: AtomicU64,
     changed: tokio::sync::Notify,
 }
 
@@ -195,7 +193,6 @@ impl FakeDiscord {
                 address: listener.local_addr().expect("a bound address"),
                 options,
                 state: Mutex::new(state),
-                next_id: AtomicU64::new(1_300_000_000_000_000_000),
                 changed: tokio::sync::Notify::new(),
             }),
         };
@@ -213,9 +210,11 @@ impl FakeDiscord {
         format!("http://{}", self.inner.address)
     }
 
-    /// A fresh snowflake, larger than every one handed out before.
+    /// A fresh snowflake, larger than every one handed out before and stamped with the time, as
+    /// Discord's are; drawn from the same counter as the synthetic interactions' ids, so a
+    /// message the fake posts never shares an id with one a test made up.
     pub fn next_id(&self) -> u64 {
-        self.inner.next_id.fetch_add(1, Ordering::Relaxed)
+        sprintmate::console::synth::new_id()
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, FakeState> {
