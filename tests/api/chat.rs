@@ -69,12 +69,26 @@ pub async fn complete(app: &TestApp, actor: &Actor, line: &str) -> Vec<(String, 
 
 /// Presses the button labelled `label` on the message `response` showed.
 pub async fn press(app: &TestApp, actor: &Actor, response: &Value, label: &str) -> Value {
+    let message_id = sprintmate::console::synth::new_id();
+    press_on_message(app, actor, response, label, message_id).await
+}
+
+/// Like [`press`], on the message `response` showed as if posted with id `message_id` (whose
+/// snowflake tells when it was posted).
+pub async fn press_on_message(
+    app: &TestApp,
+    actor: &Actor,
+    response: &Value,
+    label: &str,
+    message_id: u64,
+) -> Value {
     let (custom_id, _, disabled) = buttons(response)
         .into_iter()
         .find(|(_, l, _)| l == label)
         .unwrap_or_else(|| panic!("no button {label} in {response}"));
     assert!(!disabled, "the {label} button is disabled");
-    press_id(app, actor, response, &custom_id).await
+    let interaction = Synth::new().button_press(actor, &custom_id, message_id, &response["data"]);
+    app.interact(&interaction).await
 }
 
 /// Presses a button by custom id on the message `response` showed.

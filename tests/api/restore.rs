@@ -2,7 +2,7 @@
 //! button on an older card is refused instead of acting on whatever its ids name now.
 
 use sprintmate::backup::Snowflake;
-use sprintmate::console::synth::{id_at, Actor, Synth};
+use sprintmate::console::synth::{id_at, Actor};
 
 use crate::chat::*;
 use crate::helpers::{spawn_app, TestApp};
@@ -31,12 +31,7 @@ async fn restore_copy_into(app: &TestApp, guild_id: u64) {
 
 /// Presses the card's **Start** as if the card had been posted at `posted_at`.
 async fn press_start(app: &TestApp, card: &serde_json::Value, posted_at: i64) -> serde_json::Value {
-    let (start, ..) = buttons(card)
-        .into_iter()
-        .find(|(_, label, _)| label == "Start")
-        .expect("a Start button");
-    let press = Synth::new().button_press(&member(), &start, id_at(posted_at), &card["data"]);
-    app.interact(&press).await
+    press_on_message(app, &member(), card, "Start", id_at(posted_at)).await
 }
 
 #[tokio::test]
