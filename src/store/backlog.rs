@@ -1,17 +1,16 @@
 //! `/backlog`: one page of a team's stories in rank order, with each line's place, whether it is
 //! ranked above an unfinished story it depends on, and the totals of the whole list. The plain
 //! backlog is one query returning one row: the page as a JSON array (SQLite builds it), so the
-//! page costs one value to copy out of the connection's thread instead of a row per story and a
-//! value per column; its ids come from the order index alone, so page 50 costs about what page 1
-//! does.
+//! page costs one value to copy out instead of a row per story and a value per column; its ids
+//! come from the order index alone, so page 50 costs about what page 1 does. It is one of the
+//! quick reads (`quick_reads.rs`), run on the calling thread.
 
-use serde::Deserialize;
-use sqlx::{QueryBuilder, Row as _, Sqlite};
-
+use super::quick_reads::QuickSql;
 use super::stories::CLOSED_SQL;
 use super::{db_id, wire_id, Store};
 use crate::domain::rank::Rank;
 use crate::domain::story::{Status, StoryKind};
+use serde::Deserialize;
 
 /// Which stories `/backlog` lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,7 +80,7 @@ impl Store {
         per_page: i64,
     ) -> sqlx::Result<BacklogPage> {
         let plain = filter.is_plain();
-        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+        let mut sql = QuickSql::new(format!(
             "SELECT (SELECT json_group_array(json_array(p.id, p.number, p.title, p.status,
                        p.points, p.assignee_id, p.above_blocker, hex(p.rank)) ORDER BY p.rank)
                      FROM (SELECT s.id, s.number, s.title, s.status, s.points, s.assignee_id,
@@ -122,23 +121,27 @@ impl Store {
                 .push(")");
             }
         }
-        let row = sql.build().fetch_one(self.reads()).await?;
-        let json: String = row.get(0);
+        let (json, kept_stories, kept_points) = self.quick_read(|connection| {
+            sql.query_row(connection, |row| {
+                let kept = |column| match plain {
+                    true => row.get::<_, Option<i64>>(column),
+                    false => Ok(None),
+                };
+                Ok((row.get::<_, String>(0)?, kept(1)?, kept(2)?))
+            })
+        })?;
         let parsed: Vec<LineJson> =
             serde_json::from_str(&json).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
 
         let (total_stories, total_points) = if plain {
-            (
-                row.get::<Option<i64>, _>(1).unwrap_or(0),
-                row.get::<Option<i64>, _>(2).unwrap_or(0),
-            )
+            (kept_stories.unwrap_or(0), kept_points.unwrap_or(0))
         } else {
-            let mut totals = QueryBuilder::<Sqlite>::new(
-                "SELECT count(*), coalesce(sum(points), 0) FROM stories s",
-            );
+            let mut totals =
+                QuickSql::new("SELECT count(*), coalesce(sum(points), 0) FROM stories s");
             push_backlog_filter(&mut totals, guild_id, team_id, filter);
-            let row = totals.build().fetch_one(self.reads()).await?;
-            (row.get(0), row.get(1))
+            self.quick_read(|connection| {
+                totals.query_row(connection, |row| Ok((row.get(0)?, row.get(1)?)))
+            })?
         };
 
         let mut lines = Vec::with_capacity(parsed.len());
@@ -173,31 +176,28 @@ impl Store {
 }
 
 /// `LIMIT` and `OFFSET` of a page (0-based).
-fn push_page(sql: &mut QueryBuilder<'_, Sqlite>, page: i64, per_page: i64) {
+fn push_page(sql: &mut QuickSql, page: i64, per_page: i64) {
     sql.push(" LIMIT ")
         .push_bind(per_page)
         .push(" OFFSET ")
         .push_bind(page * per_page);
 }
 
-fn push_backlog_filter(
-    sql: &mut QueryBuilder<'_, Sqlite>,
-    guild_id: u64,
-    team_id: i64,
-    filter: &BacklogFilter,
-) {
+fn push_backlog_filter(sql: &mut QuickSql, guild_id: u64, team_id: i64, filter: &BacklogFilter) {
     sql.push(" WHERE s.guild_id = ").push_bind(db_id(guild_id));
     sql.push(" AND s.team_id = ").push_bind(team_id);
     match filter.status {
         Some(status) => {
-            sql.push(" AND s.status = ").push_bind(status.as_str());
+            sql.push(" AND s.status = ")
+                .push_bind(status.as_str().to_string());
         }
         None => {
             sql.push(format!(" AND s.status NOT IN {CLOSED_SQL}"));
         }
     }
     if let Some(kind) = filter.kind {
-        sql.push(" AND s.kind = ").push_bind(kind.as_str());
+        sql.push(" AND s.kind = ")
+            .push_bind(kind.as_str().to_string());
     }
     if let Some(assignee) = filter.assignee_id {
         sql.push(" AND s.assignee_id = ").push_bind(db_id(assignee));

@@ -4,6 +4,7 @@
 //! lets a press on such a card be refused (`commands/restored_cards.rs`) instead of acting on
 //! whatever the id names now.
 
+use rusqlite::OptionalExtension as _;
 use sqlx::SqliteConnection;
 
 use super::{db_id, Store};
@@ -11,10 +12,12 @@ use super::{db_id, Store};
 impl Store {
     /// The unix time of the guild's last import, if it ever had one.
     pub async fn guild_restored_at(&self, guild_id: u64) -> sqlx::Result<Option<i64>> {
-        sqlx::query_scalar("SELECT restored_at FROM guild_restores WHERE guild_id = ?")
-            .bind(db_id(guild_id))
-            .fetch_optional(self.reads())
-            .await
+        self.quick_read(|connection| {
+            connection
+                .prepare_cached("SELECT restored_at FROM guild_restores WHERE guild_id = ?")?
+                .query_row([db_id(guild_id)], |row| row.get(0))
+                .optional()
+        })
     }
 }
 

@@ -17,6 +17,7 @@ mod import_standups;
 mod open_titles;
 pub mod outbox;
 pub mod poker;
+mod quick_reads;
 pub mod ranking;
 mod readers;
 pub mod sprints;
@@ -66,6 +67,8 @@ pub struct Store {
     pool: SqlitePool,
     /// Plain reads borrow these (see `readers.rs`).
     readers: std::sync::Arc<readers::Readers>,
+    /// The hottest reads run on the calling thread through these (see `quick_reads.rs`).
+    quick_reads: std::sync::Arc<quick_reads::QuickReads>,
     /// Write transactions queue here (see [`WriteTx`]).
     write_gate: write_tx::WriteGate,
     /// New stories waiting to be written together (see `story_inserts.rs`).
@@ -83,6 +86,7 @@ impl Store {
     /// Opens (creating if missing) the SQLite file at `url` with WAL, `synchronous=NORMAL`, a
     /// busy timeout and foreign keys on.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let busy_timeout = Duration::from_secs(10);
         let options = SqliteConnectOptions::from_str(url)
             .with_context(|| {
                 "SPRINTMATE_DATABASE_URL is not a valid SQLite URL (e.g. sqlite://sprintmate.db)"
@@ -90,7 +94,7 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(busy_timeout)
             .foreign_keys(true)
             .pragma("wal_autocheckpoint", WAL_CHECKPOINT_PAGES.to_string());
         let pool = SqlitePoolOptions::new()
@@ -107,6 +111,7 @@ impl Store {
         let checkpointer = checkpointer::Checkpointer::start(options.clone(), write_gate.clone());
         Ok(Self {
             pool,
+            quick_reads: std::sync::Arc::new(quick_reads::QuickReads::new(&options, busy_timeout)),
             readers: std::sync::Arc::new(readers::Readers::new(options, READ_CONNECTIONS)),
             write_gate,
             story_inserts: Default::default(),
@@ -141,11 +146,20 @@ impl Store {
         &self.readers
     }
 
+    /// Runs one short, index-bounded read on this thread (see `quick_reads.rs`).
+    fn quick_read<T>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+    ) -> sqlx::Result<T> {
+        self.quick_reads.read(read)
+    }
+
     /// Closes every connection; pending writes have committed by the time this returns.
     pub async fn close(&self) {
         self.checkpointer.close().await;
         self.close_writer().await;
         self.readers.close().await;
+        self.quick_reads.close();
         self.pool.close().await;
     }
 }

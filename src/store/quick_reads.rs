@@ -1,0 +1,236 @@
+//! Short reads answered on the calling thread, outside sqlx.
+//!
+//! sqlx runs each SQLite connection on a worker thread of its own and hands every statement to
+//! it over a channel, so a query costs two thread wake-ups besides SQLite's work. On two cores
+//! busy with other requests that hand-over cost about as much CPU as a `/backlog` page's query
+//! itself, and each answer waits for a core to come free (README, Performance). The hottest
+//! reads, one bounded statement each (a backlog page, a lookup by key), run here instead:
+//! through rusqlite, on a connection borrowed for the call and given back before the caller's
+//! next `await`, on the thread that asked.
+//!
+//! Invariants: connections are `query_only`, so nothing written here can reach the file; a
+//! statement run here is bounded by an index (tens of microseconds), because it holds the
+//! runtime's thread while it runs: scans, reports and anything that reads a whole list go
+//! through [`Store::reads`](super::Store::reads). A connection is held only inside
+//! [`QuickReads::read`], so no transaction outlives the call.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::ConnectOptions as _;
+
+/// Idle connections kept for the next read; more are opened when more threads read at once
+/// (at most one per thread, since a read never waits while it holds one).
+const KEPT_IDLE: usize = 8;
+
+/// Prepared statements kept per connection: the few hot reads, with room to spare.
+const STATEMENT_CACHE: usize = 32;
+
+/// Connections for reads on the calling thread, opened when first needed.
+pub struct QuickReads {
+    idle: Mutex<Vec<Connection>>,
+    path: PathBuf,
+    flags: OpenFlags,
+    busy_timeout: Duration,
+}
+
+impl fmt::Debug for QuickReads {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("QuickReads")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl QuickReads {
+    /// Reads the same database as `options` (a file, or sqlx's shared in-memory one).
+    pub fn new(options: &SqliteConnectOptions, busy_timeout: Duration) -> Self {
+        let memory = options
+            .to_url_lossy()
+            .query_pairs()
+            .any(|(key, value)| key == "mode" && value == "memory");
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if memory {
+            flags |= OpenFlags::SQLITE_OPEN_MEMORY | OpenFlags::SQLITE_OPEN_SHARED_CACHE;
+        }
+        Self {
+            idle: Mutex::new(Vec::new()),
+            path: options.get_filename().to_path_buf(),
+            flags,
+            busy_timeout,
+        }
+    }
+
+    /// Runs `read` on a borrowed connection. `read` must not block on anything but SQLite.
+    pub fn read<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> sqlx::Result<T> {
+        let idle = self.idle_connections().pop();
+        let connection = match idle {
+            Some(connection) => connection,
+            None => self.open().map_err(driver_error)?,
+        };
+        let result = read(&connection);
+        let mut idle = self.idle_connections();
+        if idle.len() < KEPT_IDLE {
+            idle.push(connection);
+        }
+        result.map_err(driver_error)
+    }
+
+    fn open(&self) -> rusqlite::Result<Connection> {
+        let connection = Connection::open_with_flags(&self.path, self.flags)?;
+        connection.busy_timeout(self.busy_timeout)?;
+        connection.pragma_update(None, "query_only", true)?;
+        connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(connection)
+    }
+
+    fn idle_connections(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
+        // The list is only pushed to and popped from; a panic elsewhere cannot leave it torn.
+        self.idle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Closes the idle connections (a read after this opens a new one).
+    pub fn close(&self) {
+        self.idle_connections().clear();
+    }
+}
+
+fn driver_error(error: rusqlite::Error) -> sqlx::Error {
+    sqlx::Error::AnyDriverError(Box::new(error))
+}
+
+/// A statement put together with its parameters, `?` by `?` (the quick reads' `QueryBuilder`).
+#[derive(Debug, Default)]
+pub struct QuickSql {
+    text: String,
+    parameters: Vec<Value>,
+}
+
+impl QuickSql {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            parameters: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, text: impl AsRef<str>) -> &mut Self {
+        self.text.push_str(text.as_ref());
+        self
+    }
+
+    pub fn push_bind(&mut self, value: impl Into<Value>) -> &mut Self {
+        self.text.push('?');
+        self.parameters.push(value.into());
+        self
+    }
+
+    /// The statement's only row, read by `row` (from the connection's statement cache).
+    pub fn query_row<T>(
+        &self,
+        connection: &Connection,
+        row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        connection
+            .prepare_cached(&self.text)?
+            .query_row(rusqlite::params_from_iter(&self.parameters), row)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::OptionalExtension as _;
+
+    fn quick_reads(dir: &tempfile::TempDir) -> QuickReads {
+        let path = dir.path().join("q.db");
+        let setup = Connection::open(&path).unwrap();
+        setup
+            .execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+                 INSERT INTO t VALUES (1, 'one'), (2, 'two');",
+            )
+            .unwrap();
+        let options = SqliteConnectOptions::new().filename(path);
+        QuickReads::new(&options, Duration::from_secs(1))
+    }
+
+    #[test]
+    fn reads_a_row_with_bound_parameters_and_keeps_the_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let reads = quick_reads(&dir);
+        let mut sql = QuickSql::new("SELECT v FROM t WHERE id = ");
+        sql.push_bind(2_i64)
+            .push(" AND v <> ")
+            .push_bind("x".to_string());
+        let value: String = reads.read(|c| sql.query_row(c, |row| row.get(0))).unwrap();
+        assert_eq!(value, "two");
+        let missing: Option<String> = reads
+            .read(|c| {
+                c.query_row("SELECT v FROM t WHERE id = 9", [], |row| row.get(0))
+                    .optional()
+            })
+            .unwrap();
+        assert_eq!(missing, None);
+        assert_eq!(reads.idle_connections().len(), 1);
+    }
+
+    #[test]
+    fn nothing_can_be_written_through_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let reads = quick_reads(&dir);
+        let refused = reads.read(|c| c.execute("DELETE FROM t", []));
+        assert!(refused.is_err(), "a write went through a quick read");
+        let left: i64 = reads
+            .read(|c| c.query_row("SELECT count(*) FROM t", [], |row| row.get(0)))
+            .unwrap();
+        assert_eq!(left, 2);
+    }
+
+    #[test]
+    fn a_read_leaves_no_transaction_open_that_would_hold_back_a_checkpoint() {
+        let dir = tempfile::tempdir().unwrap();
+        let reads = quick_reads(&dir);
+        let many: Vec<i64> = reads
+            .read(|c| {
+                let mut first = c.prepare_cached("SELECT id FROM t ORDER BY id")?;
+                let ids = first.query_map([], |row| row.get(0))?;
+                ids.take(1).collect()
+            })
+            .unwrap();
+        assert_eq!(many, vec![1]);
+        let writer = Connection::open(dir.path().join("q.db")).unwrap();
+        writer
+            .execute("INSERT INTO t VALUES (3, 'three')", [])
+            .unwrap();
+        let (busy, _, _): (i64, i64, i64) = writer
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(busy, 0, "a quick read's connection still held a snapshot");
+    }
+
+    #[test]
+    fn an_error_in_sql_is_an_error_and_keeps_the_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let reads = quick_reads(&dir);
+        let error =
+            reads.read(|c| c.query_row("SELECT nope FROM t", [], |row| row.get::<_, i64>(0)));
+        assert!(matches!(error, Err(sqlx::Error::AnyDriverError(_))));
+        assert_eq!(reads.idle_connections().len(), 1);
+    }
+}
