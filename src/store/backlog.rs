@@ -1,16 +1,15 @@
 //! `/backlog`: one page of a team's stories in rank order, with each line's place, whether it is
 //! ranked above an unfinished story it depends on, and the totals of the whole list. The plain
-//! backlog is one query returning one row: the page as a JSON array (SQLite builds it), so the
-//! page costs one value to copy out instead of a row per story and a value per column; its ids
-//! come from the order index alone, so page 50 costs about what page 1 does. It is one of the
-//! quick reads (`quick_reads.rs`), run on the calling thread.
+//! backlog is a quick read (`quick_reads.rs`, on the calling thread): the page's ids come from
+//! the order index alone, so page 50 costs about what page 1 does, and the totals are kept by
+//! triggers. A filtered page may scan the backlog and counts what it matches, so it runs the
+//! same statements on a blocking thread instead.
 
 use super::quick_reads::QuickSql;
 use super::stories::CLOSED_SQL;
 use super::{db_id, wire_id, Store};
 use crate::domain::rank::Rank;
 use crate::domain::story::{Status, StoryKind};
-use serde::Deserialize;
 
 /// Which stories `/backlog` lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -55,19 +54,52 @@ pub struct BacklogPage {
     pub total_points: i64,
 }
 
-/// A line as the page query writes it: `[id, number, title, status, points, assignee, above
-/// blocker (0/1), rank as hex]`.
-#[derive(Deserialize)]
-struct LineJson(
-    i64,
-    i64,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    i64,
-    String,
-);
+/// A line as the page query reads it, before its place is known.
+struct PageRow {
+    id: i64,
+    number: i64,
+    title: String,
+    status: String,
+    points: Option<i64>,
+    assignee_id: Option<i64>,
+    above_blocker: bool,
+    rank: Vec<u8>,
+}
+
+/// The page's statement and the totals' statement, read in one snapshot.
+struct PageQuery {
+    page: QuickSql,
+    totals: QuickSql,
+}
+
+impl PageQuery {
+    fn read(
+        &self,
+        connection: &rusqlite::Connection,
+    ) -> rusqlite::Result<(Vec<PageRow>, (i64, i64))> {
+        // One read transaction for both, so the totals count the list the page was cut from.
+        let snapshot = connection.unchecked_transaction()?;
+        let rows = self.page.query_rows(connection, |row| {
+            Ok(PageRow {
+                id: row.get(0)?,
+                number: row.get(1)?,
+                title: row.get(2)?,
+                status: row.get(3)?,
+                points: row.get(4)?,
+                assignee_id: row.get(5)?,
+                above_blocker: row.get(6)?,
+                rank: row.get(7)?,
+            })
+        })?;
+        let totals = self
+            .totals
+            .query_rows(connection, |row| Ok((row.get(0)?, row.get(1)?)))?
+            .pop()
+            .unwrap_or((0, 0));
+        snapshot.commit()?;
+        Ok((rows, totals))
+    }
+}
 
 impl Store {
     /// One page (0-based) of the team's backlog in rank order, with totals of the whole list.
@@ -80,91 +112,35 @@ impl Store {
         per_page: i64,
     ) -> sqlx::Result<BacklogPage> {
         let plain = filter.is_plain();
-        let mut sql = QuickSql::new(format!(
-            "SELECT (SELECT json_group_array(json_array(p.id, p.number, p.title, p.status,
-                       p.points, p.assignee_id, p.above_blocker, hex(p.rank)) ORDER BY p.rank)
-                     FROM (SELECT s.id, s.number, s.title, s.status, s.points, s.assignee_id,
-                             s.rank,
-                             EXISTS (SELECT 1 FROM story_dependencies d
-                                     JOIN stories b ON b.id = d.blocked_by_id
-                                     WHERE d.story_id = s.id AND b.status NOT IN {CLOSED_SQL}
-                                       AND b.rank > s.rank) AS above_blocker
-                           FROM stories s"
-        ));
-        if plain {
-            // The page's ids from the order index alone (migration 0012 made it covering), so
-            // a deep page skips index entries rather than whole rows.
-            sql.push(
-                " WHERE s.id IN (SELECT id FROM stories INDEXED BY stories_backlog_order
-                   WHERE team_id = ",
-            )
-            .push_bind(team_id)
-            .push(format!(" AND status NOT IN {CLOSED_SQL} ORDER BY rank"));
-            push_page(&mut sql, page, per_page);
-            sql.push(") AND s.guild_id = ").push_bind(db_id(guild_id));
+        let query = page_query(guild_id, team_id, filter, page, per_page);
+        let (rows, (total_stories, total_points)) = if plain {
+            // Bounded by the order index and the kept totals: quick enough for this thread.
+            self.quick_read(|connection| query.read(connection))?
         } else {
-            push_backlog_filter(&mut sql, guild_id, team_id, filter);
-            sql.push(" ORDER BY s.rank");
-            push_page(&mut sql, page, per_page);
-        }
-        sql.push(") p)");
-        if plain {
-            // The kept totals, in the same round trip.
-            for column in ["open_stories", "open_points"] {
-                sql.push(format!(
-                    ", (SELECT b.{column} FROM backlog_totals b JOIN teams t ON t.id = b.team_id
-                        WHERE b.team_id = "
-                ))
-                .push_bind(team_id)
-                .push(" AND t.guild_id = ")
-                .push_bind(db_id(guild_id))
-                .push(")");
-            }
-        }
-        let (json, kept_stories, kept_points) = self.quick_read(|connection| {
-            sql.query_row(connection, |row| {
-                let kept = |column| match plain {
-                    true => row.get::<_, Option<i64>>(column),
-                    false => Ok(None),
-                };
-                Ok((row.get::<_, String>(0)?, kept(1)?, kept(2)?))
-            })
-        })?;
-        let parsed: Vec<LineJson> =
-            serde_json::from_str(&json).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
-
-        let (total_stories, total_points) = if plain {
-            (kept_stories.unwrap_or(0), kept_points.unwrap_or(0))
-        } else {
-            let mut totals =
-                QuickSql::new("SELECT count(*), coalesce(sum(points), 0) FROM stories s");
-            push_backlog_filter(&mut totals, guild_id, team_id, filter);
-            self.quick_read(|connection| {
-                totals.query_row(connection, |row| Ok((row.get(0)?, row.get(1)?)))
-            })?
+            // A filter may scan the whole backlog to fill a page, and counts what it matches.
+            self.blocking_read(move |connection| query.read(connection))
+                .await?
         };
 
-        let mut lines = Vec::with_capacity(parsed.len());
-        for (i, LineJson(id, number, title, status, points, assignee, above, rank)) in
-            parsed.into_iter().enumerate()
-        {
+        let mut lines = Vec::with_capacity(rows.len());
+        for (i, row) in rows.into_iter().enumerate() {
             // Stored values were validated on the way in.
-            let status = Status::parse(&status).unwrap_or(Status::New);
+            let status = Status::parse(&row.status).unwrap_or(Status::New);
             let position = if plain {
                 Some(page * per_page + i as i64 + 1)
             } else {
-                let rank = Rank::from_bytes(hex::decode(&rank).unwrap_or_default());
-                self.position_at(team_id, status, &rank).await?
+                self.position_at(team_id, status, &Rank::from_bytes(row.rank))
+                    .await?
             };
             lines.push(BacklogLine {
-                id,
-                number,
-                title,
+                id: row.id,
+                number: row.number,
+                title: row.title,
                 status,
-                points,
-                assignee_id: assignee.map(wire_id),
+                points: row.points,
+                assignee_id: row.assignee_id.map(wire_id),
                 position,
-                above_blocker: above != 0,
+                above_blocker: row.above_blocker,
             });
         }
         Ok(BacklogPage {
@@ -173,6 +149,56 @@ impl Store {
             total_points,
         })
     }
+}
+
+/// The statements for one page and the totals of the list it is cut from.
+fn page_query(
+    guild_id: u64,
+    team_id: i64,
+    filter: &BacklogFilter,
+    page: i64,
+    per_page: i64,
+) -> PageQuery {
+    let mut sql = QuickSql::new(format!(
+        "SELECT s.id, s.number, s.title, s.status, s.points, s.assignee_id,
+                EXISTS (SELECT 1 FROM story_dependencies d
+                        JOIN stories b ON b.id = d.blocked_by_id
+                        WHERE d.story_id = s.id AND b.status NOT IN {CLOSED_SQL}
+                          AND b.rank > s.rank),
+                s.rank
+         FROM stories s"
+    ));
+    let totals = if filter.is_plain() {
+        // The page's ids from the order index alone (migration 0012 made it covering), so
+        // a deep page skips index entries rather than whole rows.
+        sql.push(
+            " WHERE s.id IN (SELECT id FROM stories INDEXED BY stories_backlog_order
+               WHERE team_id = ",
+        )
+        .push_bind(team_id)
+        .push(format!(" AND status NOT IN {CLOSED_SQL} ORDER BY rank"));
+        push_page(&mut sql, page, per_page);
+        sql.push(") AND s.guild_id = ").push_bind(db_id(guild_id));
+        sql.push(" ORDER BY s.rank");
+        // The kept totals (migration 0009).
+        let mut totals = QuickSql::new(
+            "SELECT b.open_stories, b.open_points FROM backlog_totals b
+             JOIN teams t ON t.id = b.team_id WHERE b.team_id = ",
+        );
+        totals
+            .push_bind(team_id)
+            .push(" AND t.guild_id = ")
+            .push_bind(db_id(guild_id));
+        totals
+    } else {
+        push_backlog_filter(&mut sql, guild_id, team_id, filter);
+        sql.push(" ORDER BY s.rank");
+        push_page(&mut sql, page, per_page);
+        let mut totals = QuickSql::new("SELECT count(*), coalesce(sum(points), 0) FROM stories s");
+        push_backlog_filter(&mut totals, guild_id, team_id, filter);
+        totals
+    };
+    PageQuery { page: sql, totals }
 }
 
 /// `LIMIT` and `OFFSET` of a page (0-based).

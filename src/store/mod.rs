@@ -154,6 +154,15 @@ impl Store {
         self.quick_reads.read(read)
     }
 
+    /// Runs a read through the same connections on a blocking thread, for a read that may
+    /// scan (see `quick_reads.rs`).
+    async fn blocking_read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> sqlx::Result<T> {
+        self.quick_reads.read_blocking(read).await
+    }
+
     /// Closes every connection; pending writes have committed by the time this returns.
     pub async fn close(&self) {
         self.checkpointer.close().await;

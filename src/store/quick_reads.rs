@@ -16,7 +16,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::types::Value;
@@ -86,6 +86,17 @@ impl QuickReads {
         result.map_err(driver_error)
     }
 
+    /// Runs `read` the same way on a blocking thread, for reads too long to hold the caller's.
+    pub async fn read_blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        read: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> sqlx::Result<T> {
+        let reads = Arc::clone(self);
+        tokio::task::spawn_blocking(move || reads.read(read))
+            .await
+            .map_err(|joined| sqlx::Error::AnyDriverError(Box::new(joined)))?
+    }
+
     fn open(&self) -> rusqlite::Result<Connection> {
         let connection = Connection::open_with_flags(&self.path, self.flags)?;
         connection.busy_timeout(self.busy_timeout)?;
@@ -137,15 +148,16 @@ impl QuickSql {
         self
     }
 
-    /// The statement's only row, read by `row` (from the connection's statement cache).
-    pub fn query_row<T>(
+    /// Every row of the statement, each read by `row`.
+    pub fn query_rows<T>(
         &self,
         connection: &Connection,
-        row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    ) -> rusqlite::Result<T> {
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Vec<T>> {
         connection
             .prepare_cached(&self.text)?
-            .query_row(rusqlite::params_from_iter(&self.parameters), row)
+            .query_map(rusqlite::params_from_iter(&self.parameters), row)?
+            .collect()
     }
 }
 
@@ -169,15 +181,15 @@ mod tests {
     }
 
     #[test]
-    fn reads_a_row_with_bound_parameters_and_keeps_the_connection() {
+    fn reads_rows_with_bound_parameters_and_keeps_the_connection() {
         let dir = tempfile::tempdir().unwrap();
         let reads = quick_reads(&dir);
         let mut sql = QuickSql::new("SELECT v FROM t WHERE id = ");
         sql.push_bind(2_i64)
             .push(" AND v <> ")
             .push_bind("x".to_string());
-        let value: String = reads.read(|c| sql.query_row(c, |row| row.get(0))).unwrap();
-        assert_eq!(value, "two");
+        let values: Vec<String> = reads.read(|c| sql.query_rows(c, |row| row.get(0))).unwrap();
+        assert_eq!(values, ["two"]);
         let missing: Option<String> = reads
             .read(|c| {
                 c.query_row("SELECT v FROM t WHERE id = 9", [], |row| row.get(0))
