@@ -103,6 +103,10 @@ async fn run(plan: &Plan) -> Vec<Check> {
                 "through the store's read connections, reads/s".to_string(),
                 format!("{:.0}", reads.per_second(reads.readers)),
             ),
+            (
+                "as quick reads on the calling thread, reads/s".to_string(),
+                format!("{:.0}", reads.per_second(reads.quick)),
+            ),
         ];
         println!(
             "## One-row reads from 16 tasks ({} a side)\n\n{}",
