@@ -67,3 +67,21 @@ async fn the_backlog_order_index_answers_page_skips_and_place_counts_by_itself()
         );
     }
 }
+
+#[tokio::test]
+async fn a_memory_database_pages_through_the_same_quick_reads() {
+    // sqlx shares one in-memory database between its connections by name; the quick reads
+    // must open that one, not an empty file of the same name.
+    let store = Store::connect("sqlite::memory:").await.unwrap();
+    store.migrate().await.unwrap();
+    let team = team(&store).await;
+    story(&store, &team, "Remembered", Some(2)).await;
+    let page = store
+        .backlog_page(GUILD, team.id, &BacklogFilter::default(), 0, 10)
+        .await
+        .unwrap();
+    let titles: Vec<&str> = page.lines.iter().map(|l| l.title.as_str()).collect();
+    assert_eq!(titles, ["Remembered"]);
+    assert_eq!(store.guild_restored_at(GUILD).await.unwrap(), None);
+    store.close().await;
+}

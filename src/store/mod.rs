@@ -111,7 +111,11 @@ impl Store {
         let checkpointer = checkpointer::Checkpointer::start(options.clone(), write_gate.clone());
         Ok(Self {
             pool,
-            quick_reads: std::sync::Arc::new(quick_reads::QuickReads::new(&options, busy_timeout)),
+            quick_reads: std::sync::Arc::new(quick_reads::QuickReads::new(
+                url,
+                &options,
+                busy_timeout,
+            )),
             readers: std::sync::Arc::new(readers::Readers::new(options, READ_CONNECTIONS)),
             write_gate,
             story_inserts: Default::default(),

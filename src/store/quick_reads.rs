@@ -22,7 +22,6 @@ use std::time::Duration;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::ConnectOptions as _;
 
 /// Idle connections kept for the next read; more are opened when more threads read at once
 /// (at most one per thread, since a read never waits while it holds one).
@@ -48,16 +47,14 @@ impl fmt::Debug for QuickReads {
 }
 
 impl QuickReads {
-    /// Reads the same database as `options` (a file, or sqlx's shared in-memory one).
-    pub fn new(options: &SqliteConnectOptions, busy_timeout: Duration) -> Self {
-        let memory = options
-            .to_url_lossy()
-            .query_pairs()
-            .any(|(key, value)| key == "mode" && value == "memory");
+    /// Reads the database `options` open; `url` is the one they were parsed from, which tells
+    /// whether it is sqlx's shared in-memory database (sqlx does not say).
+    pub fn new(url: &str, options: &SqliteConnectOptions, busy_timeout: Duration) -> Self {
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        if memory {
+        if names_memory_database(url) {
+            // As sqlx opens it: one database shared by name between the connections.
             flags |= OpenFlags::SQLITE_OPEN_MEMORY | OpenFlags::SQLITE_OPEN_SHARED_CACHE;
         }
         Self {
@@ -118,6 +115,15 @@ impl QuickReads {
     }
 }
 
+/// `sqlite::memory:`, or a URL with `mode=memory`, as sqlx reads them.
+fn names_memory_database(url: &str) -> bool {
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let (database, parameters) = rest.split_once('?').unwrap_or((rest, ""));
+    database == ":memory:" || parameters.split('&').any(|pair| pair == "mode=memory")
+}
+
 fn driver_error(error: rusqlite::Error) -> sqlx::Error {
     sqlx::Error::AnyDriverError(Box::new(error))
 }
@@ -176,8 +182,9 @@ mod tests {
                  INSERT INTO t VALUES (1, 'one'), (2, 'two');",
             )
             .unwrap();
-        let options = SqliteConnectOptions::new().filename(path);
-        QuickReads::new(&options, Duration::from_secs(1))
+        let options = SqliteConnectOptions::new().filename(&path);
+        let url = format!("sqlite://{}", path.display());
+        QuickReads::new(&url, &options, Duration::from_secs(1))
     }
 
     #[test]
@@ -210,6 +217,16 @@ mod tests {
             .read(|c| c.query_row("SELECT count(*) FROM t", [], |row| row.get(0)))
             .unwrap();
         assert_eq!(left, 2);
+    }
+
+    #[test]
+    fn memory_databases_are_told_from_files_as_sqlx_tells_them() {
+        assert!(names_memory_database("sqlite::memory:"));
+        assert!(names_memory_database(
+            "sqlite://shared?mode=memory&cache=shared"
+        ));
+        assert!(!names_memory_database("sqlite://sprintmate.db"));
+        assert!(!names_memory_database("sqlite:memory.db?mode=rwc"));
     }
 
     #[test]
