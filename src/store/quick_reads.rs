@@ -4,15 +4,16 @@
 //! it over a channel, so a query costs two thread wake-ups besides SQLite's work. On two cores
 //! busy with other requests that hand-over cost about as much CPU as a `/backlog` page's query
 //! itself, and each answer waits for a core to come free (README, Performance). The hottest
-//! reads, one bounded statement each (a backlog page, a lookup by key), run here instead:
-//! through rusqlite, on a connection borrowed for the call and given back before the caller's
-//! next `await`, on the thread that asked.
+//! reads, a statement or two bounded by an index (a backlog page, a lookup by key), run here
+//! instead: through rusqlite, on a connection borrowed for the call and given back before the
+//! caller's next `await`, on the thread that asked. [`QuickReads::read_blocking`] runs the same
+//! kind of closure on a blocking thread, for a read that may scan.
 //!
-//! Invariants: connections are `query_only`, so nothing written here can reach the file; a
-//! statement run here is bounded by an index (tens of microseconds), because it holds the
-//! runtime's thread while it runs: scans, reports and anything that reads a whole list go
-//! through [`Store::reads`](super::Store::reads). A connection is held only inside
-//! [`QuickReads::read`], so no transaction outlives the call.
+//! Invariants: connections are `query_only`, so nothing written here can reach the file; what
+//! runs on the calling thread is bounded by an index (tens of microseconds), because it holds
+//! the runtime's thread while it runs: scans, reports and anything that reads a whole list go
+//! through [`Store::reads`](super::Store::reads) or `read_blocking`. A connection is held only
+//! inside [`QuickReads::read`], so no transaction outlives the call.
 
 use std::fmt;
 use std::path::PathBuf;
