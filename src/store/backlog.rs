@@ -68,6 +68,9 @@ struct PageRow {
 
 /// The page's statement and the totals' statement, read in one snapshot.
 struct PageQuery {
+    /// The whole open backlog: places come from the page's offset, totals are kept, and both
+    /// statements are bounded by indexes.
+    plain: bool,
     page: QuickSql,
     totals: QuickSql,
 }
@@ -111,8 +114,8 @@ impl Store {
         page: i64,
         per_page: i64,
     ) -> sqlx::Result<BacklogPage> {
-        let plain = filter.is_plain();
         let query = page_query(guild_id, team_id, filter, page, per_page);
+        let plain = query.plain;
         let (rows, (total_stories, total_points)) = if plain {
             // Bounded by the order index and the kept totals: quick enough for this thread.
             self.quick_read(|connection| query.read(connection))?
@@ -168,7 +171,8 @@ fn page_query(
                 s.rank
          FROM stories s"
     ));
-    let totals = if filter.is_plain() {
+    let plain = filter.is_plain();
+    let totals = if plain {
         // The page's ids from the order index alone (migration 0012 made it covering), so
         // a deep page skips index entries rather than whole rows.
         sql.push(
@@ -198,7 +202,11 @@ fn page_query(
         push_backlog_filter(&mut totals, guild_id, team_id, filter);
         totals
     };
-    PageQuery { page: sql, totals }
+    PageQuery {
+        plain,
+        page: sql,
+        totals,
+    }
 }
 
 /// `LIMIT` and `OFFSET` of a page (0-based).
