@@ -1,9 +1,9 @@
 //! `/backlog`: one page of a team's stories in rank order, with each line's place, whether it is
 //! ranked above an unfinished story it depends on, and the totals of the whole list. The plain
-//! backlog is a quick read (`quick_reads.rs`, on the calling thread): the page's ids come from
-//! the order index alone, so page 50 costs about what page 1 does, and the totals are kept by
-//! triggers. A filtered page may scan the backlog and counts what it matches, so it runs the
-//! same statements on a blocking thread instead.
+//! backlog (every open story) is read by `backlog_plain.rs`: its page's ids come from the order
+//! index, from a remembered start or by skipping, and its totals are kept by triggers. A
+//! filtered page may scan the backlog and counts what it matches, so it runs on a blocking
+//! thread.
 
 use super::quick_reads::QuickSql;
 use super::stories::CLOSED_SQL;
@@ -55,7 +55,7 @@ pub struct BacklogPage {
 }
 
 /// A line as the page query reads it, before its place is known.
-struct PageRow {
+pub(super) struct PageRow {
     id: i64,
     number: i64,
     title: String,
@@ -63,37 +63,51 @@ struct PageRow {
     points: Option<i64>,
     assignee_id: Option<i64>,
     above_blocker: bool,
-    rank: Vec<u8>,
+    pub(super) rank: Vec<u8>,
 }
 
-/// The page's statement and the totals' statement, read in one snapshot.
-struct PageQuery {
-    /// The whole open backlog: places come from the page's offset, totals are kept, and both
-    /// statements are bounded by indexes.
-    plain: bool,
+impl PageRow {
+    /// What a page statement selects, from the stories aliased `s`, in [`PageRow`]'s order.
+    pub(super) fn columns() -> String {
+        format!(
+            "s.id, s.number, s.title, s.status, s.points, s.assignee_id,
+             EXISTS (SELECT 1 FROM story_dependencies d
+                     JOIN stories b ON b.id = d.blocked_by_id
+                     WHERE d.story_id = s.id AND b.status NOT IN {CLOSED_SQL}
+                       AND b.rank > s.rank),
+             s.rank"
+        )
+    }
+
+    /// A row of a statement that selects [`columns`](Self::columns).
+    pub(super) fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            number: row.get(1)?,
+            title: row.get(2)?,
+            status: row.get(3)?,
+            points: row.get(4)?,
+            assignee_id: row.get(5)?,
+            above_blocker: row.get(6)?,
+            rank: row.get(7)?,
+        })
+    }
+}
+
+/// A filtered page's statement and its totals' statement, read in one snapshot.
+struct FilteredQuery {
     page: QuickSql,
     totals: QuickSql,
 }
 
-impl PageQuery {
+impl FilteredQuery {
     fn read(
         &self,
         connection: &rusqlite::Connection,
     ) -> rusqlite::Result<(Vec<PageRow>, (i64, i64))> {
         // One read transaction for both, so the totals count the list the page was cut from.
         let snapshot = connection.unchecked_transaction()?;
-        let rows = self.page.query_rows(connection, |row| {
-            Ok(PageRow {
-                id: row.get(0)?,
-                number: row.get(1)?,
-                title: row.get(2)?,
-                status: row.get(3)?,
-                points: row.get(4)?,
-                assignee_id: row.get(5)?,
-                above_blocker: row.get(6)?,
-                rank: row.get(7)?,
-            })
-        })?;
+        let rows = self.page.query_rows(connection, PageRow::read)?;
         let totals = self
             .totals
             .query_rows(connection, |row| Ok((row.get(0)?, row.get(1)?)))?
@@ -114,13 +128,13 @@ impl Store {
         page: i64,
         per_page: i64,
     ) -> sqlx::Result<BacklogPage> {
-        let query = page_query(guild_id, team_id, filter, page, per_page);
-        let plain = query.plain;
+        let plain = filter.is_plain();
         let (rows, (total_stories, total_points)) = if plain {
-            // Bounded by the order index and the kept totals: quick enough for this thread.
-            self.quick_read(|connection| query.read(connection))?
+            self.plain_backlog_page(guild_id, team_id, page * per_page, per_page)
+                .await?
         } else {
             // A filter may scan the whole backlog to fill a page, and counts what it matches.
+            let query = filtered_query(guild_id, team_id, filter, page, per_page);
             self.blocking_read(move |connection| query.read(connection))
                 .await?
         };
@@ -154,59 +168,21 @@ impl Store {
     }
 }
 
-/// The statements for one page and the totals of the list it is cut from.
-fn page_query(
+/// The statements for one filtered page and the totals of the list it is cut from.
+fn filtered_query(
     guild_id: u64,
     team_id: i64,
     filter: &BacklogFilter,
     page: i64,
     per_page: i64,
-) -> PageQuery {
-    let mut sql = QuickSql::new(format!(
-        "SELECT s.id, s.number, s.title, s.status, s.points, s.assignee_id,
-                EXISTS (SELECT 1 FROM story_dependencies d
-                        JOIN stories b ON b.id = d.blocked_by_id
-                        WHERE d.story_id = s.id AND b.status NOT IN {CLOSED_SQL}
-                          AND b.rank > s.rank),
-                s.rank
-         FROM stories s"
-    ));
-    let plain = filter.is_plain();
-    let totals = if plain {
-        // The page's ids from the order index alone (migration 0012 made it covering), so
-        // a deep page skips index entries rather than whole rows.
-        sql.push(
-            " WHERE s.id IN (SELECT id FROM stories INDEXED BY stories_backlog_order
-               WHERE team_id = ",
-        )
-        .push_bind(team_id)
-        .push(format!(" AND status NOT IN {CLOSED_SQL} ORDER BY rank"));
-        push_page(&mut sql, page, per_page);
-        sql.push(") AND s.guild_id = ").push_bind(db_id(guild_id));
-        sql.push(" ORDER BY s.rank");
-        // The kept totals (migration 0009).
-        let mut totals = QuickSql::new(
-            "SELECT b.open_stories, b.open_points FROM backlog_totals b
-             JOIN teams t ON t.id = b.team_id WHERE b.team_id = ",
-        );
-        totals
-            .push_bind(team_id)
-            .push(" AND t.guild_id = ")
-            .push_bind(db_id(guild_id));
-        totals
-    } else {
-        push_backlog_filter(&mut sql, guild_id, team_id, filter);
-        sql.push(" ORDER BY s.rank");
-        push_page(&mut sql, page, per_page);
-        let mut totals = QuickSql::new("SELECT count(*), coalesce(sum(points), 0) FROM stories s");
-        push_backlog_filter(&mut totals, guild_id, team_id, filter);
-        totals
-    };
-    PageQuery {
-        plain,
-        page: sql,
-        totals,
-    }
+) -> FilteredQuery {
+    let mut sql = QuickSql::new(format!("SELECT {} FROM stories s", PageRow::columns()));
+    push_backlog_filter(&mut sql, guild_id, team_id, filter);
+    sql.push(" ORDER BY s.rank");
+    push_page(&mut sql, page, per_page);
+    let mut totals = QuickSql::new("SELECT count(*), coalesce(sum(points), 0) FROM stories s");
+    push_backlog_filter(&mut totals, guild_id, team_id, filter);
+    FilteredQuery { page: sql, totals }
 }
 
 /// `LIMIT` and `OFFSET` of a page (0-based).

@@ -2,6 +2,7 @@
 //! aggregate. Every query is parameterised and scoped by guild and team.
 
 pub mod backlog;
+mod backlog_plain;
 #[cfg(test)]
 mod backup_tests;
 mod checkpointer;
@@ -16,6 +17,7 @@ mod import_activity;
 mod import_standups;
 mod open_titles;
 pub mod outbox;
+mod page_starts;
 pub mod poker;
 mod quick_reads;
 pub mod ranking;
@@ -80,6 +82,9 @@ pub struct Store {
     /// The top of backlogs searched lately (see `open_titles.rs`); a write transaction forgets
     /// the teams whose stories it changed when it ends.
     open_titles: std::sync::Arc<open_titles::OpenTitles>,
+    /// Where pages of the plain backlog start (see `page_starts.rs`); checked against a count
+    /// the database keeps, so nothing has to forget them.
+    page_starts: std::sync::Arc<page_starts::PageStarts>,
 }
 
 impl Store {
@@ -122,6 +127,7 @@ impl Store {
             checkpointer: std::sync::Arc::new(checkpointer),
             team_cache: Default::default(),
             open_titles,
+            page_starts: Default::default(),
         })
     }
 
