@@ -5,7 +5,7 @@
 //! filtered page may scan the backlog and counts what it matches, so it runs on a blocking
 //! thread.
 
-use super::quick_reads::QuickSql;
+use super::quick_reads::{in_snapshot, QuickSql};
 use super::stories::CLOSED_SQL;
 use super::{db_id, wire_id, Store};
 use crate::domain::rank::Rank;
@@ -105,16 +105,16 @@ impl FilteredQuery {
         &self,
         connection: &rusqlite::Connection,
     ) -> rusqlite::Result<(Vec<PageRow>, (i64, i64))> {
-        // One read transaction for both, so the totals count the list the page was cut from.
-        let snapshot = connection.unchecked_transaction()?;
-        let rows = self.page.query_rows(connection, PageRow::read)?;
-        let totals = self
-            .totals
-            .query_rows(connection, |row| Ok((row.get(0)?, row.get(1)?)))?
-            .pop()
-            .unwrap_or((0, 0));
-        snapshot.commit()?;
-        Ok((rows, totals))
+        // One snapshot for both, so the totals count the list the page was cut from.
+        in_snapshot(connection, || {
+            let rows = self.page.query_rows(connection, PageRow::read)?;
+            let totals = self
+                .totals
+                .query_rows(connection, |row| Ok((row.get(0)?, row.get(1)?)))?
+                .pop()
+                .unwrap_or((0, 0));
+            Ok((rows, totals))
+        })
     }
 }
 

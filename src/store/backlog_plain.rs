@@ -16,6 +16,7 @@ use rusqlite::{params, Connection, OptionalExtension as _};
 
 use super::backlog::PageRow;
 use super::page_starts::PageStarts;
+use super::quick_reads::in_snapshot;
 use super::stories::CLOSED_SQL;
 use super::{db_id, Store};
 
@@ -70,10 +71,9 @@ impl PlainPage {
         starts: &PageStarts,
         max_skip: i64,
     ) -> rusqlite::Result<Option<PageAndTotals>> {
-        let snapshot = connection.unchecked_transaction()?;
-        let read = self.read_in_snapshot(connection, starts, max_skip)?;
-        snapshot.commit()?;
-        Ok(read)
+        in_snapshot(connection, || {
+            self.read_in_snapshot(connection, starts, max_skip)
+        })
     }
 
     fn read_in_snapshot(

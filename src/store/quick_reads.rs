@@ -116,6 +116,22 @@ impl QuickReads {
     }
 }
 
+/// Runs `read` in one read transaction on `connection`, so its statements see one snapshot.
+/// (rusqlite's own transactions prepare `BEGIN` and `COMMIT` anew each time; these are kept
+/// prepared.) The transaction ends before this returns, whatever `read` returned.
+pub fn in_snapshot<T>(
+    connection: &Connection,
+    read: impl FnOnce() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    connection.prepare_cached("BEGIN")?.execute([])?;
+    let result = read();
+    // A read-only transaction: ending it either way only lets its snapshot go.
+    let ended = connection.prepare_cached("COMMIT")?.execute([]);
+    let value = result?;
+    ended?;
+    Ok(value)
+}
+
 /// `sqlite::memory:`, or a URL with `mode=memory`, as sqlx reads them.
 fn names_memory_database(url: &str) -> bool {
     let rest = url
@@ -252,6 +268,36 @@ mod tests {
             })
             .unwrap();
         assert_eq!(busy, 0, "a quick read's connection still held a snapshot");
+    }
+
+    #[test]
+    fn a_snapshot_sees_one_version_of_the_file_and_ends_even_when_its_read_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let reads = quick_reads(&dir);
+        let writer = Connection::open(dir.path().join("q.db")).unwrap();
+        let count = |c: &Connection| -> rusqlite::Result<i64> {
+            c.query_row("SELECT count(*) FROM t", [], |row| row.get(0))
+        };
+        let (before, after) = reads
+            .read(|c| {
+                in_snapshot(c, || {
+                    let before = count(c)?;
+                    writer.execute("INSERT INTO t VALUES (3, 'three')", [])?;
+                    Ok((before, count(c)?))
+                })
+            })
+            .unwrap();
+        assert_eq!(
+            (before, after),
+            (2, 2),
+            "the second count saw a later version"
+        );
+
+        let failed = reads.read(|c| in_snapshot(c, || count(c).and(c.execute("BAD", []))));
+        assert!(failed.is_err());
+        let open = reads.read(|c| Ok(!c.is_autocommit())).unwrap();
+        assert!(!open, "the failed read left its transaction open");
+        assert_eq!(reads.read(count).unwrap(), 3);
     }
 
     #[test]
