@@ -57,15 +57,19 @@ fn without_card_contents(body: &[u8]) -> Option<Vec<u8>> {
     }
     let card = serde_json::from_slice::<Press>(body).ok()?.message;
     // Where each list lies in the body: the raw values borrow from it.
-    let mut lists: Vec<std::ops::Range<usize>> = [card.embeds, card.components]
-        .into_iter()
-        .flatten()
-        .filter(|raw| !matches!(raw.get(), "[]" | "null"))
-        .map(|raw| {
-            let start = raw.get().as_ptr() as usize - body.as_ptr() as usize;
-            start..start + raw.get().len()
-        })
-        .collect();
+    let mut lists = Vec::with_capacity(2);
+    for raw in [card.embeds, card.components].into_iter().flatten() {
+        let text = raw.get();
+        if matches!(text, "[]" | "null") {
+            continue;
+        }
+        let start = (text.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+        let list = start..start + text.len();
+        if body.get(list.clone())? != text.as_bytes() {
+            return None;
+        }
+        lists.push(list);
+    }
     if lists.is_empty() {
         return None;
     }
