@@ -94,6 +94,9 @@ impl PageRow {
     }
 }
 
+/// A page's rows and the totals `(stories, points)` of the whole list it is cut from.
+pub(super) type PageAndTotals = (Vec<PageRow>, (i64, i64));
+
 /// A filtered page's statement and its totals' statement, read in one snapshot.
 struct FilteredQuery {
     page: QuickSql,
@@ -101,10 +104,7 @@ struct FilteredQuery {
 }
 
 impl FilteredQuery {
-    fn read(
-        &self,
-        connection: &rusqlite::Connection,
-    ) -> rusqlite::Result<(Vec<PageRow>, (i64, i64))> {
+    fn read(&self, connection: &rusqlite::Connection) -> rusqlite::Result<PageAndTotals> {
         // One snapshot for both, so the totals count the list the page was cut from.
         in_snapshot(connection, || {
             let rows = self.page.query_rows(connection, PageRow::read)?;

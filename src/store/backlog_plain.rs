@@ -14,7 +14,7 @@ use std::sync::{Arc, LazyLock};
 
 use rusqlite::{params, Connection, OptionalExtension as _};
 
-use super::backlog::PageRow;
+use super::backlog::{PageAndTotals, PageRow};
 use super::page_starts::PageStarts;
 use super::quick_reads::in_snapshot;
 use super::stories::CLOSED_SQL;
@@ -49,9 +49,6 @@ fn page_sql(range: &str) -> String {
         PageRow::columns()
     )
 }
-
-/// A page's rows and the totals `(open stories, open points)` of the whole backlog.
-pub(super) type PageAndTotals = (Vec<PageRow>, (i64, i64));
 
 /// One page of a team's plain backlog.
 struct PlainPage {
