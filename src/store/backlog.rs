@@ -129,12 +129,14 @@ impl Store {
         per_page: i64,
     ) -> sqlx::Result<BacklogPage> {
         let plain = filter.is_plain();
+        // Stories above the page. A page number from a button is not trusted to be small.
+        let offset = page.max(0).saturating_mul(per_page);
         let (rows, (total_stories, total_points)) = if plain {
-            self.plain_backlog_page(guild_id, team_id, page * per_page, per_page)
+            self.plain_backlog_page(guild_id, team_id, offset, per_page)
                 .await?
         } else {
             // A filter may scan the whole backlog to fill a page, and counts what it matches.
-            let query = filtered_query(guild_id, team_id, filter, page, per_page);
+            let query = filtered_query(guild_id, team_id, filter, offset, per_page);
             self.blocking_read(move |connection| query.read(connection))
                 .await?
         };
@@ -144,7 +146,7 @@ impl Store {
             // Stored values were validated on the way in.
             let status = Status::parse(&row.status).unwrap_or(Status::New);
             let position = if plain {
-                Some(page * per_page + i as i64 + 1)
+                Some(offset.saturating_add(i as i64 + 1))
             } else {
                 self.position_at(team_id, status, &Rank::from_bytes(row.rank))
                     .await?
@@ -173,24 +175,24 @@ fn filtered_query(
     guild_id: u64,
     team_id: i64,
     filter: &BacklogFilter,
-    page: i64,
+    offset: i64,
     per_page: i64,
 ) -> FilteredQuery {
     let mut sql = QuickSql::new(format!("SELECT {} FROM stories s", PageRow::columns()));
     push_backlog_filter(&mut sql, guild_id, team_id, filter);
     sql.push(" ORDER BY s.rank");
-    push_page(&mut sql, page, per_page);
+    push_page(&mut sql, offset, per_page);
     let mut totals = QuickSql::new("SELECT count(*), coalesce(sum(points), 0) FROM stories s");
     push_backlog_filter(&mut totals, guild_id, team_id, filter);
     FilteredQuery { page: sql, totals }
 }
 
-/// `LIMIT` and `OFFSET` of a page (0-based).
-fn push_page(sql: &mut QuickSql, page: i64, per_page: i64) {
+/// `LIMIT` and `OFFSET` of a page below `offset` stories.
+fn push_page(sql: &mut QuickSql, offset: i64, per_page: i64) {
     sql.push(" LIMIT ")
         .push_bind(per_page)
         .push(" OFFSET ")
-        .push_bind(page * per_page);
+        .push_bind(offset);
 }
 
 fn push_backlog_filter(sql: &mut QuickSql, guild_id: u64, team_id: i64, filter: &BacklogFilter) {
