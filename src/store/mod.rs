@@ -8,6 +8,7 @@ mod backup_tests;
 mod checkpointer;
 pub mod criteria;
 pub mod dependencies;
+mod direct_file;
 pub mod export;
 mod export_activity;
 mod export_standups;
@@ -36,6 +37,7 @@ pub mod teams;
 pub(crate) mod test_support;
 pub mod updates;
 pub mod votes;
+mod write_direct;
 mod write_tx;
 
 pub use story_writes::AddedStory;
@@ -112,15 +114,12 @@ impl Store {
             .await
             .context("could not open the SQLite database")?;
         let open_titles = std::sync::Arc::<open_titles::OpenTitles>::default();
-        let write_gate = write_tx::write_gate(options.clone(), open_titles.clone());
+        let file = direct_file::DirectFile::new(url, &options, busy_timeout);
+        let write_gate = write_tx::write_gate(options.clone(), file.clone(), open_titles.clone());
         let checkpointer = checkpointer::Checkpointer::start(options.clone(), write_gate.clone());
         Ok(Self {
             pool,
-            quick_reads: std::sync::Arc::new(quick_reads::QuickReads::new(
-                url,
-                &options,
-                busy_timeout,
-            )),
+            quick_reads: std::sync::Arc::new(quick_reads::QuickReads::new(file)),
             readers: std::sync::Arc::new(readers::Readers::new(options, READ_CONNECTIONS)),
             write_gate,
             story_inserts: Default::default(),

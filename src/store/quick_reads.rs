@@ -16,53 +16,36 @@
 //! inside [`QuickReads::read`], so no transaction outlives the call.
 
 use std::fmt;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OpenFlags};
-use sqlx::sqlite::SqliteConnectOptions;
+use rusqlite::Connection;
+
+use super::direct_file::{driver_error, DirectFile};
 
 /// Idle connections kept for the next read; more are opened when more threads read at once
 /// (at most one per thread, since a read never waits while it holds one).
 const KEPT_IDLE: usize = 8;
 
-/// Prepared statements kept per connection: the few hot reads, with room to spare.
-const STATEMENT_CACHE: usize = 32;
-
 /// Connections for reads on the calling thread, opened when first needed.
 pub struct QuickReads {
     idle: Mutex<Vec<Connection>>,
-    path: PathBuf,
-    flags: OpenFlags,
-    busy_timeout: Duration,
+    file: DirectFile,
 }
 
 impl fmt::Debug for QuickReads {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("QuickReads")
-            .field("path", &self.path)
+            .field("file", &self.file)
             .finish_non_exhaustive()
     }
 }
 
 impl QuickReads {
-    /// Reads the database `options` open; `url` is the one they were parsed from, which tells
-    /// whether it is sqlx's shared in-memory database (sqlx does not say).
-    pub fn new(url: &str, options: &SqliteConnectOptions, busy_timeout: Duration) -> Self {
-        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_URI
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        if names_memory_database(url) {
-            // As sqlx opens it: one database shared by name between the connections.
-            flags |= OpenFlags::SQLITE_OPEN_MEMORY | OpenFlags::SQLITE_OPEN_SHARED_CACHE;
-        }
+    pub fn new(file: DirectFile) -> Self {
         Self {
             idle: Mutex::new(Vec::new()),
-            path: options.get_filename().to_path_buf(),
-            flags,
-            busy_timeout,
+            file,
         }
     }
 
@@ -96,10 +79,8 @@ impl QuickReads {
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {
-        let connection = Connection::open_with_flags(&self.path, self.flags)?;
-        connection.busy_timeout(self.busy_timeout)?;
+        let connection = self.file.open()?;
         connection.pragma_update(None, "query_only", true)?;
-        connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(connection)
     }
 
@@ -130,19 +111,6 @@ pub fn in_snapshot<T>(
     let value = result?;
     ended?;
     Ok(value)
-}
-
-/// `sqlite::memory:`, or a URL with `mode=memory`, as sqlx reads them.
-fn names_memory_database(url: &str) -> bool {
-    let rest = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
-    let (database, parameters) = rest.split_once('?').unwrap_or((rest, ""));
-    database == ":memory:" || parameters.split('&').any(|pair| pair == "mode=memory")
-}
-
-fn driver_error(error: rusqlite::Error) -> sqlx::Error {
-    sqlx::Error::AnyDriverError(Box::new(error))
 }
 
 /// A statement put together with its parameters, `?` by `?` (the quick reads' `QueryBuilder`).
@@ -186,8 +154,12 @@ impl QuickSql {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::time::Duration;
+
     use rusqlite::OptionalExtension as _;
+    use sqlx::sqlite::SqliteConnectOptions;
+
+    use super::*;
 
     fn quick_reads(dir: &tempfile::TempDir) -> QuickReads {
         let path = dir.path().join("q.db");
@@ -201,7 +173,7 @@ mod tests {
             .unwrap();
         let options = SqliteConnectOptions::new().filename(&path);
         let url = format!("sqlite://{}", path.display());
-        QuickReads::new(&url, &options, Duration::from_secs(1))
+        QuickReads::new(DirectFile::new(&url, &options, Duration::from_secs(1)))
     }
 
     #[test]
@@ -234,16 +206,6 @@ mod tests {
             .read(|c| c.query_row("SELECT count(*) FROM t", [], |row| row.get(0)))
             .unwrap();
         assert_eq!(left, 2);
-    }
-
-    #[test]
-    fn memory_databases_are_told_from_files_as_sqlx_tells_them() {
-        assert!(names_memory_database("sqlite::memory:"));
-        assert!(names_memory_database(
-            "sqlite://shared?mode=memory&cache=shared"
-        ));
-        assert!(!names_memory_database("sqlite://sprintmate.db"));
-        assert!(!names_memory_database("sqlite:memory.db?mode=rwc"));
     }
 
     #[test]

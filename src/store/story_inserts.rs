@@ -33,11 +33,17 @@ pub(super) struct InsertQueue {
 #[derive(Debug)]
 struct PendingInsert {
     ticket: u64,
+    story: RequestedStory,
+    answer: oneshot::Sender<sqlx::Result<AddedStory>>,
+}
+
+/// A story as its caller asked for it.
+#[derive(Debug, Clone)]
+struct RequestedStory {
     guild_id: u64,
     team_id: i64,
     new: NewStory,
     now: i64,
-    answer: oneshot::Sender<sqlx::Result<AddedStory>>,
 }
 
 /// Takes an insert out of the queue if its caller goes away before a writer took it, so a
@@ -71,10 +77,12 @@ impl Store {
             let ticket = queue.next_ticket;
             queue.waiting.push(PendingInsert {
                 ticket,
-                guild_id,
-                team_id,
-                new: new.clone(),
-                now,
+                story: RequestedStory {
+                    guild_id,
+                    team_id,
+                    new: new.clone(),
+                    now,
+                },
                 answer,
             });
             ticket
@@ -144,55 +152,58 @@ impl Store {
     }
 
     async fn write_inserts(self, turn: WriteTurn, batch: Vec<PendingInsert>) {
-        match self.write_batch(turn, &batch).await {
-            Ok(stories) => {
-                for (pending, story) in batch.into_iter().zip(stories) {
-                    let _ = pending.answer.send(Ok(story));
+        let (answers, stories): (Vec<_>, Vec<_>) =
+            batch.into_iter().map(|p| (p.answer, p.story)).unzip();
+        let stories = Arc::new(stories);
+        match self.write_batch(turn, stories.clone()).await {
+            Ok(added) => {
+                for (answer, story) in answers.into_iter().zip(added) {
+                    let _ = answer.send(Ok(story));
                 }
             }
-            Err(error) if batch.len() == 1 => {
-                let pending = batch.into_iter().next().expect("one insert");
-                let _ = pending.answer.send(Err(error));
+            Err(error) if answers.len() == 1 => {
+                let answer = answers.into_iter().next().expect("one insert");
+                let _ = answer.send(Err(error));
             }
             Err(_) => {
-                for pending in batch {
+                for (answer, story) in answers.into_iter().zip(stories.iter()) {
                     let written = async {
                         let turn = self.write_turn().await?;
-                        let mut stories = self
-                            .write_batch(turn, std::slice::from_ref(&pending))
-                            .await?;
-                        Ok(stories.remove(0))
+                        let alone = Arc::new(vec![story.clone()]);
+                        let mut added = self.write_batch(turn, alone).await?;
+                        Ok(added.remove(0))
                     }
                     .await;
-                    let _ = pending.answer.send(written);
+                    let _ = answer.send(written);
                 }
             }
         }
     }
 
-    /// Writes every insert of `batch` in one transaction; all or none.
+    /// Writes every story of `batch` in one transaction (all or none), in one hand-over to a
+    /// blocking thread (`write_direct.rs`).
     async fn write_batch(
         &self,
         turn: WriteTurn,
-        batch: &[PendingInsert],
+        batch: Arc<Vec<RequestedStory>>,
     ) -> sqlx::Result<Vec<AddedStory>> {
-        let mut tx = self.begin_write_in_turn(turn).await?;
-        for p in batch {
-            tx.adds_stories_to(p.guild_id, p.team_id);
-        }
-        let to_write: Vec<StoryToWrite> = batch
-            .iter()
-            .map(|p| StoryToWrite {
-                guild_id: p.guild_id,
-                team_id: p.team_id,
-                new: &p.new,
-                now: p.now,
+        let teams = batch.iter().map(|s| (s.guild_id, s.team_id)).collect();
+        let added = self
+            .write_directly(turn, teams, move |tx| {
+                let to_write: Vec<StoryToWrite> = batch
+                    .iter()
+                    .map(|s| StoryToWrite {
+                        guild_id: s.guild_id,
+                        team_id: s.team_id,
+                        new: &s.new,
+                        now: s.now,
+                    })
+                    .collect();
+                write_stories(tx, &to_write)
             })
-            .collect();
-        let stories = write_stories(&mut tx, &to_write).await?;
-        tx.commit().await?;
+            .await?;
         self.insert_queue().batches_committed += 1;
-        Ok(stories)
+        Ok(added)
     }
 }
 

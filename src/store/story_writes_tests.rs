@@ -3,6 +3,33 @@
 use super::*;
 use crate::domain::story::{Criteria, Labels, Status, StoryDetails};
 use crate::store::test_support::{new_story, store, story, team, GUILD, USER};
+use crate::store::Store;
+
+/// Writes `batch` as the group commit does: one direct transaction, committed if it worked.
+async fn write_in_one_transaction(
+    store: &Store,
+    batch: &[StoryToWrite<'_>],
+) -> sqlx::Result<Vec<AddedStory>> {
+    let owned: Vec<(u64, i64, NewStory, i64)> = batch
+        .iter()
+        .map(|s| (s.guild_id, s.team_id, s.new.clone(), s.now))
+        .collect();
+    let turn = store.write_turn().await?;
+    store
+        .write_directly(turn, Vec::new(), move |tx| {
+            let batch: Vec<StoryToWrite> = owned
+                .iter()
+                .map(|(guild_id, team_id, new, now)| StoryToWrite {
+                    guild_id: *guild_id,
+                    team_id: *team_id,
+                    new,
+                    now: *now,
+                })
+                .collect();
+            write_stories(tx, &batch)
+        })
+        .await
+}
 
 #[tokio::test]
 async fn one_batch_numbers_ranks_and_places_each_teams_stories_and_reads_back_exactly() {
@@ -44,9 +71,7 @@ async fn one_batch_numbers_ranks_and_places_each_teams_stories_and_reads_back_ex
             now: 6,
         },
     ];
-    let mut tx = store.begin_write().await.unwrap();
-    let added = write_stories(&mut tx, &batch).await.unwrap();
-    tx.commit().await.unwrap();
+    let added = write_in_one_transaction(&store, &batch).await.unwrap();
 
     let numbers: Vec<_> = added
         .iter()
@@ -106,9 +131,7 @@ async fn a_batch_with_a_team_of_another_guild_writes_nothing() {
             now: 1,
         },
     ];
-    let mut tx = store.begin_write().await.unwrap();
-    assert!(write_stories(&mut tx, &batch).await.is_err());
-    drop(tx);
+    assert!(write_in_one_transaction(&store, &batch).await.is_err());
     assert_eq!(store.story(GUILD, core.id, 1).await.unwrap(), None);
     let again = store.insert_story(GUILD, core.id, &fine, 2).await.unwrap();
     assert_eq!(

@@ -25,21 +25,25 @@ use sqlx::{ConnectOptions as _, SqliteConnection, TransactionManager as _};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::checkpointer::Checkpointer;
+use super::direct_file::DirectFile;
 use super::open_titles::OpenTitles;
 use super::Store;
 
 /// How long a writer waits for its turn (the same as SQLite's busy timeout) before it fails.
 const TURN_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The connection of write transactions, opened at the first write.
+/// The connections of write transactions, each opened at its first write: sqlx's, and the
+/// direct one that writes the batches of new stories (`write_direct.rs`).
 #[derive(Debug)]
 pub struct Writer {
     options: SqliteConnectOptions,
     connection: Option<SqliteConnection>,
+    pub(super) file: DirectFile,
+    pub(super) direct: Option<rusqlite::Connection>,
     /// Set by [`Store::close`]: no connection is opened again.
-    closed: bool,
+    pub(super) closed: bool,
     /// Set by SQLite's update hook when the open transaction changes a `stories` row.
-    stories_touched: Arc<AtomicBool>,
+    pub(super) stories_touched: Arc<AtomicBool>,
     /// What a transaction that changed stories makes forget them.
     open_titles: Arc<OpenTitles>,
 }
@@ -48,10 +52,16 @@ pub struct Writer {
 pub type WriteGate = Arc<Mutex<Writer>>;
 
 /// A gate whose writer connects with `options`.
-pub(super) fn write_gate(options: SqliteConnectOptions, open_titles: Arc<OpenTitles>) -> WriteGate {
+pub(super) fn write_gate(
+    options: SqliteConnectOptions,
+    file: DirectFile,
+    open_titles: Arc<OpenTitles>,
+) -> WriteGate {
     Arc::new(Mutex::new(Writer {
         options,
         connection: None,
+        file,
+        direct: None,
         closed: false,
         stories_touched: Arc::default(),
         open_titles,
@@ -63,8 +73,8 @@ pub(super) type WriteTurn = OwnedMutexGuard<Writer>;
 
 /// An open write transaction holding its turn; dropping it rolls back and passes the turn on.
 pub struct WriteTx {
-    turn: WriteTurn,
-    checkpointer: Arc<Checkpointer>,
+    pub(super) turn: WriteTurn,
+    pub(super) checkpointer: Arc<Checkpointer>,
     /// Teams (guild, id) whose stories this transaction changes.
     story_teams: Vec<(u64, i64)>,
     /// Teams (guild, id) this transaction only adds new stories to, at the bottom.
@@ -72,6 +82,16 @@ pub struct WriteTx {
 }
 
 impl WriteTx {
+    /// A transaction in `turn`; the caller begins it on one of the turn's connections.
+    pub(super) fn in_turn(turn: WriteTurn, checkpointer: Arc<Checkpointer>) -> WriteTx {
+        WriteTx {
+            turn,
+            checkpointer,
+            story_teams: Vec::new(),
+            added_to_teams: Vec::new(),
+        }
+    }
+
     pub async fn commit(mut self) -> sqlx::Result<()> {
         SqliteTransactionManager::commit(&mut self).await?;
         self.checkpointer.wrote();
@@ -183,12 +203,7 @@ impl Store {
             }
             return Err(error);
         }
-        Ok(WriteTx {
-            turn,
-            checkpointer: self.checkpointer.clone(),
-            story_teams: Vec::new(),
-            added_to_teams: Vec::new(),
-        })
+        Ok(WriteTx::in_turn(turn, self.checkpointer.clone()))
     }
 
     /// Closes the write connection once the writer ahead (if any) is done; later writes fail.
@@ -196,6 +211,7 @@ impl Store {
         let connection = {
             let mut writer = self.write_gate.lock().await;
             writer.closed = true;
+            writer.direct = None;
             writer.connection.take()
         };
         if let Some(connection) = connection {

@@ -1,0 +1,179 @@
+//! A write transaction in one hand-over: the batch of new stories (`story_inserts.rs`).
+//!
+//! Through sqlx a transaction is a round trip to the connection's thread for `BEGIN`, one for
+//! sqlx's check that it began, one per statement, one per row a statement returns and one for
+//! `COMMIT`, each a thread wake-up on both sides. Under load those hand-overs cost more CPU
+//! than SQLite's own work for a batch of inserts (README, Performance). Here the whole
+//! transaction runs on one blocking thread, on the writer's direct rusqlite connection: one
+//! hand-over there and one back.
+//!
+//! Invariants: it runs in the process's write turn like every write transaction, which it
+//! holds until the transaction has ended, even if the caller stops waiting (the blocking thread
+//! finishes, commits or rolls back, then passes the turn on). The direct connection has the
+//! settings of sqlx's (WAL, `synchronous=NORMAL`, foreign keys, the checkpoint backstop) and
+//! the same update hook, so a changed story is never missed by the searches that remember them.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use super::direct_file::{driver_error, DirectFile};
+use super::write_tx::{WriteTurn, WriteTx};
+use super::{Store, WAL_CHECKPOINT_PAGES};
+
+impl Store {
+    /// Runs `write` in one immediate transaction on the direct connection, on a blocking
+    /// thread, in `turn`; commits when it returns `Ok`, rolls back otherwise. The transaction
+    /// only adds new stories, at the bottom of the backlogs of `added_to` (guild, team).
+    pub(super) async fn write_directly<T: Send + 'static>(
+        &self,
+        turn: WriteTurn,
+        added_to: Vec<(u64, i64)>,
+        write: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T> + Send + 'static,
+    ) -> sqlx::Result<T> {
+        let mut tx = WriteTx::in_turn(turn, self.checkpointer.clone());
+        for (guild_id, team_id) in added_to {
+            tx.adds_stories_to(guild_id, team_id);
+        }
+        tokio::task::spawn_blocking(move || run_direct(tx, write))
+            .await
+            .map_err(|joined| sqlx::Error::AnyDriverError(Box::new(joined)))?
+    }
+}
+
+/// The transaction on the blocking thread; `tx` ends (and searches forget its teams) when it
+/// is dropped here, after the commit.
+fn run_direct<T>(
+    mut tx: WriteTx,
+    write: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
+) -> sqlx::Result<T> {
+    let writer = &mut *tx.turn;
+    if writer.closed {
+        return Err(sqlx::Error::PoolClosed);
+    }
+    let connection = match writer.direct.as_mut() {
+        Some(connection) => connection,
+        None => {
+            let opened = open_direct_writer(&writer.file, writer.stories_touched.clone());
+            writer.direct.insert(opened.map_err(driver_error)?)
+        }
+    };
+    writer.stories_touched.store(false, Ordering::Relaxed);
+    let transaction = connection
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(driver_error)?;
+    let value = write(&transaction).map_err(driver_error)?;
+    transaction.commit().map_err(driver_error)?;
+    tx.checkpointer.wrote();
+    Ok(value)
+}
+
+/// The direct connection, set as sqlx's write connection is (`Store::connect`).
+fn open_direct_writer(file: &DirectFile, touched: Arc<AtomicBool>) -> rusqlite::Result<Connection> {
+    let connection = file.open()?;
+    connection.pragma_update(None, "journal_mode", "wal")?;
+    connection.pragma_update(None, "synchronous", "normal")?;
+    connection.pragma_update(None, "foreign_keys", true)?;
+    connection.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
+    connection.update_hook(Some(
+        move |_: rusqlite::hooks::Action, _: &str, table: &str, _: i64| {
+            if table == "stories" {
+                touched.store(true, Ordering::Relaxed);
+            }
+        },
+    ));
+    Ok(connection)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::test_support::{store, story, team, GUILD};
+
+    #[tokio::test]
+    async fn the_direct_connection_is_set_as_sqlxs_and_refuses_a_dangling_reference() {
+        let (store, _dir) = store().await;
+        let team = team(&store).await;
+        story(&store, &team, "Opens the direct connection", None).await;
+        let turn = store.write_turn().await.unwrap();
+        let connection = turn.direct.as_ref().expect("the insert opened it");
+        let pragma = |name: &str| -> String {
+            connection
+                .query_row(&format!("PRAGMA {name}"), [], |row| {
+                    row.get::<_, rusqlite::types::Value>(0)
+                })
+                .map(|value| format!("{value:?}"))
+                .unwrap()
+        };
+        assert_eq!(pragma("journal_mode"), r#"Text("wal")"#);
+        assert_eq!(pragma("synchronous"), "Integer(1)", "NORMAL");
+        assert_eq!(pragma("foreign_keys"), "Integer(1)");
+        assert_eq!(pragma("wal_autocheckpoint"), "Integer(4000)");
+        assert_eq!(pragma("busy_timeout"), "Integer(10000)");
+
+        let dangling = store
+            .write_directly(turn, Vec::new(), |tx| {
+                tx.execute(
+                    "INSERT INTO story_labels (story_id, label) VALUES (999999, 'x')",
+                    [],
+                )
+            })
+            .await;
+        assert!(dangling.is_err(), "a label of no story was written");
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_changes_nothing_and_passes_the_turn_on() {
+        let (store, _dir) = store().await;
+        let team = team(&store).await;
+        let turn = store.write_turn().await.unwrap();
+        let failed = store
+            .write_directly(turn, Vec::new(), move |tx| {
+                tx.execute("UPDATE teams SET name = 'Renamed' WHERE id = ?1", [team.id])?;
+                tx.execute("SELECT nothing FROM nowhere", [])
+            })
+            .await;
+        assert!(failed.is_err());
+        let name: String = sqlx::query_scalar("SELECT name FROM teams WHERE id = ?")
+            .bind(team.id)
+            .fetch_one(store.reads())
+            .await
+            .unwrap();
+        assert_ne!(name, "Renamed", "the failed transaction was committed");
+        let next = tokio::time::timeout(std::time::Duration::from_secs(2), store.begin_write())
+            .await
+            .expect("the turn was passed on");
+        next.unwrap().commit().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_story_changed_without_naming_its_team_makes_searches_read_again() {
+        let (store, _dir) = store().await;
+        let team = team(&store).await;
+        let written = story(&store, &team, "Export invoices", None).await;
+        let search = |text: &'static str| {
+            let store = store.clone();
+            async move {
+                store
+                    .search_stories(GUILD, team.id, text, 25)
+                    .await
+                    .unwrap()
+                    .len()
+            }
+        };
+        assert_eq!(search("invoices").await, 1, "now remembered");
+
+        let turn = store.write_turn().await.unwrap();
+        store
+            .write_directly(turn, Vec::new(), move |tx| {
+                tx.execute(
+                    "UPDATE stories SET title = 'Export receipts' WHERE id = ?1",
+                    [written.id],
+                )
+            })
+            .await
+            .unwrap();
+        assert_eq!(search("invoices").await, 0, "the old list was kept");
+        assert_eq!(search("receipts").await, 1);
+    }
+}
