@@ -99,7 +99,8 @@ pub async fn run(plan: &Plan) -> Burst {
         .collect();
     for body in setups {
         let reply = driver.send(body).await.expect("the setup answers");
-        crate::scenarios::expect_public_reply(&reply).expect("the stand-up is set up");
+        crate::driver::Answer::check(&reply, crate::scenarios::expect_public_reply)
+            .expect("the stand-up is set up");
     }
 
     fake.limit_rate(plan.burst_rate);

@@ -10,7 +10,7 @@ use serde_json::Value;
 use sprintmate::console::synth::{new_id, Actor, Synth};
 
 use crate::bot::{self, Bot};
-use crate::driver::{Bodies, Driver, Expect, Measured};
+use crate::driver::{Answer, Bodies, Driver, Expect, Measured};
 use crate::plan::Plan;
 use crate::seed;
 
@@ -52,50 +52,46 @@ fn cycle(variants: Vec<Bytes>, clients: usize) -> Bodies {
     })
 }
 
-fn expect_pong(v: &Value) -> Result<(), String> {
-    (v["type"] == 1)
+fn expect_pong(a: &Answer) -> Result<(), String> {
+    (a.kind == 1)
         .then_some(())
         .ok_or_else(|| "not a PONG".into())
 }
 
-fn is_ephemeral(v: &Value) -> bool {
-    v["data"]["flags"].as_u64().unwrap_or(0) & 64 != 0
-}
-
-pub fn expect_public_reply(v: &Value) -> Result<(), String> {
-    (v["type"] == 4 && !is_ephemeral(v))
+pub fn expect_public_reply(a: &Answer) -> Result<(), String> {
+    (a.kind == 4 && a.data.flags & 64 == 0)
         .then_some(())
         .ok_or_else(|| "not a public reply".into())
 }
 
-/// Whether the reply's embed lists story lines (without writing the whole reply out again,
-/// which would make the load generator a measurable cost of its own).
-fn lists_stories(v: &Value) -> bool {
-    v["data"]["embeds"][0]["description"]
-        .as_str()
+/// Whether the reply's embed lists story lines.
+fn lists_stories(a: &Answer) -> bool {
+    a.data
+        .embeds
+        .first()
+        .and_then(|e| e.description.as_deref())
         .is_some_and(|d| d.contains("**#"))
 }
 
-pub fn expect_backlog(v: &Value) -> Result<(), String> {
-    ((v["type"] == 4 || v["type"] == 7) && lists_stories(v))
+pub fn expect_backlog(a: &Answer) -> Result<(), String> {
+    ((a.kind == 4 || a.kind == 7) && lists_stories(a))
         .then_some(())
         .ok_or_else(|| "not a backlog page".into())
 }
 
-fn expect_choices(v: &Value) -> Result<(), String> {
-    let choices = v["data"]["choices"].as_array().map_or(0, Vec::len);
-    (v["type"] == 8 && choices > 0)
+fn expect_choices(a: &Answer) -> Result<(), String> {
+    (a.kind == 8 && !a.data.choices.is_empty())
         .then_some(())
         .ok_or_else(|| "no autocomplete choices".into())
 }
 
 /// Autocomplete choices, or the public card of a new story.
-fn expect_choices_or_story(v: &Value) -> Result<(), String> {
-    expect_choices(v).or_else(|_| expect_public_reply(v))
+fn expect_choices_or_story(a: &Answer) -> Result<(), String> {
+    expect_choices(a).or_else(|_| expect_public_reply(a))
 }
 
-fn expect_card_update(v: &Value) -> Result<(), String> {
-    (v["type"] == 7)
+fn expect_card_update(a: &Answer) -> Result<(), String> {
+    (a.kind == 7)
         .then_some(())
         .ok_or_else(|| "the vote did not update the card".into())
 }
@@ -137,13 +133,13 @@ pub async fn run(plan: &Plan) -> Vec<Row> {
         .send(say(&voter(0), "/backlog"))
         .await
         .expect("the backlog answers");
-    expect_backlog(&first_page).expect("page 1 lists stories");
+    Answer::check(&first_page, expect_backlog).expect("page 1 lists stories");
     let page_50 = with_page(&button(&first_page, "Next"), 49);
     let card = driver
         .send(say(&admin(), "/estimate story:#5"))
         .await
         .expect("a poker round starts");
-    expect_public_reply(&card).expect("the poker card is public");
+    Answer::check(&card, expect_public_reply).expect("the poker card is public");
     let poker_buttons: Vec<String> = ["1", "2", "3", "5", "8"]
         .iter()
         .map(|l| button(&card, l))
