@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::types::Value;
 use rusqlite::Connection;
+use tokio::sync::Semaphore;
 
 use super::direct_file::{driver_error, DirectFile};
 
@@ -27,10 +28,16 @@ use super::direct_file::{driver_error, DirectFile};
 /// (at most one per thread, since a read never waits while it holds one).
 const KEPT_IDLE: usize = 8;
 
+/// Reads on blocking threads at once; the rest wait their turn. On two cores more would only
+/// take turns on them while each held a connection, and past [`KEPT_IDLE`] connections every
+/// read would open one (a schema parse) and close it again.
+const BLOCKING_AT_ONCE: usize = 4;
+
 /// Connections for reads on the calling thread, opened when first needed.
 pub struct QuickReads {
     idle: Mutex<Vec<Connection>>,
     file: DirectFile,
+    blocking: Semaphore,
 }
 
 impl fmt::Debug for QuickReads {
@@ -46,6 +53,7 @@ impl QuickReads {
         Self {
             idle: Mutex::new(Vec::new()),
             file,
+            blocking: Semaphore::new(BLOCKING_AT_ONCE),
         }
     }
 
@@ -67,15 +75,21 @@ impl QuickReads {
         result.map_err(driver_error)
     }
 
-    /// Runs `read` the same way on a blocking thread, for reads too long to hold the caller's.
+    /// Runs `read` the same way on a blocking thread, for reads too long to hold the caller's;
+    /// at most [`BLOCKING_AT_ONCE`] at a time.
     pub async fn read_blocking<T: Send + 'static>(
         self: &Arc<Self>,
         read: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> sqlx::Result<T> {
-        let reads = Arc::clone(self);
-        tokio::task::spawn_blocking(move || reads.read(read))
+        let turn = self
+            .blocking
+            .acquire()
             .await
-            .map_err(|joined| sqlx::Error::AnyDriverError(Box::new(joined)))?
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        let reads = Arc::clone(self);
+        let read = tokio::task::spawn_blocking(move || reads.read(read)).await;
+        drop(turn);
+        read.map_err(|joined| sqlx::Error::AnyDriverError(Box::new(joined)))?
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {
@@ -194,6 +208,36 @@ mod tests {
             .unwrap();
         assert_eq!(missing, None);
         assert_eq!(reads.idle_connections().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn reads_on_blocking_threads_take_turns_and_keep_their_connections() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let reads = Arc::new(quick_reads(&dir));
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..3 * BLOCKING_AT_ONCE)
+            .map(|_| {
+                let (reads, running, most) = (reads.clone(), running.clone(), most.clone());
+                tokio::spawn(async move {
+                    reads
+                        .read_blocking(move |c| {
+                            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            std::thread::sleep(Duration::from_millis(20));
+                            running.fetch_sub(1, Ordering::SeqCst);
+                            c.query_row("SELECT count(*) FROM t", [], |row| row.get::<_, i64>(0))
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.unwrap().unwrap(), 2);
+        }
+        assert!(most.load(Ordering::SeqCst) <= BLOCKING_AT_ONCE, "too many at once");
+        assert!(reads.idle_connections().len() <= BLOCKING_AT_ONCE);
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! Finding stories as someone types (the `story` option's autocomplete): by number prefix, or by
 //! title words, open stories first in backlog order. Matches carry only what a choice shows, so
 //! a search decodes four columns a row rather than a whole story. The top of each team's backlog
-//! is searched in memory (`open_titles.rs`); the rest through SQL.
+//! is searched in memory (`open_titles.rs`); the rest through SQL, on the store's own rusqlite
+//! connections (`quick_reads.rs`): a search is a keystroke's answer, and through sqlx each one
+//! paid a hand-over to the connection's thread and back, plus one message per row, besides
+//! SQLite's work. The searches that may scan, or ask the trigram index, run on a blocking thread.
 
 use std::sync::Arc;
 
-use sqlx::{QueryBuilder, Row as _, Sqlite};
-
 use super::open_titles::{OpenTitles, TeamTitles};
+use super::quick_reads::QuickSql;
 use super::stories::CLOSED_SQL;
 use super::{db_id, Store};
 use crate::domain::story::Status;
@@ -28,14 +30,14 @@ pub struct StoryMatch {
 /// The columns of a [`StoryMatch`], of the table or subquery aliased `s`.
 const MATCH_COLUMNS: &str = "s.id, s.number, s.title, s.status";
 
-fn match_from_row(row: &sqlx::sqlite::SqliteRow) -> StoryMatch {
-    StoryMatch {
-        id: row.get(0),
-        number: row.get(1),
-        title: row.get(2),
+fn match_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryMatch> {
+    Ok(StoryMatch {
+        id: row.get(0)?,
+        number: row.get(1)?,
+        title: row.get(2)?,
         // Stored values were validated on the way in.
-        status: Status::parse(row.get(3)).unwrap_or(Status::New),
-    }
+        status: Status::parse(row.get_ref(3)?.as_str()?).unwrap_or(Status::New),
+    })
 }
 
 impl Store {
@@ -74,8 +76,7 @@ impl Store {
         // costly there; a team no bigger than the scan budget is cheaper to scan. (More open
         // stories than the top holds answers that without asking.)
         let big = indexed
-            && (!top.complete
-                || self.stories_ever_added(guild_id, team_id).await? > TITLE_SCAN_BUDGET);
+            && (!top.complete || self.stories_ever_added(guild_id, team_id)? > TITLE_SCAN_BUDGET);
         let more = if big {
             self.indexed_title_matches(guild_id, team_id, &words, limit + found.len() as i64)
                 .await?
@@ -96,13 +97,16 @@ impl Store {
 
     /// How many stories the team has ever had (numbers are never reused): an upper bound of its
     /// size from one row.
-    async fn stories_ever_added(&self, guild_id: u64, team_id: i64) -> sqlx::Result<i64> {
-        let next: Option<i64> =
-            sqlx::query_scalar("SELECT next_story_number FROM teams WHERE id = ? AND guild_id = ?")
-                .bind(team_id)
-                .bind(db_id(guild_id))
-                .fetch_optional(self.reads())
-                .await?;
+    fn stories_ever_added(&self, guild_id: u64, team_id: i64) -> sqlx::Result<i64> {
+        let next: Option<i64> = self.quick_read(|connection| {
+            use rusqlite::OptionalExtension as _;
+            connection
+                .prepare_cached(
+                    "SELECT next_story_number FROM teams WHERE id = ? AND guild_id = ?",
+                )?
+                .query_row((team_id, db_id(guild_id)), |row| row.get(0))
+                .optional()
+        })?;
         Ok(next.map_or(0, |n| n - 1))
     }
 
@@ -126,11 +130,15 @@ impl Store {
                    WHERE s.team_id = ? AND s.status NOT IN {CLOSED_SQL} AND s.guild_id = ?
                    ORDER BY s.rank LIMIT ?) s"
         );
-        let json: String = sqlx::query_scalar(&sql)
-            .bind(team_id)
-            .bind(db_id(guild_id))
-            .bind(OpenTitles::TOP as i64 + 1)
-            .fetch_one(self.reads())
+        let guild = db_id(guild_id);
+        let json: String = self
+            .blocking_read(move |connection| {
+                connection
+                    .prepare_cached(&sql)?
+                    .query_row((team_id, guild, OpenTitles::TOP as i64 + 1), |row| {
+                        row.get(0)
+                    })
+            })
             .await?;
         let rows: Vec<(i64, i64, String, String)> =
             serde_json::from_str(&json).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
@@ -158,7 +166,7 @@ impl Store {
         words: &[&str],
         limit: i64,
     ) -> sqlx::Result<Vec<StoryMatch>> {
-        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+        let mut sql = QuickSql::new(format!(
             "SELECT {MATCH_COLUMNS} FROM stories s INDEXED BY stories_backlog_order
              WHERE s.team_id = "
         ));
@@ -169,8 +177,7 @@ impl Store {
             .push_bind(db_id(guild_id));
         push_title_words(&mut sql, words);
         sql.push(" ORDER BY s.rank LIMIT ").push_bind(limit);
-        let rows = sql.build().fetch_all(self.reads()).await?;
-        Ok(rows.iter().map(match_from_row).collect())
+        self.matches(sql).await
     }
 
     /// Closed stories whose title has every word: done and accepted first, then archived.
@@ -181,7 +188,7 @@ impl Store {
         words: &[&str],
         limit: i64,
     ) -> sqlx::Result<Vec<StoryMatch>> {
-        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+        let mut sql = QuickSql::new(format!(
             "SELECT {MATCH_COLUMNS} FROM stories s WHERE s.team_id = "
         ));
         sql.push_bind(team_id)
@@ -190,8 +197,7 @@ impl Store {
         push_title_words(&mut sql, words);
         sql.push(" ORDER BY (s.status = 'archived') ASC, s.rank LIMIT ")
             .push_bind(limit);
-        let rows = sql.build().fetch_all(self.reads()).await?;
-        Ok(rows.iter().map(match_from_row).collect())
+        self.matches(sql).await
     }
 
     /// Every story whose title has every word (each at least three characters), through the
@@ -212,7 +218,7 @@ impl Store {
             .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
             .collect::<Vec<_>>()
             .join(" AND ");
-        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+        let mut sql = QuickSql::new(format!(
             // CROSS JOIN keeps the index first and `+s.team_id` keeps the team's index out of the
             // second part: otherwise SQLite may walk every story of the team instead (3.46 does
             // in this union; 3.51 does even for the first part alone).
@@ -240,8 +246,7 @@ impl Store {
              LIMIT "
         ))
         .push_bind(limit);
-        let rows = sql.build().fetch_all(self.reads()).await?;
-        Ok(rows.iter().map(match_from_row).collect())
+        self.matches(sql).await
     }
 
     /// Stories whose number starts with `digits`, the exact number first.
@@ -252,7 +257,7 @@ impl Store {
         digits: &str,
         limit: i64,
     ) -> sqlx::Result<Vec<StoryMatch>> {
-        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+        let mut sql = QuickSql::new(format!(
             "SELECT {MATCH_COLUMNS} FROM stories s WHERE s.guild_id = "
         ));
         sql.push_bind(db_id(guild_id))
@@ -273,13 +278,21 @@ impl Store {
             low = low.saturating_mul(10);
             high = high.saturating_mul(10).saturating_add(9);
         }
-        sql.push(format!(
-            ") ORDER BY (s.number = {prefix}) DESC, (s.status IN {CLOSED_SQL}) ASC, \
-             (s.status = 'archived') ASC, s.rank LIMIT "
-        ));
-        sql.push_bind(limit);
-        let rows = sql.build().fetch_all(self.reads()).await?;
-        Ok(rows.iter().map(match_from_row).collect())
+        sql.push(") ORDER BY (s.number = ")
+            .push_bind(prefix)
+            .push(format!(
+                ") DESC, (s.status IN {CLOSED_SQL}) ASC, (s.status = 'archived') ASC, s.rank \
+                 LIMIT "
+            ))
+            .push_bind(limit);
+        self.matches(sql).await
+    }
+
+    /// The matches `sql` selects ([`MATCH_COLUMNS`]), read on a blocking thread: each of these
+    /// searches may scan or ask the trigram index.
+    async fn matches(&self, sql: QuickSql) -> sqlx::Result<Vec<StoryMatch>> {
+        self.blocking_read(move |connection| sql.query_rows(connection, match_from_row))
+            .await
     }
 }
 
@@ -297,7 +310,7 @@ pub(super) async fn index_all_titles(tx: &mut sqlx::SqliteConnection) -> sqlx::R
 
 /// `AND` one case-insensitive substring test per typed word: `LIKE` folds ASCII case as
 /// SQLite's `lower()` does, without copying the title for every row scanned.
-fn push_title_words(sql: &mut QueryBuilder<'_, Sqlite>, words: &[&str]) {
+fn push_title_words(sql: &mut QuickSql, words: &[&str]) {
     for word in words {
         // `LIKE ?` with a bare parameter makes SQLite compile the statement again whenever the
         // parameter is bound (the value might allow an index range on the column); the pattern
