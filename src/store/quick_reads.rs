@@ -236,7 +236,10 @@ mod tests {
         for task in tasks {
             assert_eq!(task.await.unwrap().unwrap(), 2);
         }
-        assert!(most.load(Ordering::SeqCst) <= BLOCKING_AT_ONCE, "too many at once");
+        assert!(
+            most.load(Ordering::SeqCst) <= BLOCKING_AT_ONCE,
+            "too many at once"
+        );
         assert!(reads.idle_connections().len() <= BLOCKING_AT_ONCE);
     }
 

@@ -1,9 +1,9 @@
 //! Group commit for new stories. Writes take turns (`write_tx.rs`), and most of a lone insert's
 //! cost is its transaction: `BEGIN`, the commit's WAL frames for the pages every insert touches
-//! (the team row, the bottom of the rank index, the title index's new segment) and a round trip
-//! to the connection's thread for each. So inserts that arrive while another write holds the turn
-//! wait together, and the first of them to get the turn writes all of them in one transaction,
-//! with the same few statements whatever the batch's size (`story_writes.rs`). Every caller is
+//! (the team row, the bottom of the rank index) and the hand-over to the thread that writes. So
+//! inserts that arrive while another write holds the turn wait together, and the first of them
+//! to get the turn writes all of them in one transaction (`story_writes.rs`), in one hand-over to
+//! a blocking thread (`write_direct.rs`). Every caller is
 //! answered only after that transaction commits; an insert that fails does not fail the others
 //! (the batch is rolled back and each is written again on its own).
 
