@@ -37,7 +37,7 @@ const BLOCKING_AT_ONCE: usize = 4;
 pub struct QuickReads {
     idle: Mutex<Vec<Connection>>,
     file: DirectFile,
-    blocking: Semaphore,
+    blocking: Arc<Semaphore>,
 }
 
 impl fmt::Debug for QuickReads {
@@ -53,7 +53,7 @@ impl QuickReads {
         Self {
             idle: Mutex::new(Vec::new()),
             file,
-            blocking: Semaphore::new(BLOCKING_AT_ONCE),
+            blocking: Arc::new(Semaphore::new(BLOCKING_AT_ONCE)),
         }
     }
 
@@ -76,20 +76,23 @@ impl QuickReads {
     }
 
     /// Runs `read` the same way on a blocking thread, for reads too long to hold the caller's;
-    /// at most [`BLOCKING_AT_ONCE`] at a time.
+    /// at most [`BLOCKING_AT_ONCE`] at a time. The blocking thread holds the turn, so a caller
+    /// that stops waiting does not let another read start beside one still running.
     pub async fn read_blocking<T: Send + 'static>(
         self: &Arc<Self>,
         read: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> sqlx::Result<T> {
-        let turn = self
-            .blocking
-            .acquire()
+        let turn = Arc::clone(&self.blocking)
+            .acquire_owned()
             .await
             .map_err(|_| sqlx::Error::PoolClosed)?;
         let reads = Arc::clone(self);
-        let read = tokio::task::spawn_blocking(move || reads.read(read)).await;
-        drop(turn);
-        read.map_err(|joined| sqlx::Error::AnyDriverError(Box::new(joined)))?
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            reads.read(read)
+        })
+        .await
+        .map_err(|joined| sqlx::Error::AnyDriverError(Box::new(joined)))?
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {

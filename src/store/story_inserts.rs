@@ -33,17 +33,8 @@ pub(super) struct InsertQueue {
 #[derive(Debug)]
 struct PendingInsert {
     ticket: u64,
-    story: RequestedStory,
+    story: StoryToWrite,
     answer: oneshot::Sender<sqlx::Result<AddedStory>>,
-}
-
-/// A story as its caller asked for it.
-#[derive(Debug, Clone)]
-struct RequestedStory {
-    guild_id: u64,
-    team_id: i64,
-    new: NewStory,
-    now: i64,
 }
 
 /// Takes an insert out of the queue if its caller goes away before a writer took it, so a
@@ -77,7 +68,7 @@ impl Store {
             let ticket = queue.next_ticket;
             queue.waiting.push(PendingInsert {
                 ticket,
-                story: RequestedStory {
+                story: StoryToWrite {
                     guild_id,
                     team_id,
                     new: new.clone(),
@@ -154,7 +145,7 @@ impl Store {
     async fn write_inserts(self, turn: WriteTurn, batch: Vec<PendingInsert>) {
         let (answers, stories): (Vec<_>, Vec<_>) =
             batch.into_iter().map(|p| (p.answer, p.story)).unzip();
-        let stories = Arc::new(stories);
+        let stories: Arc<[StoryToWrite]> = stories.into();
         match self.write_batch(turn, stories.clone()).await {
             Ok(added) => {
                 for (answer, story) in answers.into_iter().zip(added) {
@@ -169,7 +160,7 @@ impl Store {
                 for (answer, story) in answers.into_iter().zip(stories.iter()) {
                     let written = async {
                         let turn = self.write_turn().await?;
-                        let alone = Arc::new(vec![story.clone()]);
+                        let alone = Arc::from(std::slice::from_ref(story));
                         let mut added = self.write_batch(turn, alone).await?;
                         Ok(added.remove(0))
                     }
@@ -185,22 +176,11 @@ impl Store {
     async fn write_batch(
         &self,
         turn: WriteTurn,
-        batch: Arc<Vec<RequestedStory>>,
+        batch: Arc<[StoryToWrite]>,
     ) -> sqlx::Result<Vec<AddedStory>> {
         let teams = batch.iter().map(|s| (s.guild_id, s.team_id)).collect();
         let added = self
-            .write_directly(turn, teams, move |tx| {
-                let to_write: Vec<StoryToWrite> = batch
-                    .iter()
-                    .map(|s| StoryToWrite {
-                        guild_id: s.guild_id,
-                        team_id: s.team_id,
-                        new: &s.new,
-                        now: s.now,
-                    })
-                    .collect();
-                write_stories(tx, &to_write)
-            })
+            .write_directly(turn, teams, move |tx| write_stories(tx, &batch))
             .await?;
         self.insert_queue().batches_committed += 1;
         Ok(added)

@@ -22,10 +22,11 @@ pub struct AddedStory {
 }
 
 /// One story of a batch, as its caller asked for it.
-pub(super) struct StoryToWrite<'a> {
+#[derive(Debug, Clone)]
+pub(super) struct StoryToWrite {
     pub guild_id: u64,
     pub team_id: i64,
-    pub new: &'a NewStory,
+    pub new: NewStory,
     pub now: i64,
 }
 
@@ -48,7 +49,7 @@ const INSERT_SQL: &str = "INSERT INTO stories (guild_id, team_id, number, title,
 /// team is gone); the caller rolls back.
 pub(super) fn write_stories(
     tx: &Transaction<'_>,
-    batch: &[StoryToWrite<'_>],
+    batch: &[StoryToWrite],
 ) -> rusqlite::Result<Vec<AddedStory>> {
     let mut bottoms = reserve_numbers(tx, batch)?;
     let mut insert = tx.prepare_cached(INSERT_SQL)?;
@@ -100,7 +101,7 @@ pub(super) fn write_stories(
             created_at: s.now,
             updated_at: s.now,
         };
-        write_labels_and_criteria(tx, s.new, id)?;
+        write_labels_and_criteria(tx, &s.new, id)?;
         added.push(AddedStory {
             story,
             position: bottom.open_stories,
@@ -113,7 +114,7 @@ pub(super) fn write_stories(
 /// where each team's backlog ends. A team missing from its guild fails the batch.
 fn reserve_numbers(
     tx: &Transaction<'_>,
-    batch: &[StoryToWrite<'_>],
+    batch: &[StoryToWrite],
 ) -> rusqlite::Result<HashMap<(u64, i64), Bottom>> {
     let mut counts: Vec<((u64, i64), i64)> = Vec::new();
     for s in batch {

@@ -8,26 +8,12 @@ use crate::store::Store;
 /// Writes `batch` as the group commit does: one direct transaction, committed if it worked.
 async fn write_in_one_transaction(
     store: &Store,
-    batch: &[StoryToWrite<'_>],
+    batch: &[StoryToWrite],
 ) -> sqlx::Result<Vec<AddedStory>> {
-    let owned: Vec<(u64, i64, NewStory, i64)> = batch
-        .iter()
-        .map(|s| (s.guild_id, s.team_id, s.new.clone(), s.now))
-        .collect();
+    let batch = batch.to_vec();
     let turn = store.write_turn().await?;
     store
-        .write_directly(turn, Vec::new(), move |tx| {
-            let batch: Vec<StoryToWrite> = owned
-                .iter()
-                .map(|(guild_id, team_id, new, now)| StoryToWrite {
-                    guild_id: *guild_id,
-                    team_id: *team_id,
-                    new,
-                    now: *now,
-                })
-                .collect();
-            write_stories(tx, &batch)
-        })
+        .write_directly(turn, Vec::new(), move |tx| write_stories(tx, &batch))
         .await
 }
 
@@ -55,19 +41,19 @@ async fn one_batch_numbers_ranks_and_places_each_teams_stories_and_reads_back_ex
         StoryToWrite {
             guild_id: GUILD,
             team_id: core.id,
-            new: &one,
+            new: one.clone(),
             now: 5,
         },
         StoryToWrite {
             guild_id: GUILD + 1,
             team_id: other.id,
-            new: &uno,
+            new: uno.clone(),
             now: 5,
         },
         StoryToWrite {
             guild_id: GUILD,
             team_id: core.id,
-            new: &two,
+            new: two.clone(),
             now: 6,
         },
     ];
@@ -121,13 +107,13 @@ async fn a_batch_with_a_team_of_another_guild_writes_nothing() {
         StoryToWrite {
             guild_id: GUILD,
             team_id: core.id,
-            new: &fine,
+            new: fine.clone(),
             now: 1,
         },
         StoryToWrite {
             guild_id: GUILD + 1,
             team_id: core.id,
-            new: &fine,
+            new: fine.clone(),
             now: 1,
         },
     ];
