@@ -412,3 +412,73 @@ async fn found_ids(store: &Store, team_id: i64, text: &str) -> Vec<i64> {
         .unwrap();
     found.iter().map(|s| s.id).collect()
 }
+
+/// The trigram index's levels and segments, from its structure record (FTS5's `id = 10` row:
+/// a 4-byte cookie, then the number of levels and of segments as SQLite varints).
+async fn title_index_shape(store: &Store) -> (u64, u64) {
+    let record: Vec<u8> =
+        sqlx::query_scalar("SELECT block FROM story_title_search_data WHERE id = 10")
+            .fetch_one(store.reads())
+            .await
+            .unwrap();
+    let mut at = 4;
+    let mut varint = || {
+        let mut value = 0u64;
+        for step in 0..9 {
+            let byte = record[at];
+            at += 1;
+            if step == 8 {
+                return (value << 8) | u64::from(byte);
+            }
+            value = (value << 7) | u64::from(byte & 0x7f);
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
+        value
+    };
+    let levels = varint();
+    (levels, varint())
+}
+
+#[tokio::test]
+async fn the_title_index_stays_in_about_one_segment_a_level_as_batches_keep_coming() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    // 64 transactions of 128 new stories: from the second on, each takes the batch before it
+    // into the index, a new segment. Left to FTS5's own merging, up to 16 pile up on a level
+    // (each one more place every search must look); merged as they come, a level holds one,
+    // and two for a moment.
+    for batch in 0..64 {
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT ?3 UNION ALL SELECT i + 1 FROM n WHERE i < ?3 + 127)
+             INSERT INTO stories (guild_id, team_id, number, title, kind, status, rank,
+                                  created_by, created_at, updated_at)
+             SELECT ?1, ?2, i, 'Refund order ' || i, 'feature', 'new',
+                    CAST(printf('%08d', i) AS BLOB), 1, 0, 0 FROM n",
+        )
+        .bind(crate::store::db_id(GUILD))
+        .bind(team.id)
+        .bind(batch * 128 + 1)
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let (levels, segments) = title_index_shape(&store).await;
+        assert!(
+            segments <= levels + 1,
+            "after batch {batch}: {segments} segments on {levels} levels"
+        );
+    }
+    assert_eq!(indexed_through(&store).await, 63 * 128);
+    assert_eq!(indexed_with(&store, "order 8064").await, [8064]);
+    // Every story taken in, the merged index holds exactly the stories, with their titles.
+    let mut tx = store.pool().begin().await.unwrap();
+    super::index_all_titles(&mut tx).await.unwrap();
+    sqlx::query(
+        "INSERT INTO story_title_search (story_title_search, rank) VALUES ('integrity-check', 1)",
+    )
+    .execute(&mut *tx)
+    .await
+    .expect("the merged index matches the stories it holds");
+    tx.commit().await.unwrap();
+}
