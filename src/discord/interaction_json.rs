@@ -1,4 +1,4 @@
-//! Reading a signed request body into serenity's [`Interaction`] in one pass.
+//! Reading a signed request body into serenity's [`Interaction`]: one pass to peek, one to read.
 //!
 //! serenity's own `Deserialize for Interaction` first reads the whole body into a JSON map to
 //! learn its `type`, then converts that map into the kind's struct, so every string and map of
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serenity::all::{Interaction, InteractionType};
 
-/// Parses an interaction as serenity would, reading the body's JSON once.
+/// Parses an interaction as serenity would, building its values once.
 pub fn parse_interaction(body: &[u8]) -> serde_json::Result<Interaction> {
     let Peek { kind, message } = serde_json::from_slice(body)?;
     Ok(match kind {
@@ -40,6 +40,7 @@ struct Peek<'a> {
     message: Option<Card<'a>>,
 }
 
+/// The lists of the message a press came from, as raw JSON borrowed from the body.
 #[derive(Deserialize)]
 struct Card<'a> {
     #[serde(borrow, default)]
