@@ -13,8 +13,8 @@
 //! only has the frames added during the first to sync and copy, then syncs the database file:
 //! writers wait for that short pass (about 8 ms against about 15 to 20 ms on the benchmark's
 //! disk), and the next writer starts the log over. The automatic checkpoint stays on as a
-//! backstop at twice that length ([`super::WAL_CHECKPOINT_PAGES`]), for writes that bypass the
-//! gate or a task that cannot connect.
+//! backstop at twice that length ([`super::WAL_CHECKPOINT_PAGES`]), for another process's
+//! writes (they do not take this process's turn) or a task that cannot connect.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -38,14 +38,13 @@ impl Store {
         position: i64,
         checked: bool,
     ) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let statement = sqlx::query(
             "UPDATE story_criteria SET checked = ? WHERE story_id = ? AND position = ?",
         )
         .bind(checked)
         .bind(story.id)
-        .bind(position)
-        .execute(self.pool())
-        .await?;
+        .bind(position);
+        let done = self.write_alone(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 }

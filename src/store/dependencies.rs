@@ -21,7 +21,7 @@ impl Store {
         by: u64,
         now: i64,
     ) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let statement = sqlx::query(
             "INSERT INTO story_dependencies (story_id, blocked_by_id, created_by, created_at)
              SELECT s.id, b.id, ?, ? FROM stories s, stories b
              WHERE s.id = ? AND b.id = ? AND s.team_id = b.team_id AND s.guild_id = ?
@@ -31,20 +31,18 @@ impl Store {
         .bind(now)
         .bind(story.id)
         .bind(blocker.id)
-        .bind(db_id(story.guild_id))
-        .execute(self.pool())
-        .await?;
+        .bind(db_id(story.guild_id));
+        let done = self.write_alone(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Removes the dependency; false when there was none.
     pub async fn remove_dependency(&self, story: &Story, blocker: &Story) -> sqlx::Result<bool> {
-        let done =
+        let statement =
             sqlx::query("DELETE FROM story_dependencies WHERE story_id = ? AND blocked_by_id = ?")
                 .bind(story.id)
-                .bind(blocker.id)
-                .execute(self.pool())
-                .await?;
+                .bind(blocker.id);
+        let done = self.write_alone(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 

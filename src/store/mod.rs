@@ -146,6 +146,9 @@ impl Store {
             .is_ok()
     }
 
+    /// sqlx's pool: migrations, the health check and reads of more than one statement. The
+    /// bot's writes never run here but in the write turn (`write_tx.rs`); tests and the
+    /// benchmark seed data through it.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }

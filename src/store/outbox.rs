@@ -134,8 +134,10 @@ fn item_from_row(row: &sqlx::sqlite::SqliteRow) -> OutboxItem {
 impl Store {
     /// Queues a post on its own (when there is no other state change to share a transaction).
     pub async fn enqueue_post(&self, item: &NewOutboxItem, now: i64) -> sqlx::Result<i64> {
-        let mut conn = self.pool().acquire().await?;
-        enqueue(&mut conn, item, now).await
+        let mut tx = self.begin_write().await?;
+        let id = enqueue(&mut tx, item, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Unsent, unfailed posts due at `now`, oldest first.
@@ -163,14 +165,13 @@ impl Store {
     /// Leases a due row to this sender until `lease_until`, so two concurrent drains never send
     /// the same row; false when someone else has it (or it was sent meanwhile).
     pub async fn claim_outbox(&self, id: i64, now: i64, lease_until: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let statement = sqlx::query(
             "UPDATE outbox SET not_before = ? WHERE id = ? AND not_before <= ? AND sent_at IS NULL AND failed_at IS NULL",
         )
         .bind(lease_until)
         .bind(id)
-        .bind(now)
-        .execute(self.pool())
-        .await?;
+        .bind(now);
+        let done = self.write_alone(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -180,46 +181,44 @@ impl Store {
         sent_id: Option<u64>,
         now: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        let statement = sqlx::query(
             "UPDATE outbox SET sent_at = ?, sent_id = ?, attempts = attempts + 1 WHERE id = ?",
         )
         .bind(now)
         .bind(sent_id.map(db_id))
-        .bind(id)
-        .execute(self.pool())
-        .await?;
+        .bind(id);
+        self.write_alone(statement).await?;
         Ok(())
     }
 
     pub async fn retry_outbox_at(&self, id: i64, not_before: i64) -> sqlx::Result<()> {
-        sqlx::query("UPDATE outbox SET not_before = ?, attempts = attempts + 1 WHERE id = ?")
-            .bind(not_before)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        let statement =
+            sqlx::query("UPDATE outbox SET not_before = ?, attempts = attempts + 1 WHERE id = ?")
+                .bind(not_before)
+                .bind(id);
+        self.write_alone(statement).await?;
         Ok(())
     }
 
     /// Releases a claimed row unsent until `not_before`, without counting an attempt: the rate
     /// limiter held it back before it went out.
     pub async fn defer_outbox(&self, id: i64, not_before: i64) -> sqlx::Result<()> {
-        sqlx::query("UPDATE outbox SET not_before = ? WHERE id = ? AND sent_at IS NULL")
-            .bind(not_before)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        let statement =
+            sqlx::query("UPDATE outbox SET not_before = ? WHERE id = ? AND sent_at IS NULL")
+                .bind(not_before)
+                .bind(id);
+        self.write_alone(statement).await?;
         Ok(())
     }
 
     pub async fn mark_outbox_failed(&self, id: i64, failure: &str, now: i64) -> sqlx::Result<()> {
-        sqlx::query(
+        let statement = sqlx::query(
             "UPDATE outbox SET failed_at = ?, failure = ?, attempts = attempts + 1 WHERE id = ?",
         )
         .bind(now)
         .bind(failure)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
+        .bind(id);
+        self.write_alone(statement).await?;
         Ok(())
     }
 

@@ -190,7 +190,7 @@ impl Store {
         card: Option<&str>,
         now: i64,
     ) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let statement = sqlx::query(
             "INSERT INTO poker_votes (round_id, round_number, voter_id, card, voted_at)
              SELECT id, round_number, ?, ?, ? FROM poker_rounds
              WHERE id = ? AND guild_id = ? AND team_id = ? AND round_number = ? AND status = 'open'
@@ -203,9 +203,8 @@ impl Store {
         .bind(round.id)
         .bind(db_id(round.guild_id))
         .bind(round.team_id)
-        .bind(round.round_number)
-        .execute(self.pool())
-        .await?;
+        .bind(round.round_number);
+        let done = self.write_alone(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -228,7 +227,7 @@ impl Store {
         to: RoundStatus,
         round_step: i64,
     ) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let statement = sqlx::query(
             "UPDATE poker_rounds SET status = ?, round_number = round_number + ?
              WHERE id = ? AND guild_id = ? AND team_id = ? AND status = ? AND round_number = ?",
         )
@@ -238,9 +237,8 @@ impl Store {
         .bind(db_id(round.guild_id))
         .bind(round.team_id)
         .bind(from.as_str())
-        .bind(round.round_number)
-        .execute(self.pool())
-        .await?;
+        .bind(round.round_number);
+        let done = self.write_alone(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 

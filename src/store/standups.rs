@@ -83,7 +83,7 @@ impl Store {
         now: i64,
     ) -> sqlx::Result<()> {
         let s = setup.schedule;
-        sqlx::query(
+        let statement = sqlx::query(
             "INSERT INTO standup_schedules (team_id, guild_id, channel_id, local_time, timezone, days,
                  window_minutes, reminder_minutes, last_handled, updated_by, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -105,9 +105,8 @@ impl Store {
         .bind(i64::from(s.reminder_minutes()))
         .bind(date_text(setup.handled_through))
         .bind(db_id(by))
-        .bind(now)
-        .execute(self.pool())
-        .await?;
+        .bind(now);
+        self.write_alone(statement).await?;
         Ok(())
     }
 
@@ -135,7 +134,7 @@ impl Store {
         team: &Team,
         until: Option<NaiveDate>,
     ) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let statement = sqlx::query(
             "UPDATE standup_schedules SET paused_until = ?,
                  failing_reason = CASE WHEN ? IS NULL THEN NULL ELSE failing_reason END
              WHERE team_id = ? AND guild_id = ?",
@@ -143,43 +142,40 @@ impl Store {
         .bind(until.map(date_text))
         .bind(until.map(date_text))
         .bind(team.id)
-        .bind(db_id(team.guild_id))
-        .execute(self.pool())
-        .await?;
+        .bind(db_id(team.guild_id));
+        let done = self.write_alone(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Records why the bot cannot post for this team's stand-up.
     pub async fn mark_schedule_failing(&self, team_id: i64, reason: &str) -> sqlx::Result<()> {
-        sqlx::query("UPDATE standup_schedules SET failing_reason = ? WHERE team_id = ?")
-            .bind(reason)
-            .bind(team_id)
-            .execute(self.pool())
-            .await?;
+        let statement =
+            sqlx::query("UPDATE standup_schedules SET failing_reason = ? WHERE team_id = ?")
+                .bind(reason)
+                .bind(team_id);
+        self.write_alone(statement).await?;
         Ok(())
     }
 
     /// A post went through: whatever was missing has been fixed.
     pub async fn clear_schedule_failing(&self, team_id: i64) -> sqlx::Result<()> {
-        sqlx::query(
+        let statement = sqlx::query(
             "UPDATE standup_schedules SET failing_reason = NULL
              WHERE team_id = ? AND failing_reason IS NOT NULL",
         )
-        .bind(team_id)
-        .execute(self.pool())
-        .await?;
+        .bind(team_id);
+        self.write_alone(statement).await?;
         Ok(())
     }
 
     /// Adds a holiday; false when it was already skipped.
     pub async fn add_skip(&self, team: &Team, date: NaiveDate) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let statement = sqlx::query(
             "INSERT INTO standup_skips (team_id, date) VALUES (?, ?) ON CONFLICT DO NOTHING",
         )
         .bind(team.id)
-        .bind(date_text(date))
-        .execute(self.pool())
-        .await?;
+        .bind(date_text(date));
+        let done = self.write_alone(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -216,7 +212,7 @@ impl Store {
         by: u64,
         now: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        let statement = sqlx::query(
             "INSERT INTO standup_away (team_id, user_id, from_date, to_date, set_by, created_at)
              VALUES (?, ?, ?, ?, ?, ?)",
         )
@@ -225,9 +221,8 @@ impl Store {
         .bind(date_text(range.from()))
         .bind(date_text(range.to()))
         .bind(db_id(by))
-        .bind(now)
-        .execute(self.pool())
-        .await?;
+        .bind(now);
+        self.write_alone(statement).await?;
         Ok(())
     }
 

@@ -105,15 +105,14 @@ impl Store {
         } else {
             name.to_string()
         };
-        let inserted = sqlx::query(
+        let statement = sqlx::query(
             "INSERT INTO teams (guild_id, name, is_default, created_at) VALUES (?, ?, 1, ?)
              ON CONFLICT DO NOTHING",
         )
         .bind(db_id(guild_id))
         .bind(&name)
-        .bind(now)
-        .execute(self.pool())
-        .await;
+        .bind(now);
+        let inserted = self.write_alone(statement).await;
         self.teams_changed(inserted)?;
         self.default_team(guild_id)
             .await?
@@ -131,12 +130,18 @@ impl Store {
             "INSERT INTO teams (guild_id, name, is_default, created_at) VALUES (?, ?, 0, ?)
              ON CONFLICT DO NOTHING RETURNING {TEAM_COLUMNS}"
         );
-        let row = sqlx::query(&sql)
-            .bind(db_id(guild_id))
-            .bind(name)
-            .bind(now)
-            .fetch_optional(self.pool())
-            .await;
+        let row = async {
+            let mut tx = self.begin_write().await?;
+            let row = sqlx::query(&sql)
+                .bind(db_id(guild_id))
+                .bind(name)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(row)
+        }
+        .await;
         Ok(self.teams_changed(row)?.as_ref().map(team_from_row))
     }
 
@@ -200,15 +205,14 @@ impl Store {
         channel_id: u64,
         team_id: i64,
     ) -> sqlx::Result<()> {
-        let linked = sqlx::query(
+        let statement = sqlx::query(
             "INSERT INTO team_channels (guild_id, channel_id, team_id) VALUES (?, ?, ?)
              ON CONFLICT (guild_id, channel_id) DO UPDATE SET team_id = excluded.team_id",
         )
         .bind(db_id(guild_id))
         .bind(db_id(channel_id))
-        .bind(team_id)
-        .execute(self.pool())
-        .await;
+        .bind(team_id);
+        let linked = self.write_alone(statement).await;
         self.teams_changed(linked)?;
         Ok(())
     }
@@ -227,24 +231,22 @@ impl Store {
 
     /// Adds a member to the roster; false when they were already on it.
     pub async fn add_member(&self, team: &Team, user_id: u64, now: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let statement = sqlx::query(
             "INSERT INTO team_members (team_id, user_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         )
         .bind(team.id)
         .bind(db_id(user_id))
-        .bind(now)
-        .execute(self.pool())
-        .await?;
+        .bind(now);
+        let done = self.write_alone(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Removes a member from the roster; false when they were not on it.
     pub async fn remove_member(&self, team: &Team, user_id: u64) -> sqlx::Result<bool> {
-        let done = sqlx::query("DELETE FROM team_members WHERE team_id = ? AND user_id = ?")
+        let statement = sqlx::query("DELETE FROM team_members WHERE team_id = ? AND user_id = ?")
             .bind(team.id)
-            .bind(db_id(user_id))
-            .execute(self.pool())
-            .await?;
+            .bind(db_id(user_id));
+        let done = self.write_alone(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -270,25 +272,30 @@ impl Store {
              stakeholder_channel_id = coalesce(?, stakeholder_channel_id)
              WHERE id = ? AND guild_id = ? RETURNING {TEAM_COLUMNS}"
         );
-        let row = sqlx::query(&sql)
-            .bind(change.po_role_id.map(db_id))
-            .bind(change.timezone.as_deref())
-            .bind(change.stakeholder_channel_id.map(db_id))
-            .bind(team.id)
-            .bind(db_id(team.guild_id))
-            .fetch_one(self.pool())
-            .await;
+        let row = async {
+            let mut tx = self.begin_write().await?;
+            let row = sqlx::query(&sql)
+                .bind(change.po_role_id.map(db_id))
+                .bind(change.timezone.as_deref())
+                .bind(change.stakeholder_channel_id.map(db_id))
+                .bind(team.id)
+                .bind(db_id(team.guild_id))
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(row)
+        }
+        .await;
         Ok(team_from_row(&self.teams_changed(row)?))
     }
 
     /// Sets the product vision of a team.
     pub async fn set_vision(&self, team: &Team, vision: &str) -> sqlx::Result<()> {
-        let set = sqlx::query("UPDATE teams SET vision = ? WHERE id = ? AND guild_id = ?")
+        let statement = sqlx::query("UPDATE teams SET vision = ? WHERE id = ? AND guild_id = ?")
             .bind(vision)
             .bind(team.id)
-            .bind(db_id(team.guild_id))
-            .execute(self.pool())
-            .await;
+            .bind(db_id(team.guild_id));
+        let set = self.write_alone(statement).await;
         self.teams_changed(set)?;
         Ok(())
     }

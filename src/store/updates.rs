@@ -129,7 +129,8 @@ impl Store {
         by: u64,
         now: i64,
     ) -> sqlx::Result<i64> {
-        sqlx::query_scalar(
+        let mut tx = self.begin_write().await?;
+        let id = sqlx::query_scalar(
             "INSERT INTO stakeholder_updates (guild_id, team_id, channel_id, status, content, created_by, created_at)
              VALUES (?, ?, ?, 'draft', ?, ?, ?) RETURNING id",
         )
@@ -139,8 +140,10 @@ impl Store {
         .bind(content.to_string())
         .bind(db_id(by))
         .bind(now)
-        .fetch_one(self.pool())
-        .await
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     pub async fn stakeholder_update(
@@ -191,13 +194,12 @@ impl Store {
 
     /// Cancels a draft; false when it was no longer a draft.
     pub async fn cancel_update_draft(&self, update: &StakeholderUpdate) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let statement = sqlx::query(
             "UPDATE stakeholder_updates SET status = 'cancelled' WHERE id = ? AND guild_id = ? AND status = 'draft'",
         )
         .bind(update.id)
-        .bind(db_id(update.guild_id))
-        .execute(self.pool())
-        .await?;
+        .bind(db_id(update.guild_id));
+        let done = self.write_alone(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -208,7 +210,7 @@ impl Store {
         by: u64,
         now: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        let statement = sqlx::query(
             "INSERT INTO update_schedules (team_id, guild_id, channel_id, weekday, local_time, timezone,
                last_published_date, created_by, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -226,19 +228,18 @@ impl Store {
         .bind(&schedule.timezone)
         .bind(schedule.last_published_date.to_string())
         .bind(db_id(by))
-        .bind(now)
-        .execute(self.pool())
-        .await?;
+        .bind(now);
+        self.write_alone(statement).await?;
         Ok(())
     }
 
     /// Removes the team's weekly schedule; false when it had none.
     pub async fn remove_update_schedule(&self, team: &Team) -> sqlx::Result<bool> {
-        let done = sqlx::query("DELETE FROM update_schedules WHERE team_id = ? AND guild_id = ?")
-            .bind(team.id)
-            .bind(db_id(team.guild_id))
-            .execute(self.pool())
-            .await?;
+        let statement =
+            sqlx::query("DELETE FROM update_schedules WHERE team_id = ? AND guild_id = ?")
+                .bind(team.id)
+                .bind(db_id(team.guild_id));
+        let done = self.write_alone(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 

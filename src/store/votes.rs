@@ -446,15 +446,14 @@ impl Store {
         channel_id: u64,
         message_id: u64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        let statement = sqlx::query(
             "UPDATE votes SET card_channel_id = ?, card_message_id = ? WHERE guild_id = ? AND id = ?",
         )
         .bind(db_id(channel_id))
         .bind(db_id(message_id))
         .bind(db_id(guild_id))
-        .bind(vote_id)
-        .execute(self.pool())
-        .await?;
+        .bind(vote_id);
+        self.write_alone(statement).await?;
         Ok(())
     }
 

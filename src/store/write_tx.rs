@@ -6,7 +6,10 @@
 //!
 //! The turn holds the one connection write transactions use, outside sqlx's pool: the pool pings
 //! every connection it takes back (a round trip to the connection's thread), and writes take
-//! turns anyway. A transaction dropped without a commit is rolled back on that connection before
+//! turns anyway. A change that is one statement takes the same turn ([`Store::write_alone`]) and
+//! runs on that connection without `BEGIN`, so no write of this process waits in SQLite's busy
+//! handler behind another of its writes; only another process (a restore from the command line)
+//! can make it wait there. A transaction dropped without a commit is rolled back on that connection before
 //! the next writer's `BEGIN` reaches it (its thread runs commands in order).
 //!
 //! Every write to `stories` runs in one of these transactions, which names the teams whose
@@ -20,8 +23,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteTransactionManager};
-use sqlx::{ConnectOptions as _, SqliteConnection, TransactionManager as _};
+use sqlx::query::Query;
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteQueryResult, SqliteTransactionManager,
+};
+use sqlx::{ConnectOptions as _, Sqlite, SqliteConnection, TransactionManager as _};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::checkpointer::Checkpointer;
@@ -66,6 +72,34 @@ pub(super) fn write_gate(
         stories_touched: Arc::default(),
         open_titles,
     }))
+}
+
+impl Writer {
+    /// The sqlx write connection, opened (with the update hook) at the first write; clears the
+    /// hook's mark for the statements about to run.
+    async fn open_connection(&mut self) -> sqlx::Result<&mut SqliteConnection> {
+        if self.closed {
+            return Err(sqlx::Error::PoolClosed);
+        }
+        let connection = match self.connection.take() {
+            Some(connection) => connection,
+            None => {
+                let mut connection = self.options.connect().await?;
+                watch_story_writes(&mut connection, self.stories_touched.clone()).await?;
+                connection
+            }
+        };
+        self.stories_touched.store(false, Ordering::Relaxed);
+        Ok(self.connection.insert(connection))
+    }
+
+    /// After a failed statement: a connection whose thread is gone is dropped, so the next
+    /// writer opens a new one.
+    fn forget_connection_after(&mut self, error: &sqlx::Error) {
+        if matches!(error, sqlx::Error::WorkerCrashed | sqlx::Error::Io(_)) {
+            self.connection = None;
+        }
+    }
 }
 
 /// This process's turn to write, held until the transaction that uses it ends.
@@ -182,28 +216,34 @@ impl Store {
     /// Starts an immediate transaction in a turn already taken.
     pub(super) async fn begin_write_in_turn(&self, mut turn: WriteTurn) -> sqlx::Result<WriteTx> {
         let writer = &mut *turn;
-        if writer.closed {
-            return Err(sqlx::Error::PoolClosed);
-        }
-        let connection = match writer.connection.as_mut() {
-            Some(connection) => connection,
-            None => {
-                let mut connection = writer.options.connect().await?;
-                watch_story_writes(&mut connection, writer.stories_touched.clone()).await?;
-                writer.connection.insert(connection)
-            }
-        };
-        writer.stories_touched.store(false, Ordering::Relaxed);
+        let connection = writer.open_connection().await?;
         let begun =
             SqliteTransactionManager::begin(connection, Some("BEGIN IMMEDIATE".into())).await;
         if let Err(error) = begun {
-            if matches!(error, sqlx::Error::WorkerCrashed | sqlx::Error::Io(_)) {
-                // Its thread is gone: the next writer opens a new connection.
-                writer.connection = None;
-            }
+            writer.forget_connection_after(&error);
             return Err(error);
         }
         Ok(WriteTx::in_turn(turn, self.checkpointer.clone()))
+    }
+
+    /// Runs a change that is one statement in this process's write turn, on the write
+    /// connection: SQLite commits it on its own, with no `BEGIN` and `COMMIT` round trips. Every
+    /// such write goes here rather than to the pool, so that it queues at the gate instead of
+    /// in SQLite's busy handler.
+    pub async fn write_alone<'q>(
+        &self,
+        statement: Query<'q, Sqlite, SqliteArguments<'q>>,
+    ) -> sqlx::Result<SqliteQueryResult> {
+        let mut turn = self.write_turn().await?;
+        turn.open_connection().await?;
+        // Never begun, so dropping it rolls nothing back; it still forgets changed stories.
+        let mut alone = WriteTx::in_turn(turn, self.checkpointer.clone());
+        let done = statement.execute(&mut *alone).await;
+        match &done {
+            Ok(_) => alone.checkpointer.wrote(),
+            Err(error) => alone.turn.forget_connection_after(error),
+        }
+        done
     }
 
     /// Closes the write connection once the writer ahead (if any) is done; later writes fail.
@@ -238,7 +278,7 @@ async fn watch_story_writes(
 mod tests {
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    use crate::store::test_support::store;
+    use crate::store::test_support::{store, team};
 
     use super::*;
 
@@ -277,6 +317,37 @@ mod tests {
             matches!(store.begin_write().await, Err(sqlx::Error::PoolClosed)),
             "a closed store takes no more writes"
         );
+    }
+
+    #[tokio::test]
+    async fn a_one_statement_write_waits_for_the_turn_and_a_failed_one_changes_nothing() {
+        let (store, _dir) = store().await;
+        let team = team(&store).await;
+        let turn = store.write_turn().await.unwrap();
+        let vision = tokio::spawn({
+            let (store, team) = (store.clone(), team.clone());
+            async move { store.set_vision(&team, "Ship weekly").await }
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        // Through the pool it would already be written: nothing holds SQLite's lock.
+        assert!(!vision.is_finished(), "the write went around the turn");
+        drop(turn);
+        vision.await.unwrap().unwrap();
+        let stored: Option<String> = sqlx::query_scalar("SELECT vision FROM teams WHERE id = ?")
+            .bind(team.id)
+            .fetch_one(store.reads())
+            .await
+            .unwrap();
+        assert_eq!(stored.as_deref(), Some("Ship weekly"));
+
+        let failed = store
+            .write_alone(sqlx::query("UPDATE teams SET name = NULL WHERE id = ?").bind(team.id))
+            .await;
+        assert!(failed.is_err(), "a name is required");
+        let next = tokio::time::timeout(Duration::from_secs(2), store.begin_write())
+            .await
+            .expect("the failed write passed the turn on");
+        next.unwrap().commit().await.unwrap();
     }
 
     #[tokio::test]
