@@ -6,6 +6,7 @@ mod backlog_plain;
 #[cfg(test)]
 mod backup_tests;
 mod checkpointer;
+mod columns;
 pub mod criteria;
 pub mod dependencies;
 mod direct_file;

@@ -2,8 +2,10 @@
 //! (and round number), so two presses racing each other cannot vote into a revealed round or
 //! accept twice.
 
-use sqlx::Row as _;
+use rusqlite::OptionalExtension as _;
 
+use super::columns::Columns;
+use super::stories::{story_from_row, STORY_COLUMNS};
 use super::{db_id, wire_id, Store};
 use crate::domain::poker::Scale;
 use crate::domain::story::Points;
@@ -74,20 +76,20 @@ pub struct PokerVote {
 const ROUND_COLUMNS: &str = "id, guild_id, team_id, story_id, scale, status, round_number, \
      started_by, started_at, accepted_card, accepted_by";
 
-fn round_from_row(row: &sqlx::sqlite::SqliteRow) -> PokerRound {
+fn round_from_row(row: &impl Columns) -> PokerRound {
     PokerRound {
-        id: row.get("id"),
-        guild_id: wire_id(row.get("guild_id")),
-        team_id: row.get("team_id"),
-        story_id: row.get("story_id"),
+        id: row.int("id"),
+        guild_id: wire_id(row.int("guild_id")),
+        team_id: row.int("team_id"),
+        story_id: row.int("story_id"),
         // Stored values were validated on the way in.
-        scale: Scale::parse(row.get("scale")).unwrap_or_default(),
-        status: RoundStatus::from_stored(row.get("status")),
-        round_number: row.get("round_number"),
-        started_by: wire_id(row.get("started_by")),
-        started_at: row.get("started_at"),
-        accepted_card: row.get("accepted_card"),
-        accepted_by: row.get::<Option<i64>, _>("accepted_by").map(wire_id),
+        scale: Scale::parse(&row.text("scale")).unwrap_or_default(),
+        status: RoundStatus::from_stored(&row.text("status")),
+        round_number: row.int("round_number"),
+        started_by: wire_id(row.int("started_by")),
+        started_at: row.int("started_at"),
+        accepted_card: row.maybe_text("accepted_card"),
+        accepted_by: row.maybe_int("accepted_by").map(wire_id),
     }
 }
 
@@ -144,41 +146,49 @@ impl Store {
         Ok(round_from_row(&row))
     }
 
-    /// A round of the guild by id; `None` for another guild's round.
+    /// A round of the guild by id; `None` for another guild's round. A quick read (a lookup by
+    /// key), as every press on a round card starts with it.
     pub async fn poker_round(
         &self,
         guild_id: u64,
         round_id: i64,
     ) -> sqlx::Result<Option<PokerRound>> {
-        let sql = format!("SELECT {ROUND_COLUMNS} FROM poker_rounds WHERE guild_id = ? AND id = ?");
-        let row = sqlx::query(&sql)
-            .bind(db_id(guild_id))
-            .bind(round_id)
-            .fetch_optional(self.reads())
-            .await?;
-        Ok(row.as_ref().map(round_from_row))
+        self.quick_read(|connection| {
+            connection
+                .prepare_cached(&format!(
+                    "SELECT {ROUND_COLUMNS} FROM poker_rounds WHERE guild_id = ? AND id = ?"
+                ))?
+                .query_row((db_id(guild_id), round_id), |row| Ok(round_from_row(row)))
+                .optional()
+        })
     }
 
-    /// The votes of the round's current round number, in the order they were first cast.
+    /// The votes of the round's current round number, in the order they were first cast: at
+    /// most one per voter, read by the votes' key on the calling thread.
     pub async fn poker_votes(&self, round: &PokerRound) -> sqlx::Result<Vec<PokerVote>> {
-        let rows = sqlx::query(
-            "SELECT v.voter_id, v.card FROM poker_votes v JOIN poker_rounds r ON r.id = v.round_id
-             WHERE r.guild_id = ? AND r.team_id = ? AND v.round_id = ? AND v.round_number = ?
-             ORDER BY v.rowid",
-        )
-        .bind(db_id(round.guild_id))
-        .bind(round.team_id)
-        .bind(round.id)
-        .bind(round.round_number)
-        .fetch_all(self.reads())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| PokerVote {
-                voter_id: wire_id(r.get("voter_id")),
-                card: r.get("card"),
-            })
-            .collect())
+        self.quick_read(|connection| {
+            connection
+                .prepare_cached(
+                    "SELECT v.voter_id, v.card FROM poker_votes v JOIN poker_rounds r ON r.id = v.round_id
+                     WHERE r.guild_id = ? AND r.team_id = ? AND v.round_id = ? AND v.round_number = ?
+                     ORDER BY v.rowid",
+                )?
+                .query_map(
+                    (
+                        db_id(round.guild_id),
+                        round.team_id,
+                        round.id,
+                        round.round_number,
+                    ),
+                    |row| {
+                        Ok(PokerVote {
+                            voter_id: wire_id(row.get(0)?),
+                            card: row.get(1)?,
+                        })
+                    },
+                )?
+                .collect()
+        })
     }
 
     /// Records (or replaces) a voter's card, or their sitting out (`card: None`). False when the
@@ -284,20 +294,19 @@ impl Store {
         Ok(true)
     }
 
-    /// The story a round estimates.
+    /// The story a round estimates (a quick read by key).
     pub async fn poker_story(&self, round: &PokerRound) -> sqlx::Result<Option<Story>> {
-        let number: Option<i64> = sqlx::query_scalar(
-            "SELECT number FROM stories WHERE id = ? AND guild_id = ? AND team_id = ?",
-        )
-        .bind(round.story_id)
-        .bind(db_id(round.guild_id))
-        .bind(round.team_id)
-        .fetch_optional(self.reads())
-        .await?;
-        match number {
-            Some(number) => self.story(round.guild_id, round.team_id, number).await,
-            None => Ok(None),
-        }
+        self.quick_read(|connection| {
+            connection
+                .prepare_cached(&format!(
+                    "SELECT {STORY_COLUMNS} FROM stories WHERE id = ? AND guild_id = ? AND team_id = ?"
+                ))?
+                .query_row(
+                    (round.story_id, db_id(round.guild_id), round.team_id),
+                    |row| Ok(story_from_row(row)),
+                )
+                .optional()
+        })
     }
 }
 

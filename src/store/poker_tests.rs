@@ -152,4 +152,18 @@ async fn another_guild_cannot_see_a_round() {
         store.poker_round(OTHER_GUILD, round.id).await.unwrap(),
         None
     );
+    assert!(store
+        .cast_poker_vote(&round, 7, Some("3"), 6)
+        .await
+        .unwrap());
+    let forged = PokerRound {
+        guild_id: OTHER_GUILD,
+        ..round.clone()
+    };
+    assert_eq!(store.poker_story(&forged).await.unwrap(), None);
+    assert!(store.poker_votes(&forged).await.unwrap().is_empty());
+    assert_eq!(
+        cards(&store.poker_votes(&round).await.unwrap()),
+        [(7, Some("3"))]
+    );
 }

@@ -1,7 +1,6 @@
 //! Stories of a team: insert, find, change, list in rank order (search is `story_search.rs`).
 
-use sqlx::Row as _;
-
+use super::columns::Columns;
 use super::{db_id, wire_id, Store};
 use crate::domain::rank::Rank;
 use crate::domain::story::{Criteria, Labels, Points, Status, StoryDetails, StoryKind, StoryTitle};
@@ -37,24 +36,24 @@ pub(super) const STORY_COLUMNS: &str =
     "id, guild_id, team_id, number, title, details, kind, status, points, \
      assignee_id, rank, source_url, created_by, created_at, updated_at";
 
-pub(super) fn story_from_row(row: &sqlx::sqlite::SqliteRow) -> Story {
+pub(super) fn story_from_row(row: &impl Columns) -> Story {
     Story {
-        id: row.get("id"),
-        guild_id: wire_id(row.get("guild_id")),
-        team_id: row.get("team_id"),
-        number: row.get("number"),
-        title: row.get("title"),
-        details: row.get("details"),
+        id: row.int("id"),
+        guild_id: wire_id(row.int("guild_id")),
+        team_id: row.int("team_id"),
+        number: row.int("number"),
+        title: row.text("title"),
+        details: row.text("details"),
         // Stored values were validated on the way in.
-        kind: StoryKind::parse(row.get("kind")).unwrap_or_default(),
-        status: Status::parse(row.get("status")).unwrap_or(Status::New),
-        points: row.get("points"),
-        assignee_id: row.get::<Option<i64>, _>("assignee_id").map(wire_id),
-        rank: Rank::from_bytes(row.get("rank")),
-        source_url: row.get("source_url"),
-        created_by: wire_id(row.get("created_by")),
-        created_at: row.get("created_at"),
-        updated_at: row.get("updated_at"),
+        kind: StoryKind::parse(&row.text("kind")).unwrap_or_default(),
+        status: Status::parse(&row.text("status")).unwrap_or(Status::New),
+        points: row.maybe_int("points"),
+        assignee_id: row.maybe_int("assignee_id").map(wire_id),
+        rank: Rank::from_bytes(row.bytes("rank")),
+        source_url: row.maybe_text("source_url"),
+        created_by: wire_id(row.int("created_by")),
+        created_at: row.int("created_at"),
+        updated_at: row.int("updated_at"),
     }
 }
 

@@ -252,13 +252,15 @@ impl Store {
 
     /// The roster, in the order members were added.
     pub async fn members(&self, team: &Team) -> sqlx::Result<Vec<u64>> {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT user_id FROM team_members WHERE team_id = ? ORDER BY added_at, user_id",
-        )
-        .bind(team.id)
-        .fetch_all(self.reads())
-        .await?;
-        Ok(ids.into_iter().map(wire_id).collect())
+        // A quick read: the team's members by key, at most a team's worth of rows.
+        self.quick_read(|connection| {
+            connection
+                .prepare_cached(
+                    "SELECT user_id FROM team_members WHERE team_id = ? ORDER BY added_at, user_id",
+                )?
+                .query_map([team.id], |row| row.get(0).map(wire_id))?
+                .collect()
+        })
     }
 
     /// Applies the given settings and returns the team as it now is.
