@@ -6,11 +6,11 @@
 //!
 //! The turn holds the one connection write transactions use, outside sqlx's pool: the pool pings
 //! every connection it takes back (a round trip to the connection's thread), and writes take
-//! turns anyway. A change that is one statement takes the same turn ([`Store::write_alone`]) and
-//! runs on that connection without `BEGIN`, so no write of this process waits in SQLite's busy
-//! handler behind another of its writes; only another process (a restore from the command line)
-//! can make it wait there. A transaction dropped without a commit is rolled back on that connection before
-//! the next writer's `BEGIN` reaches it (its thread runs commands in order).
+//! turns anyway. A transaction dropped without a commit is rolled back on that connection before
+//! the next writer's `BEGIN` reaches it (its thread runs commands in order). A change that is one
+//! statement takes the same turn ([`Store::write_alone`]) and runs on that connection without
+//! `BEGIN`, so no write of this process waits in SQLite's busy handler behind another of its
+//! writes; only another process (a restore from the command line) can make one wait there.
 //!
 //! Every write to `stories` runs in one of these transactions, which names the teams whose
 //! stories it changes ([`WriteTx::changes_stories_of`], or [`WriteTx::adds_stories_to`] when it
@@ -320,7 +320,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_one_statement_write_waits_for_the_turn_and_a_failed_one_changes_nothing() {
+    async fn a_one_statement_write_waits_for_the_turn_and_a_failed_one_passes_it_on() {
         let (store, _dir) = store().await;
         let team = team(&store).await;
         let turn = store.write_turn().await.unwrap();
