@@ -11,10 +11,10 @@
 //!
 //! Invariants: connections are `query_only`, so nothing written here can reach the file; what
 //! runs on the calling thread is bounded by an index (tens of microseconds), because it holds
-//! the runtime's thread while it runs: a page, a row by key, or a list no longer than a team's
-//! roster (its members, a poker round's votes). Scans, reports and lists that grow with the
-//! backlog or with time go through [`Store::reads`](super::Store::reads) or `read_blocking`. A connection is held only
-//! inside [`QuickReads::read`], so no transaction outlives the call.
+//! the runtime's thread while it runs: a page, a row by key, or a short list by key (a team's
+//! members, a poker round's votes, one per voter). Scans, reports and lists that grow with the
+//! backlog or with time go through [`Store::reads`](super::Store::reads) or `read_blocking`. A
+//! connection is held only inside [`QuickReads::read`], so no transaction outlives the call.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};

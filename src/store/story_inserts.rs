@@ -3,9 +3,9 @@
 //! (the team row, the bottom of the rank index) and the hand-over to the thread that writes. So
 //! inserts that arrive while another write holds the turn wait together, and the first of them
 //! to get the turn writes all of them in one transaction (`story_writes.rs`), in one hand-over to
-//! a blocking thread (`write_direct.rs`). Every caller is
-//! answered only after that transaction commits; an insert that fails does not fail the others
-//! (the batch is rolled back and each is written again on its own).
+//! a blocking thread (`write_direct.rs`). Every caller is answered only after that transaction
+//! commits; an insert that fails does not fail the others (the batch is rolled back and each is
+//! written again on its own).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -52,8 +52,8 @@ impl Drop for Withdraw<'_> {
 
 impl Store {
     /// Adds a story at the bottom of the backlog, with its labels, criteria and first status
-    /// entry, and tells its place there. Answers after the transaction that wrote it commits; concurrent inserts share one
-    /// transaction (see the module's header).
+    /// entry, and tells its place there. Answers after the transaction that wrote it commits;
+    /// concurrent inserts share one transaction (see the module's header).
     pub async fn insert_story(
         &self,
         guild_id: u64,
