@@ -15,6 +15,7 @@ use crate::render::standup as view;
 use crate::store::outbox::{enqueue, NewOutboxItem, OutboxItem, OutboxKind};
 use crate::store::standup_days::{self as days, purpose, DayStatus, NewDay, StandupDay};
 use crate::store::standups::StoredSchedule;
+use crate::store::WriteTx;
 
 /// Threads archive after a day without messages (minutes).
 const THREAD_ARCHIVE_MINUTES: u64 = 1440;
@@ -151,6 +152,22 @@ pub async fn open_now(
     Ok(opened)
 }
 
+/// Queues `post` (when the step that allows it was claimed in `tx`) and commits: the claim and
+/// its post land together or not at all.
+async fn queue_and_commit(
+    mut tx: WriteTx,
+    post: Option<NewOutboxItem>,
+    now: i64,
+    report: &mut StandupReport,
+) -> anyhow::Result<()> {
+    if let Some(post) = post {
+        enqueue(&mut tx, &post, now).await?;
+        report.queued += 1;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 fn item(
     day: &StandupDay,
     kind: OutboxKind,
@@ -217,20 +234,17 @@ async fn start_thread(
         "auto_archive_duration": THREAD_ARCHIVE_MINUTES,
     });
     let mut tx = services.store.begin_write().await?;
-    if days::claim_thread_request(&mut tx, day.id).await? {
-        let thread = item(
+    let thread = days::claim_thread_request(&mut tx, day.id).await?.then(|| {
+        item(
             day,
             OutboxKind::Thread,
             channel,
             Some(prompt_id),
             purpose::thread(day.team_id, day.date),
             body,
-        );
-        enqueue(&mut tx, &thread, now).await?;
-        report.queued += 1;
-    }
-    tx.commit().await?;
-    Ok(())
+        )
+    });
+    queue_and_commit(tx, thread, now, report).await
 }
 
 async fn post_pending_answers(
@@ -282,11 +296,9 @@ async fn post_pending_answers(
             }
         };
         let mut tx = store.begin_write().await?;
-        if days::claim_answer_post(&mut tx, day.id, answer.user_id, answer.updated_at).await? {
-            enqueue(&mut tx, &post, now).await?;
-            report.queued += 1;
-        }
-        tx.commit().await?;
+        let claimed =
+            days::claim_answer_post(&mut tx, day.id, answer.user_id, answer.updated_at).await?;
+        queue_and_commit(tx, claimed.then_some(post), now, report).await?;
     }
     Ok(())
 }
@@ -303,22 +315,24 @@ async fn remind(
     let missing = standup_view::missing_members(services, &team, day, &answers).await?;
     let mut tx = services.store.begin_write().await?;
     // Past close the summary says who is missing; a reminder then would only be noise.
-    if days::claim_reminder(&mut tx, day.id).await? && !missing.is_empty() && day.close_at > now {
+    let post = if days::claim_reminder(&mut tx, day.id).await?
+        && !missing.is_empty()
+        && day.close_at > now
+    {
         let body =
             serde_json::to_value(view::reminder(&missing, day.close_at).to_channel_message())?;
-        let post = item(
+        Some(item(
             day,
             OutboxKind::Post,
             thread_id,
             None,
             purpose::reminder(day.team_id, day.date),
             body,
-        );
-        enqueue(&mut tx, &post, now).await?;
-        report.queued += 1;
-    }
-    tx.commit().await?;
-    Ok(())
+        ))
+    } else {
+        None
+    };
+    queue_and_commit(tx, post, now, report).await
 }
 
 async fn close(
@@ -367,20 +381,17 @@ async fn edit_summary(
     let message = standup_view::summary(services, day, thread_id).await?;
     let body = serde_json::to_value(message.to_message_edit())?;
     let mut tx = services.store.begin_write().await?;
-    if days::claim_summary_edit(&mut tx, day.id).await? {
-        let edit = item(
+    let edit = days::claim_summary_edit(&mut tx, day.id).await?.then(|| {
+        item(
             day,
             OutboxKind::Edit,
             channel,
             Some(summary_id),
             purpose::summary(day.team_id, day.date),
             body,
-        );
-        enqueue(&mut tx, &edit, now).await?;
-        report.queued += 1;
-    }
-    tx.commit().await?;
-    Ok(())
+        )
+    });
+    queue_and_commit(tx, edit, now, report).await
 }
 
 /// The next moment a stand-up needs the scheduler: a prompt, reminder or close.
