@@ -130,18 +130,8 @@ impl Store {
             "INSERT INTO teams (guild_id, name, is_default, created_at) VALUES (?, ?, 0, ?)
              ON CONFLICT DO NOTHING RETURNING {TEAM_COLUMNS}"
         );
-        let row = async {
-            let mut tx = self.begin_write().await?;
-            let row = sqlx::query(&sql)
-                .bind(db_id(guild_id))
-                .bind(name)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok::<_, sqlx::Error>(row)
-        }
-        .await;
+        let statement = sqlx::query(&sql).bind(db_id(guild_id)).bind(name).bind(now);
+        let row = self.write_returning(statement).await;
         Ok(self.teams_changed(row)?.as_ref().map(team_from_row))
     }
 
@@ -274,21 +264,15 @@ impl Store {
              stakeholder_channel_id = coalesce(?, stakeholder_channel_id)
              WHERE id = ? AND guild_id = ? RETURNING {TEAM_COLUMNS}"
         );
-        let row = async {
-            let mut tx = self.begin_write().await?;
-            let row = sqlx::query(&sql)
-                .bind(change.po_role_id.map(db_id))
-                .bind(change.timezone.as_deref())
-                .bind(change.stakeholder_channel_id.map(db_id))
-                .bind(team.id)
-                .bind(db_id(team.guild_id))
-                .fetch_one(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok::<_, sqlx::Error>(row)
-        }
-        .await;
-        Ok(team_from_row(&self.teams_changed(row)?))
+        let statement = sqlx::query(&sql)
+            .bind(change.po_role_id.map(db_id))
+            .bind(change.timezone.as_deref())
+            .bind(change.stakeholder_channel_id.map(db_id))
+            .bind(team.id)
+            .bind(db_id(team.guild_id));
+        let row = self.write_returning(statement).await;
+        let row = self.teams_changed(row)?.ok_or(sqlx::Error::RowNotFound)?;
+        Ok(team_from_row(&row))
     }
 
     /// Sets the product vision of a team.

@@ -129,8 +129,7 @@ impl Store {
         by: u64,
         now: i64,
     ) -> sqlx::Result<i64> {
-        let mut tx = self.begin_write().await?;
-        let id = sqlx::query_scalar(
+        let statement = sqlx::query(
             "INSERT INTO stakeholder_updates (guild_id, team_id, channel_id, status, content, created_by, created_at)
              VALUES (?, ?, ?, 'draft', ?, ?, ?) RETURNING id",
         )
@@ -139,11 +138,9 @@ impl Store {
         .bind(db_id(channel_id))
         .bind(content.to_string())
         .bind(db_id(by))
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+        .bind(now);
+        let row = self.write_returning(statement).await?;
+        row.ok_or(sqlx::Error::RowNotFound)?.try_get(0)
     }
 
     pub async fn stakeholder_update(

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use sqlx::query::Query;
 use sqlx::sqlite::{
-    SqliteArguments, SqliteConnectOptions, SqliteQueryResult, SqliteTransactionManager,
+    SqliteArguments, SqliteConnectOptions, SqliteQueryResult, SqliteRow, SqliteTransactionManager,
 };
 use sqlx::{ConnectOptions as _, Sqlite, SqliteConnection, TransactionManager as _};
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -244,6 +244,19 @@ impl Store {
             Err(error) => alone.turn.forget_connection_after(error),
         }
         done
+    }
+
+    /// Runs a one-statement write that returns its row (`RETURNING`) in a write transaction of
+    /// its own, committed once the row is read: the row, or `None` when the statement wrote
+    /// nothing.
+    pub async fn write_returning<'q>(
+        &self,
+        statement: Query<'q, Sqlite, SqliteArguments<'q>>,
+    ) -> sqlx::Result<Option<SqliteRow>> {
+        let mut tx = self.begin_write().await?;
+        let row = statement.fetch_optional(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(row)
     }
 
     /// Closes the write connection once the writer ahead (if any) is done; later writes fail.
