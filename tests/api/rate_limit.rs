@@ -66,10 +66,13 @@ async fn unsent(app: &TestApp) -> i64 {
 }
 
 /// Under `tokio::time::pause()`: keeps virtual time moving in 1 ms steps and the app's clock in
-/// step with it. SQLite answers from its own thread, which tokio cannot see: an idle runtime
+/// step with it. SQLite answers from its own threads, which tokio cannot see: an idle runtime
 /// would jump straight to the next timer (a 15 s request timeout, the pool's acquire timeout).
-/// With this ticker a jump is at most 1 ms and costs at least 0.2 ms of real time, so a query
-/// costs a few milliseconds of virtual time, far below the 105 ms between sends at 10/s.
+/// With this ticker a jump is at most 2 ms (the timer rounds the 1 ms sleep up) and costs at
+/// least 2 ms of real time, so virtual time does not run ahead of real time and a query costs in
+/// virtual time about what it took in real time. (At 0.2 ms of real time a step, virtual time
+/// ran up to ten times faster, and a slow stretch of the disk under the whole suite's load, with
+/// the background checkpoint syncing, once cost enough virtual time to read 6.4 posts a second.)
 fn follow_virtual_time(clock: Arc<TestClock>) -> JoinHandle<()> {
     let start = Instant::now();
     let base = clock.now();
@@ -77,7 +80,7 @@ fn follow_virtual_time(clock: Arc<TestClock>) -> JoinHandle<()> {
         loop {
             tokio::time::sleep(Duration::from_millis(1)).await;
             clock.set(base + chrono::Duration::from_std(start.elapsed()).unwrap());
-            std::thread::sleep(Duration::from_micros(200));
+            std::thread::sleep(Duration::from_millis(2));
         }
     })
 }
