@@ -14,6 +14,7 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::cpu::{self, CpuTime};
 use crate::helpers::TestApp;
 
 /// The body client `client` sends as its `seq`th request.
@@ -76,6 +77,8 @@ pub struct Measured {
     pub p99: Duration,
     pub errors: u64,
     pub first_error: Option<String>,
+    /// Where the machine's time went during the counted windows (`None` without `/proc`).
+    pub cpu: Option<CpuTime>,
     /// Every counted request's latency in microseconds, sorted.
     latencies_us: Vec<u32>,
 }
@@ -89,13 +92,18 @@ impl Measured {
         let mut elapsed = Duration::ZERO;
         let mut errors = 0;
         let mut first_error = None;
+        let mut cpu = Some(CpuTime::default());
         for part in parts {
             latencies_us.extend(part.latencies_us);
             elapsed += part.elapsed;
             errors += part.errors;
             first_error = first_error.or(part.first_error);
+            cpu = cpu.zip(part.cpu).map(|(sum, part)| sum.add(part));
         }
-        Measured::from_latencies(clients, latencies_us, elapsed, errors, first_error)
+        let mut measured =
+            Measured::from_latencies(clients, latencies_us, elapsed, errors, first_error);
+        measured.cpu = cpu;
+        measured
     }
 
     fn from_latencies(
@@ -114,6 +122,7 @@ impl Measured {
             p99: percentile(&latencies_us, 0.99),
             errors,
             first_error,
+            cpu: None,
             latencies_us,
         }
     }
@@ -121,6 +130,14 @@ impl Measured {
     /// Requests per second.
     pub fn throughput(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64().max(f64::EPSILON)
+    }
+
+    /// Microseconds of the machine's time a counted request: the bot's threads, the rest of
+    /// the benchmark's process, and idle.
+    pub fn cpu_per_request_us(&self) -> Option<(f64, f64, f64)> {
+        let cpu = self.cpu?;
+        let per = |d: Duration| d.as_secs_f64() * 1e6 / (self.requests.max(1) as f64);
+        Some((per(cpu.bot), per(cpu.harness), per(cpu.idle)))
     }
 }
 
@@ -208,6 +225,17 @@ impl Driver {
         let start = Instant::now();
         let counted_from = start + window.warmup;
         let end = counted_from + window.measure;
+        // The machine's counters at the edges of the counted window, read by a task of its own
+        // so no client waits for them.
+        let sampler = tokio::spawn(async move {
+            tokio::time::sleep_until(counted_from.into()).await;
+            let before = cpu::snapshot();
+            tokio::time::sleep_until(end.into()).await;
+            let after = cpu::snapshot();
+            before
+                .zip(after)
+                .map(|(before, after)| CpuTime::between(&before, &after))
+        });
         let mut tasks = Vec::with_capacity(clients);
         for client in 0..clients {
             let driver = self.clone();
@@ -250,7 +278,10 @@ impl Driver {
                 first_error = tally.first_error;
             }
         }
-        Measured::from_latencies(clients, latencies, window.measure, errors, first_error)
+        let mut measured =
+            Measured::from_latencies(clients, latencies, window.measure, errors, first_error);
+        measured.cpu = sampler.await.expect("the CPU sampler finished");
+        measured
     }
 }
 

@@ -24,6 +24,7 @@ mod openapi;
 mod baseline;
 mod bot;
 mod burst;
+mod cpu;
 mod driver;
 mod plan;
 mod reads;

@@ -33,17 +33,24 @@ pub fn floor_at(rows: &[Row], clients: usize) -> f64 {
         .map_or(f64::NAN, |r| r.measured.throughput())
 }
 
-/// The interaction table: throughput as a ratio to the floor at the same client count.
+/// The interaction table: throughput as a ratio to the floor at the same client count, and
+/// what a request cost the machine: µs of the bot's threads, of the load generator's (with the
+/// fake Discord) and of idle cores, on the two cores together.
 pub fn interactions(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| scenario | clients | req/s | x floor | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|\n",
+        "| scenario | clients | req/s | x floor | p50 ms | p99 ms | bot µs | generator µs | idle µs |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for row in rows {
         let m = &row.measured;
         let ratio = m.throughput() / floor_at(rows, m.clients);
+        let cpu = m.cpu_per_request_us().map_or_else(
+            || "– | – | –".to_string(),
+            |(bot, generator, idle)| format!("{bot:.0} | {generator:.0} | {idle:.0}"),
+        );
         let _ = writeln!(
             out,
-            "| {} | {} | {:.0} | {:.2} | {} | {} |",
+            "| {} | {} | {:.0} | {:.2} | {} | {} | {cpu} |",
             row.scenario,
             m.clients,
             m.throughput(),

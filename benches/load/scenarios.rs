@@ -241,6 +241,13 @@ pub async fn run(plan: &Plan) -> Vec<Row> {
                         measured.first_error.clone().unwrap_or_default()
                     );
                 }
+                if let Some(cpu) = measured.cpu {
+                    // A bot that seems to cost nothing means its threads were not found by name.
+                    assert!(
+                        cpu.bot > std::time::Duration::ZERO,
+                        "{scenario} at {clients} clients: no CPU time of the bot's threads"
+                    );
+                }
                 taken.push(measured);
             }
         }
