@@ -4,8 +4,9 @@
 //! generator's share of the two cores it shares with the bot).
 //!
 //! Each thread's time on a CPU is read from `/proc/self/task/*/schedstat` (nanoseconds) and
-//! sorted by the thread's name: the bot's runtime names its threads `bot-worker` (its blocking
-//! threads too) and runs on the thread `bot`; sqlx runs each connection on a thread of its own.
+//! sorted by the thread's name: the load generator's runtime names its threads `load-worker` and
+//! the main thread bears the benchmark binary's name (`load-…`); every other thread is the bot's
+//! (its runtime, its blocking threads, sqlx's connection threads, any it starts later).
 //! Idle time is the whole machine's, from `/proc/stat` (in ticks of 10 ms). Where `/proc` is
 //! missing the numbers are absent, not zero.
 
@@ -52,7 +53,7 @@ pub struct Snapshot {
 
 /// Whether a thread of this process, by its name, is one of the bot's.
 fn is_bot_thread(name: &str) -> bool {
-    name.starts_with("bot") || name.starts_with("sqlx-sqlite")
+    !name.starts_with("load")
 }
 
 /// The counters now, or `None` where `/proc` does not have them.

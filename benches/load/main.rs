@@ -40,6 +40,8 @@ fn main() {
     let plan = Plan::from_args(std::env::args());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // `cpu.rs` counts every thread whose name starts with "load" as the load generator's.
+        .thread_name("load-worker")
         .enable_all()
         .build()
         .expect("the load generator's runtime");
