@@ -18,7 +18,7 @@ pub struct CpuTime {
     /// The bot's threads: its runtime, blocking threads and sqlx's connection threads.
     pub bot: Duration,
     /// Every other thread of this process: the load generator and the fake Discord.
-    pub harness: Duration,
+    pub generator: Duration,
     /// The machine's idle cores (waiting for I/O included).
     pub idle: Duration,
 }
@@ -27,7 +27,7 @@ impl CpuTime {
     pub fn add(self, other: CpuTime) -> CpuTime {
         CpuTime {
             bot: self.bot + other.bot,
-            harness: self.harness + other.harness,
+            generator: self.generator + other.generator,
             idle: self.idle + other.idle,
         }
     }
@@ -37,7 +37,7 @@ impl CpuTime {
         let since = |now: u64, then: u64| Duration::from_nanos(now.saturating_sub(then));
         CpuTime {
             bot: since(after.bot_ns, before.bot_ns),
-            harness: since(after.harness_ns, before.harness_ns),
+            generator: since(after.generator_ns, before.generator_ns),
             idle: since(after.idle_ns, before.idle_ns),
         }
     }
@@ -47,7 +47,7 @@ impl CpuTime {
 #[derive(Clone, Copy, Debug)]
 pub struct Snapshot {
     bot_ns: u64,
-    harness_ns: u64,
+    generator_ns: u64,
     idle_ns: u64,
 }
 
@@ -59,7 +59,7 @@ fn is_bot_thread(name: &str) -> bool {
 /// The counters now, or `None` where `/proc` does not have them.
 pub fn snapshot() -> Option<Snapshot> {
     let mut bot_ns = 0;
-    let mut harness_ns = 0;
+    let mut generator_ns = 0;
     for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
         let path = task.path();
         // A thread may end between the listing and the reads; it then counts no more.
@@ -79,12 +79,12 @@ pub fn snapshot() -> Option<Snapshot> {
         if is_bot_thread(name.trim_end()) {
             bot_ns += on_cpu_ns;
         } else {
-            harness_ns += on_cpu_ns;
+            generator_ns += on_cpu_ns;
         }
     }
     Some(Snapshot {
         bot_ns,
-        harness_ns,
+        generator_ns,
         idle_ns: machine_idle_ns()?,
     })
 }

@@ -137,7 +137,7 @@ impl Measured {
     pub fn cpu_per_request_us(&self) -> Option<(f64, f64, f64)> {
         let cpu = self.cpu?;
         let per = |d: Duration| d.as_secs_f64() * 1e6 / (self.requests.max(1) as f64);
-        Some((per(cpu.bot), per(cpu.harness), per(cpu.idle)))
+        Some((per(cpu.bot), per(cpu.generator), per(cpu.idle)))
     }
 }
 
