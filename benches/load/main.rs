@@ -12,7 +12,7 @@
 // which use more of them.
 #![allow(dead_code)]
 
-#[path = "../../tests/api/fake_discord.rs"]
+#[path = "../../tests/api/fake_discord/mod.rs"]
 mod fake_discord;
 #[path = "../../tests/api/fake_rate_limit.rs"]
 mod fake_rate_limit;

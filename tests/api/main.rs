@@ -10,6 +10,7 @@ mod backlog;
 mod chat;
 mod estimate;
 mod fake_discord;
+mod fake_discord_tests;
 mod fake_rate_limit;
 mod helpers;
 mod openapi;
