@@ -25,6 +25,7 @@ pub mod standup_setup;
 pub mod standup_view;
 pub mod story;
 pub mod story_criteria;
+pub mod story_definition;
 pub mod story_depend;
 pub mod story_flow;
 pub mod story_modal;
