@@ -52,11 +52,17 @@ fn timestamp(unix: i64, style: &str, now: DateTime<Utc>) -> Option<String> {
         return Some(moment.format("%Y-%m-%d %H:%M UTC").to_string());
     }
     let seconds = (now - moment).num_seconds();
-    let (amount, unit) = match seconds.abs() {
-        0..=59 => return Some("just now".to_string()),
-        s @ 60..=3599 => (s / 60, "minute"),
-        s @ 3600..=86_399 => (s / 3600, "hour"),
-        s => (s / 86_400, "day"),
+    // Rounded to the nearest unit, as Discord's clients show it: a vote that closes in 24 hours
+    // reads "in 1 day" a second after it opens, not "in 23 hours".
+    let rounded = |unit: i64| (seconds.abs() + unit / 2) / unit;
+    let (amount, unit) = if seconds.abs() < 60 {
+        return Some("just now".to_string());
+    } else if rounded(60) < 60 {
+        (rounded(60), "minute")
+    } else if rounded(3600) < 24 {
+        (rounded(3600), "hour")
+    } else {
+        (rounded(86_400), "day")
     };
     let plural = if amount == 1 { "" } else { "s" };
     Some(if seconds > 0 {
@@ -225,6 +231,11 @@ mod tests {
         );
         assert_eq!(timestamps("<t:1700000010:R>", now), "just now");
         assert_eq!(timestamps("<t:1700172800:R>", now), "in 2 days");
+        // Rounded, not cut: a day less a second is a day; 89 minutes are 1 hour, 90 are 2.
+        assert_eq!(timestamps("<t:1700086399:R>", now), "in 1 day");
+        assert_eq!(timestamps("<t:1699994660:R>", now), "1 hour ago");
+        assert_eq!(timestamps("<t:1699994600:R>", now), "2 hours ago");
+        assert_eq!(timestamps("<t:1700003570:R>", now), "in 1 hour");
         assert_eq!(timestamps("<t:1700000000>", now), "2023-11-14 22:13 UTC");
         assert_eq!(timestamps("<t:oops:f> <t:", now), "<t:oops:f> <t:");
     }
