@@ -72,15 +72,17 @@ pub fn backlog_message(
         "**{} {noun}** · {} points",
         page.total_stories, page.total_points
     ));
-    if let Some(filter_text) = describe_filter(filter) {
+    let filter_text = describe_filter(filter);
+    if let Some(filter_text) = &filter_text {
         description.push_str(&format!(" · {filter_text}"));
     }
     description.push_str("\n\n");
     if page.lines.is_empty() {
-        description.push_str(if page.total_stories == 0 {
-            "No stories here yet. Add one with /story add."
-        } else {
-            "This page is past the end of the backlog."
+        description.push_str(match (page.total_stories, &filter_text) {
+            // An empty filtered list says so, rather than that the backlog itself is empty.
+            (0, Some(_)) => "No open story matches. /backlog without options lists them all.",
+            (0, None) => "No stories here yet. Add one with /story add.",
+            _ => "This page is past the end of the backlog.",
         });
     } else {
         let lines: Vec<String> = page.lines.iter().map(line).collect();

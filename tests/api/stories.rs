@@ -275,6 +275,11 @@ async fn archive_and_restore_need_the_product_owner_and_round_trip() {
     let archived = say(&app, &admin(), "/story archive story:1").await;
     assert_public(&archived);
     assert!(text(&say(&app, &member(), "/backlog").await).contains("No stories here yet"));
+    let filtered = text(&say(&app, &member(), "/backlog assignee:<@42>").await);
+    assert!(
+        filtered.contains("No open story matches") && !filtered.contains("No stories here yet"),
+        "{filtered}"
+    );
     let restored = say(&app, &admin(), "/story restore story:1").await;
     assert!(
         text(&restored).contains("restored #1 as **ready**"),
