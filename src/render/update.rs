@@ -1,8 +1,9 @@
 //! The stakeholder update as a channel message: one embed, a field per section. Story titles
-//! are what team members typed, so every line is shown literally (markdown escaped).
+//! are what team members typed, so every line is shown literally (markdown escaped), but for the
+//! members the update names (an assignee, who raised a blocker), which stay mentions.
 
 use super::sprint::fitted_lines;
-use super::text::escape_markdown;
+use super::text::escape_markdown_keeping_mentions;
 use super::{Embed, Message};
 use crate::domain::update::Update;
 
@@ -16,7 +17,7 @@ pub fn update_message(update: &Update) -> Message {
             let lines: Vec<String> = section
                 .lines
                 .iter()
-                .map(|line| format!("• {}", escape_markdown(line)))
+                .map(|line| format!("• {}", escape_markdown_keeping_mentions(line)))
                 .collect();
             (section.heading.clone(), fitted_lines(&lines, "—"), false)
         })
@@ -40,12 +41,15 @@ mod tests {
             title: "Update from Core".into(),
             sections: vec![Section {
                 heading: "Next up".into(),
-                lines: vec!["**Bold** title (#3)".into()],
+                lines: vec!["**Bold** title (#3)".into(), "Login (#1) (<@42>)".into()],
             }],
         };
         let message = update_message(&update);
         let (heading, value, _) = &message.embeds[0].fields[0];
         assert_eq!(heading, "Next up");
-        assert_eq!(value, "• \\*\\*Bold\\*\\* title (\\#3)");
+        assert_eq!(
+            value,
+            "• \\*\\*Bold\\*\\* title (\\#3)\n• Login (\\#1) (<@42>)"
+        );
     }
 }
