@@ -116,11 +116,15 @@ pub struct Progress {
 
 /// Measures a sprint at `now`. The ideal line is drawn over the sprint's current scope (so
 /// adding stories raises the bar instead of hiding a lag), and the sprint is **at risk** when
-/// `done < 0.8 × ideal_done`: done points lag the ideal by more than 20 %. At the very start,
-/// or with no points at all, nothing is expected yet, so it is on track.
+/// `done < 0.8 × ideal_done`: done points lag the ideal by more than 20 %, and by at least one
+/// point. At the very start, or with no points at all, nothing is expected yet, so it is on
+/// track; and in a sprint's first hours the ideal is a fraction of a point, which no story can
+/// make up, so a lag smaller than a point is not a risk either (the status would otherwise say
+/// "about 0 pts should be done by now").
 pub fn progress(span: &SprintSpan, scope: ScopeAt, now: DateTime<Utc>) -> Progress {
     let ideal_done = f64::from(scope.total) * span.elapsed_share(now);
-    let health = if f64::from(scope.done) < ideal_done * AT_RISK_SHARE {
+    let done = f64::from(scope.done);
+    let health = if done < ideal_done * AT_RISK_SHARE && ideal_done - done >= 1.0 {
         Health::AtRisk
     } else {
         Health::OnTrack

@@ -115,6 +115,18 @@ fn nothing_is_expected_at_the_start_or_with_no_points() {
 }
 
 #[test]
+fn a_lag_of_less_than_a_point_is_not_a_risk() {
+    let s = span("UTC", date(2024, 3, 4), 10);
+    // Nine hours into a 10-day sprint of 5 points the ideal is under a fifth of a point.
+    let early = progress(&s, ScopeAt { total: 5, done: 0 }, utc(2024, 3, 4, 9, 0));
+    assert!(early.ideal_done > 0.0 && early.ideal_done < 1.0);
+    assert_eq!(early.health, Health::OnTrack);
+    // Halfway, 2.5 points are planned: none done is a risk.
+    let halfway = progress(&s, ScopeAt { total: 5, done: 0 }, utc(2024, 3, 9, 0, 0));
+    assert_eq!(halfway.health, Health::AtRisk);
+}
+
+#[test]
 fn a_sprint_past_its_end_with_work_left_is_at_risk() {
     let s = span("UTC", date(2024, 3, 4), 10);
     let late = progress(
