@@ -100,10 +100,7 @@ impl Measured {
             first_error = first_error.or(part.first_error);
             cpu = cpu.zip(part.cpu).map(|(sum, part)| sum.add(part));
         }
-        let mut measured =
-            Measured::from_latencies(clients, latencies_us, elapsed, errors, first_error);
-        measured.cpu = cpu;
-        measured
+        Measured::from_latencies(clients, latencies_us, elapsed, errors, first_error, cpu)
     }
 
     fn from_latencies(
@@ -112,6 +109,7 @@ impl Measured {
         elapsed: Duration,
         errors: u64,
         first_error: Option<String>,
+        cpu: Option<CpuTime>,
     ) -> Measured {
         latencies_us.sort_unstable();
         Measured {
@@ -122,7 +120,7 @@ impl Measured {
             p99: percentile(&latencies_us, 0.99),
             errors,
             first_error,
-            cpu: None,
+            cpu,
             latencies_us,
         }
     }
@@ -278,10 +276,8 @@ impl Driver {
                 first_error = tally.first_error;
             }
         }
-        let mut measured =
-            Measured::from_latencies(clients, latencies, window.measure, errors, first_error);
-        measured.cpu = sampler.await.expect("the CPU sampler finished");
-        measured
+        let cpu = sampler.await.expect("the CPU sampler finished");
+        Measured::from_latencies(clients, latencies, window.measure, errors, first_error, cpu)
     }
 }
 

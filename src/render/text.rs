@@ -24,23 +24,21 @@ pub fn escape_markdown_keeping_mentions(text: &str) -> String {
     let mut rest = text;
     while let Some(start) = rest.find("<@") {
         out.push_str(&escape_markdown(&rest[..start]));
-        let after = &rest[start + 2..];
-        let digits_from = usize::from(after.starts_with('!'));
-        let digits = after[digits_from..]
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(after.len() - digits_from);
-        let end = digits_from + digits;
-        if digits > 0 && after[end..].starts_with('>') {
-            out.push_str(&rest[start..start + 2 + end + 1]);
-            rest = &after[end + 1..];
-        } else {
-            out.push('<');
-            out.push('@');
-            rest = after;
-        }
+        // A mention is copied whole; a `<@` that starts none is copied and the rest goes on.
+        let kept = user_mention_len(&rest[start..]).unwrap_or("<@".len());
+        out.push_str(&rest[start..start + kept]);
+        rest = &rest[start + kept..];
     }
     out.push_str(&escape_markdown(rest));
     out
+}
+
+/// The length of the user mention (`<@123>` or `<@!123>`) `text` starts with, if it does.
+fn user_mention_len(text: &str) -> Option<usize> {
+    let body = text.strip_prefix("<@")?;
+    let id = body.strip_prefix('!').unwrap_or(body);
+    let digits = id.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && id[digits..].starts_with('>')).then(|| text.len() - id.len() + digits + 1)
 }
 
 #[cfg(test)]
