@@ -319,10 +319,14 @@ pub async fn move_story(
     story: Story,
     to: Status,
 ) -> HandlerResult<Story> {
-    story
-        .status
-        .check_move(to)
-        .map_err(|e| AppError::user(format!("Story #{}: {}", story.number, e.0)))?;
+    story.status.check_move(to).map_err(|e| {
+        AppError::user(format!(
+            "Story #{} cannot move to {}: {}",
+            story.number,
+            to.label(),
+            e.0
+        ))
+    })?;
     change_status(services, caller, story, to, None).await
 }
 

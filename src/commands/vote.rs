@@ -278,10 +278,13 @@ async fn status(services: &Services, caller: &Caller, team: &Team) -> HandlerRes
     } else {
         "You have not voted yet."
     };
+    let voted = match voters.len() {
+        1 => "1 member has voted".to_string(),
+        n => format!("{n} members have voted"),
+    };
     card.content = Some(format!(
-        "{} {} voted so far; the vote closes {}. {you}",
+        "Team {}: {voted} so far; the vote closes {}. {you}",
         team.name,
-        voters.len(),
         time::relative(vote.closes_at)
     ));
     Ok(Response::Message(card))

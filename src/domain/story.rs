@@ -169,33 +169,31 @@ impl Status {
         !matches!(self, Status::Done | Status::Accepted | Status::Archived)
     }
 
-    /// Whether `/story move` (or a card button) may take a story from `self` to `target`.
+    /// Whether `/story move` (or a card button) may take a story from `self` to `target`; the
+    /// refusal is the reason, to follow "Story #N cannot move to {target}: ".
     ///
     /// The flow: `done` is reached only from work that was started (`in_progress`, `review`);
     /// `accepted` only through `/story accept`; an accepted or archived story must be reopened
     /// (`/story reject`) or restored (`/story restore`) before it moves.
     pub fn check_move(self, target: Status) -> Result<(), Invalid> {
         if self == target {
-            return Err(Invalid::new(format!(
-                "The story is already {}.",
-                target.label()
-            )));
+            return Err(Invalid::new(format!("it is already {}.", target.label())));
         }
         match (self, target) {
             (Status::Archived, _) => Err(Invalid::new(
-                "The story is archived. Restore it with /story restore first.",
+                "it is archived. Restore it with /story restore first.",
             )),
             (Status::Accepted, _) => Err(Invalid::new(
-                "The story is accepted, so it is finished. Add a new story for further work.",
+                "it is accepted, so it is finished. Add a new story for further work.",
             )),
             (_, Status::Accepted) => Err(Invalid::new(
-                "Only the Product Owner accepts stories, with /story accept, once they are done.",
+                "only the Product Owner accepts stories, with /story accept, once they are done.",
             )),
             (_, Status::Archived) => Err(Invalid::new(
-                "Archive a story with /story archive (Product Owner).",
+                "the Product Owner archives stories, with /story archive.",
             )),
             (Status::New | Status::Ready, Status::Done) => Err(Invalid::new(format!(
-                "The story is {}: it cannot be done before work on it starts. Move it to in_progress first.",
+                "it is {} and work on it has not started. Move it to in_progress first.",
                 self.label()
             ))),
             _ => Ok(()),
@@ -448,6 +446,11 @@ mod tests {
         assert!(Status::Archived.check_move(Status::New).is_err());
         assert!(Status::Ready.check_move(Status::Accepted).is_err());
         assert!(Status::Ready.check_move(Status::Ready).is_err());
+        // Each reason reads on from "Story #N cannot move to done: ".
+        assert_eq!(
+            Status::New.check_move(Status::Done).unwrap_err().0,
+            "it is new and work on it has not started. Move it to in_progress first."
+        );
     }
 
     #[test]

@@ -91,23 +91,7 @@ pub fn story_card(view: &StoryView) -> Message {
         ),
     ];
     if !view.blockers.is_empty() {
-        let mut lines: Vec<String> = view
-            .blockers
-            .iter()
-            .map(|b| {
-                let mark = if matches!(b.status, Status::Done | Status::Accepted) {
-                    "✅"
-                } else {
-                    "⏳"
-                };
-                format!(
-                    "{mark} #{} {} ({})",
-                    b.number,
-                    escape_markdown(&b.title),
-                    b.status.label()
-                )
-            })
-            .collect();
+        let mut lines: Vec<String> = view.blockers.iter().map(blocker_line).collect();
         if view.ranked_above_blocker {
             lines.push("⚠️ Ranked above a story it depends on.".to_string());
         }
@@ -193,4 +177,50 @@ fn card_buttons(story: &Story) -> Vec<Button> {
         )
         .disabled(story.status == Status::Archived),
     ]
+}
+
+/// One line of "Blocked by": finished and archived blockers no longer hold the story up (the
+/// backlog's warning, `/sprint plan` and the update's risks count only open ones), and the mark
+/// says so.
+fn blocker_line(blocker: &Blocker) -> String {
+    let (mark, note) = match blocker.status {
+        Status::Done | Status::Accepted => ("✅", ""),
+        Status::Archived => ("➖", ", no longer blocks"),
+        _ => ("⏳", ""),
+    };
+    format!(
+        "{mark} #{} {} ({}{note})",
+        blocker.number,
+        escape_markdown(&blocker.title),
+        blocker.status.label()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocker(status: Status) -> Blocker {
+        Blocker {
+            number: 3,
+            title: "Order *history*".to_string(),
+            status,
+        }
+    }
+
+    #[test]
+    fn a_blocker_s_mark_says_whether_it_still_holds_the_story_up() {
+        assert_eq!(
+            blocker_line(&blocker(Status::InProgress)),
+            "⏳ #3 Order \\*history\\* (in progress)"
+        );
+        assert_eq!(
+            blocker_line(&blocker(Status::Done)),
+            "✅ #3 Order \\*history\\* (done)"
+        );
+        assert_eq!(
+            blocker_line(&blocker(Status::Archived)),
+            "➖ #3 Order \\*history\\* (archived, no longer blocks)"
+        );
+    }
 }

@@ -216,7 +216,8 @@ async fn moving_follows_the_flow_and_records_each_change() {
     say(&app, &member(), r#"/story add title:"Flow""#).await;
     assert_refused(
         &say(&app, &member(), "/story move story:1 status:done").await,
-        "in_progress first",
+        "Story #1 cannot move to done: it is new and work on it has not started. \
+         Move it to in_progress first.",
     );
     let started = say(&app, &member(), "/story move story:1 status:in_progress").await;
     assert_public(&started);

@@ -98,7 +98,7 @@ async fn every_method_runs_from_start_to_apply_with_three_members() {
         );
         let status = say(&app, &members()[0], "/vote status").await;
         assert!(
-            is_ephemeral(&status) && text(&status).contains("3 voted"),
+            is_ephemeral(&status) && text(&status).contains(": 3 members have voted so far;"),
             "{}",
             text(&status)
         );
@@ -430,7 +430,11 @@ async fn twenty_ballots_submitted_at_once_are_each_counted_exactly_once() {
         done.expect("a voter's task");
     }
     let status = say(&app, &po(), "/vote status").await;
-    assert!(text(&status).contains("20 voted"), "{}", text(&status));
+    assert!(
+        text(&status).contains("20 members have voted"),
+        "{}",
+        text(&status)
+    );
     say(&app, &po(), "/vote close").await;
     let posts = app
         .fake()
