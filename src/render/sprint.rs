@@ -162,10 +162,7 @@ pub fn status_embed(team: &str, facts: &SprintFacts, now: DateTime<Utc>) -> Embe
     if facts.burndown.added_points + facts.burndown.removed_points > 0 {
         fields.push((
             "Scope changes".to_string(),
-            format!(
-                "+{} pts added, −{} pts removed",
-                facts.burndown.added_points, facts.burndown.removed_points
-            ),
+            scope_changes(facts.burndown.added_points, facts.burndown.removed_points),
             false,
         ));
     }
@@ -194,6 +191,16 @@ fn goal_line(facts: &SprintFacts) -> String {
     match &facts.sprint.goal {
         Some(goal) => format!("**Goal:** {}", escape_markdown(goal)),
         None => "No goal was set for this sprint.".to_string(),
+    }
+}
+
+/// Points that joined or left the sprint after its planning day; a summary says "none" rather
+/// than "+0 pts added, −0 pts removed".
+fn scope_changes(added: u32, removed: u32) -> String {
+    if added == 0 && removed == 0 {
+        "None after planning.".to_string()
+    } else {
+        format!("+{added} pts added, −{removed} pts removed after planning")
     }
 }
 
@@ -240,10 +247,7 @@ pub fn summary_embed(
             ("Velocity".into(), velocity, true),
             (
                 "Scope changes".into(),
-                format!(
-                    "+{} pts added, −{} pts removed after planning",
-                    facts.burndown.added_points, facts.burndown.removed_points
-                ),
+                scope_changes(facts.burndown.added_points, facts.burndown.removed_points),
                 false,
             ),
             (
@@ -302,6 +306,15 @@ mod tests {
         assert!(shown.chars().count() <= FIELD_VALUE);
         assert!(shown.ends_with("more"), "{shown}");
         assert_eq!(fitted_lines(&[], "none"), "none");
+    }
+
+    #[test]
+    fn scope_changes_say_none_when_nothing_changed() {
+        assert_eq!(scope_changes(0, 0), "None after planning.");
+        assert_eq!(
+            scope_changes(5, 0),
+            "+5 pts added, −0 pts removed after planning"
+        );
     }
 
     #[test]
