@@ -279,11 +279,12 @@ async fn status(services: &Services, caller: &Caller, team: &Team) -> HandlerRes
         "You have not voted yet."
     };
     let voted = match voters.len() {
-        1 => "1 member has voted".to_string(),
-        n => format!("{n} members have voted"),
+        0 => "nobody has voted yet".to_string(),
+        1 => "1 member has voted so far".to_string(),
+        n => format!("{n} members have voted so far"),
     };
     card.content = Some(format!(
-        "Team {}: {voted} so far; the vote closes {}. {you}",
+        "Team {}: {voted}; the vote closes {}. {you}",
         team.name,
         time::relative(vote.closes_at)
     ));

@@ -143,23 +143,36 @@ fn mark_of(marks: &[Mark], story: StoryNumber) -> Option<&Mark> {
     marks.iter().find(|m| m.story == story)
 }
 
+/// How a story the voter has not marked reads on their ballot, in the method's words.
+fn unmarked(method: Method) -> String {
+    match method {
+        Method::Dots => "_no dots_",
+        Method::Score => "_not scored_",
+        Method::Moscow => "_not called_",
+        Method::ValueEffort => "_not rated_",
+    }
+    .to_string()
+}
+
 /// How a voter's own mark reads on their ballot.
 fn mark_text(method: Method, mark: Option<&Mark>) -> String {
     let Some(mark) = mark else {
-        return "—".to_string();
+        return unmarked(method);
     };
     match method {
         Method::Dots => match mark.first.unwrap_or(0) {
-            0 => "—".to_string(),
+            0 => unmarked(method),
             n => "●".repeat(n.clamp(0, 100) as usize),
         },
-        Method::Score => mark.first.map_or("—".to_string(), |s| format!("{s} / 5")),
+        Method::Score => mark
+            .first
+            .map_or_else(|| unmarked(method), |s| format!("{s} / 5")),
         Method::Moscow => mark
             .first
             .and_then(|i| Moscow::ALL.get(usize::try_from(i).ok()?))
-            .map_or("—".to_string(), |m| m.label().to_string()),
+            .map_or_else(|| unmarked(method), |m| m.label().to_string()),
         Method::ValueEffort => match (mark.first, mark.second) {
-            (None, None) => "—".to_string(),
+            (None, None) => unmarked(method),
             (v, e) => format!(
                 "value {} · effort {}",
                 v.map_or("?".to_string(), |v| v.to_string()),

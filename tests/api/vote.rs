@@ -46,13 +46,18 @@ async fn vote_once(
 
 #[tokio::test]
 async fn every_method_runs_from_start_to_apply_with_three_members() {
-    let cases: [(&str, &[&str]); 4] = [
-        ("score", &["Skip ▶", "4"]),
-        ("moscow", &["Skip ▶", "Must"]),
-        ("value_effort", &["Skip ▶", "Value 5", "Effort 1"]),
-        ("dots", &["Next ▶", "+ Add a dot"]),
+    // Each method, the presses of one ballot, and how a story not yet marked reads on it.
+    let cases: [(&str, &[&str], &str); 4] = [
+        ("score", &["Skip ▶", "4"], "_not scored_"),
+        ("moscow", &["Skip ▶", "Must"], "_not called_"),
+        (
+            "value_effort",
+            &["Skip ▶", "Value 5", "Effort 1"],
+            "_not rated_",
+        ),
+        ("dots", &["Next ▶", "+ Add a dot"], "_no dots_"),
     ];
-    for (method, labels) in cases {
+    for (method, labels, unmarked) in cases {
         let app = spawn_app().await;
         backlog_of(&app, 3).await;
         let card = say(
@@ -63,6 +68,18 @@ async fn every_method_runs_from_start_to_apply_with_three_members() {
         .await;
         assert_public(&card);
         assert!(text(&card).contains("<t:"), "{}", text(&card));
+        let status = say(&app, &members()[0], "/vote status").await;
+        assert!(
+            text(&status).contains(": nobody has voted yet;"),
+            "{}",
+            text(&status)
+        );
+        let fresh = press(&app, &members()[0], &card, "Open my ballot").await;
+        assert!(
+            text(&fresh).contains(&format!("**#1** Story 1 — {unmarked}")),
+            "{method}: {}",
+            text(&fresh)
+        );
         for who in members() {
             let receipt = vote_once(&app, &who, &card, labels).await;
             assert!(text(&receipt).contains("Your ballot"), "{}", text(&receipt));
