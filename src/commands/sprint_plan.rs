@@ -3,6 +3,7 @@
 //! last three closed sprints). The button recomputes the plan from the database when pressed,
 //! so it carries only the team, the sprint and the capacity.
 
+use crate::domain::wording::counted;
 use std::collections::HashSet;
 
 use super::custom_id::Action;
@@ -219,10 +220,9 @@ pub async fn add_planned(
     }
     let points = suggestion.plan.picked_points;
     Ok(Response::Message(Message::public_text(format!(
-        "<@{}> added {} {} ({points} pts) to **{}**:\n{}",
+        "<@{}> added {} ({points} pts) to **{}**:\n{}",
         caller.user_id,
-        added.len(),
-        if added.len() == 1 { "story" } else { "stories" },
+        counted(added.len(), "story", "stories"),
         escape_markdown(&sprint.name),
         added.join("\n")
     ))))

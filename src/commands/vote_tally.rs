@@ -2,6 +2,7 @@
 //! submitted, and turns every submitted ballot into result lines (best first, ties in backlog
 //! order, as the domain ranks them).
 
+use crate::domain::wording::counted;
 use std::collections::BTreeMap;
 
 use crate::domain::story::StoryNumber;
@@ -161,8 +162,8 @@ pub fn tally(vote: &Vote, marks: &[(u64, Mark)]) -> Vec<ResultLine> {
             .into_iter()
             .map(|r| ResultLine {
                 story: r.story,
-                score: plural(r.dots, "dot"),
-                spread: format!("from {}", plural(r.voters, "voter")),
+                score: counted(r.dots, "dot", "dots"),
+                spread: format!("from {}", counted(r.voters, "voter", "voters")),
             })
             .collect(),
         Method::Score => score::tally(&candidates, &ballots_of!(Score))
@@ -197,7 +198,7 @@ pub fn tally(vote: &Vote, marks: &[(u64, Mark)]) -> Vec<ResultLine> {
                         m.value,
                         m.effort,
                         m.quadrant.label(),
-                        plural(r.voters, "voter")
+                        counted(r.voters, "voter", "voters")
                     ),
                 },
                 None => ResultLine {
@@ -225,14 +226,6 @@ fn score_spread(result: &score::ScoreResult) -> String {
         result.min().unwrap_or(0),
         result.max().unwrap_or(0)
     )
-}
-
-fn plural(n: u32, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 #[cfg(test)]

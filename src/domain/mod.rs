@@ -15,6 +15,7 @@ pub mod team;
 pub mod update;
 pub mod vote;
 pub mod wall_clock;
+pub mod wording;
 
 /// A user's input that breaks a rule; the message is shown to them as it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

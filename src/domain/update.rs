@@ -4,6 +4,7 @@
 
 pub mod weekly;
 
+use crate::domain::wording::counted;
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -158,9 +159,9 @@ fn sprint_lines(sprint: Option<(&SprintFacts, Progress)>, now: DateTime<Utc>) ->
     } else {
         let day = span.days() - left + 1;
         format!(
-            "Day {day} of {}, {left} {} left.",
+            "Day {day} of {}, {} left.",
             span.days(),
-            plural(left, "day")
+            counted(left, "day", "days")
         )
     };
     let bar = progress_bar(p.done, p.total, 10);
@@ -176,14 +177,6 @@ fn sprint_lines(sprint: Option<(&SprintFacts, Progress)>, now: DateTime<Utc>) ->
             Health::AtRisk => "At risk: finished work is more than 20% behind plan.".to_string(),
         },
     ]
-}
-
-fn plural(n: u32, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
 }
 
 /// Accepted stories first, then done ones, each once; stories reopened since are left out.

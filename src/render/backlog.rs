@@ -4,6 +4,7 @@ use super::message::{Button, ButtonStyle, Embed, Message};
 use super::text::escape_markdown;
 use crate::commands::custom_id::Action;
 use crate::domain::story::truncate_plain;
+use crate::domain::wording::counted;
 use crate::store::backlog::{BacklogFilter, BacklogLine, BacklogPage};
 use crate::store::teams::Team;
 
@@ -63,14 +64,10 @@ pub fn backlog_message(
             escape_markdown(&truncate_plain(vision, 500)).replace('\n', "\n> ")
         ));
     }
-    let noun = if page.total_stories == 1 {
-        "story"
-    } else {
-        "stories"
-    };
     description.push_str(&format!(
-        "**{} {noun}** · {} points",
-        page.total_stories, page.total_points
+        "**{}** · {} points",
+        counted(page.total_stories, "story", "stories"),
+        page.total_points
     ));
     let filter_text = describe_filter(filter);
     if let Some(filter_text) = &filter_text {

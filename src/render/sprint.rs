@@ -1,6 +1,7 @@
 //! Sprint embeds: the plan suggestion, the status card, the closing summary and the history
 //! table. Lists stop short of Discord's field limit with "and N more" instead of a cut line.
 
+use crate::domain::wording::counted;
 use chrono::{DateTime, Utc};
 
 use super::limits::FIELD_VALUE;
@@ -284,9 +285,8 @@ pub fn history_embed(team: &str, rows: &[HistoryRow]) -> Embed {
     Embed {
         title: Some(format!("Sprint history · {}", escape_markdown(team))),
         description: Some(format!(
-            "```\n{table}```\nAverage completed: {mean:.1} pts over {} {}.",
-            rows.len(),
-            if rows.len() == 1 { "sprint" } else { "sprints" }
+            "```\n{table}```\nAverage completed: {mean:.1} pts over {}.",
+            counted(rows.len(), "sprint", "sprints")
         )),
         color: Some(SPRINT_COLOR),
         ..Embed::default()

@@ -2,6 +2,7 @@
 //! reminder (which pings exactly the missing members), the summary, the schedule overview and
 //! participation statistics. Pure: callers load the data.
 
+use crate::domain::wording::counted;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -214,13 +215,12 @@ pub fn stats(days: i64, held: usize, rows: &[Participation]) -> Message {
                 .checked_div(p.expected)
                 .map_or_else(|| String::from("—"), |r| format!("{r}%"));
             format!(
-                "{}. <@{}>: {}/{} answered ({rate}), {} blocker{} raised",
+                "{}. <@{}>: {}/{} answered ({rate}), {} raised",
                 i + 1,
                 p.member,
                 p.answered,
                 p.expected,
-                p.blockers,
-                if p.blockers == 1 { "" } else { "s" }
+                counted(p.blockers, "blocker", "blockers")
             )
         })
         .collect();
@@ -233,8 +233,8 @@ pub fn stats(days: i64, held: usize, rows: &[Participation]) -> Message {
         .with_embed(Embed {
             title: Some(format!("Stand-up participation, last {days} days")),
             description: Some(format!(
-                "{held} stand-up{} held.\n\n{body}",
-                if held == 1 { "" } else { "s" }
+                "{} held.\n\n{body}",
+                counted(held, "stand-up", "stand-ups")
             )),
             color: Some(STANDUP_COLOR),
             ..Embed::default()

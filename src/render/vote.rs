@@ -9,6 +9,7 @@ use crate::commands::vote_custom_id::{BallotStep, VoteAction};
 use crate::domain::story::{truncate_plain, StoryNumber};
 use crate::domain::vote::moscow::Moscow;
 use crate::domain::vote::Method;
+use crate::domain::wording::counted;
 use crate::store::votes::{Mark, Vote, VoteStatus};
 
 const VOTE_COLOR: u32 = 0xeb459e;
@@ -36,11 +37,7 @@ pub fn method_hint(vote: &Vote) -> String {
     match vote.method {
         Method::Dots => format!(
             "Spread your {} over the stories you want most; several on one story is fine.",
-            if vote.dots_per_voter == 1 {
-                "1 dot".to_string()
-            } else {
-                format!("{} dots", vote.dots_per_voter)
-            }
+            counted(vote.dots_per_voter, "dot", "dots")
         ),
         Method::Score => {
             "Score each story from 1 (low) to 5 (high); skip any you have no view on.".to_string()
