@@ -3,7 +3,6 @@
 //! last three closed sprints). The button recomputes the plan from the database when pressed,
 //! so it carries only the team, the sprint and the capacity.
 
-use crate::domain::wording::counted;
 use std::collections::HashSet;
 
 use super::custom_id::Action;
@@ -14,6 +13,7 @@ use crate::domain::sprint::{
     default_capacity, suggest_plan, PlanCandidate, SprintPlan, SprintResult,
 };
 use crate::domain::story::{Status, StoryNumber};
+use crate::domain::wording::counted;
 use crate::error::{AppError, HandlerResult};
 use crate::render::sprint::plan_embed;
 use crate::render::text::escape_markdown;

@@ -2,7 +2,6 @@
 //! submitted, and turns every submitted ballot into result lines (best first, ties in backlog
 //! order, as the domain ranks them).
 
-use crate::domain::wording::counted;
 use std::collections::BTreeMap;
 
 use crate::domain::story::StoryNumber;
@@ -11,6 +10,7 @@ use crate::domain::vote::moscow::{self, Moscow, MoscowBallot};
 use crate::domain::vote::score::{self, ScoreBallot};
 use crate::domain::vote::value_effort::{self, ValueEffortBallot};
 use crate::domain::vote::{Ballots, Candidates, Method};
+use crate::domain::wording::counted;
 use crate::domain::Invalid;
 use crate::render::charts::MatrixPoint;
 use crate::render::vote::ResultLine;

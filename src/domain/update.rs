@@ -4,13 +4,13 @@
 
 pub mod weekly;
 
-use crate::domain::wording::counted;
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::sprint::{progress, progress_bar, Health, Progress, ScopeAt, SprintSpan};
 use super::story::{truncate_plain, Status, StoryNumber};
+use super::wording::counted;
 
 /// How many not-yet-started stories "Next up" shows.
 pub const NEXT_UP_COUNT: usize = 5;

@@ -1,7 +1,6 @@
 //! Sprint embeds: the plan suggestion, the status card, the closing summary and the history
 //! table. Lists stop short of Discord's field limit with "and N more" instead of a cut line.
 
-use crate::domain::wording::counted;
 use chrono::{DateTime, Utc};
 
 use super::limits::FIELD_VALUE;
@@ -10,6 +9,7 @@ use super::Embed;
 use crate::commands::sprint_facts::SprintFacts;
 use crate::domain::sprint::{progress_bar, Health, SprintPlan};
 use crate::domain::story::{truncate_plain, Status};
+use crate::domain::wording::counted;
 use crate::store::stories::Story;
 
 const SPRINT_COLOR: u32 = 0x3ba55d;

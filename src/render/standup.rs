@@ -2,7 +2,6 @@
 //! reminder (which pings exactly the missing members), the summary, the schedule overview and
 //! participation statistics. Pure: callers load the data.
 
-use crate::domain::wording::counted;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -10,6 +9,7 @@ use chrono::NaiveDate;
 use super::text::escape_markdown;
 use super::time;
 use super::{Button, ButtonStyle, Embed, Message};
+use crate::domain::wording::counted;
 use crate::store::standup_days::Answer;
 
 const STANDUP_COLOR: u32 = 0x2F9E44;
