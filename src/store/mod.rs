@@ -36,6 +36,8 @@ mod team_cache;
 pub mod teams;
 #[cfg(test)]
 pub(crate) mod test_support;
+mod title_index;
+mod title_indexes;
 pub mod updates;
 pub mod votes;
 mod write_direct;
@@ -88,6 +90,9 @@ pub struct Store {
     /// Where pages of the plain backlog start (see `page_starts.rs`); checked against a count
     /// the database keeps, so nothing has to forget them.
     page_starts: std::sync::Arc<page_starts::PageStarts>,
+    /// Big teams' titles, indexed in memory for autocomplete (see `title_indexes.rs`); checked
+    /// against a count the database keeps, so nothing has to forget them.
+    title_indexes: std::sync::Arc<title_indexes::TitleIndexes>,
 }
 
 impl Store {
@@ -128,6 +133,7 @@ impl Store {
             team_cache: Default::default(),
             open_titles,
             page_starts: Default::default(),
+            title_indexes: Default::default(),
         })
     }
 

@@ -1,16 +1,18 @@
 //! Finding stories as someone types (the `story` option's autocomplete): by number prefix, or by
 //! title words, open stories first in backlog order. Matches carry only what a choice shows, so
 //! a search decodes four columns a row rather than a whole story. The top of each team's backlog
-//! is searched in memory (`open_titles.rs`); the rest through SQL, on the store's own rusqlite
-//! connections (`quick_reads.rs`): a search is a keystroke's answer, and through sqlx each one
-//! paid a hand-over to the connection's thread and back, plus one message per row, besides
-//! SQLite's work. The searches that may scan, or ask the trigram index, run on a blocking thread.
+//! is searched in memory (`open_titles.rs`), and so are a big team's titles (`title_indexes.rs`);
+//! the rest through SQL, on the store's own rusqlite connections (`quick_reads.rs`): a search
+//! is a keystroke's answer, and through sqlx each one paid a hand-over to the connection's
+//! thread and back, plus one message per row, besides SQLite's work. The searches that may
+//! scan, or ask the trigram index, run on a blocking thread.
 
 use std::sync::Arc;
 
 use super::open_titles::{OpenTitles, TeamTitles};
 use super::quick_reads::QuickSql;
 use super::stories::CLOSED_SQL;
+use super::title_indexes::{TitleSearch, Work};
 use super::{db_id, Store};
 use crate::domain::story::Status;
 
@@ -30,7 +32,7 @@ pub struct StoryMatch {
 /// The columns of a [`StoryMatch`], of the table or subquery aliased `s`.
 const MATCH_COLUMNS: &str = "s.id, s.number, s.title, s.status";
 
-fn match_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryMatch> {
+pub(super) fn match_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryMatch> {
     Ok(StoryMatch {
         id: row.get(0)?,
         number: row.get(1)?,
@@ -200,7 +202,8 @@ impl Store {
         self.matches(sql).await
     }
 
-    /// Every story whose title has every word (each at least three characters), through the
+    /// Every story whose title has every word (each at least three characters): through the
+    /// team's titles in memory, or, for a team too big to hold there, through the
     /// trigram index of migration 0011 and, for the newest stories that wait outside it
     /// (migration 0013), by reading them: open ones first, in backlog order. (The index folds
     /// the case of every letter, `LIKE` only of ASCII ones, so a waiting title that differs from
@@ -212,6 +215,25 @@ impl Store {
         words: &[&str],
         limit: i64,
     ) -> sqlx::Result<Vec<StoryMatch>> {
+        // The titles in memory: on this thread when that is quick, else on a blocking one.
+        let key = (guild_id, team_id);
+        let indexes = &self.title_indexes;
+        let mut found = self.quick_read(|connection| {
+            indexes.search(connection, key, words, limit, Work::Bounded)
+        })?;
+        if let TitleSearch::TooLong = found {
+            let indexes = Arc::clone(indexes);
+            let owned: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+            found = self
+                .blocking_read(move |connection| {
+                    let words: Vec<&str> = owned.iter().map(String::as_str).collect();
+                    indexes.search(connection, key, &words, limit, Work::Any)
+                })
+                .await?;
+        }
+        if let TitleSearch::Found(found) = found {
+            return Ok(found);
+        }
         // Each word as an FTS5 string (a double quote doubled), all required.
         let expression = words
             .iter()

@@ -3,6 +3,7 @@
 use crate::domain::story::Status;
 use crate::store::stories::StoryChange;
 use crate::store::test_support::{store, story, team, GUILD, USER};
+use crate::store::title_indexes::TitleIndexes;
 use crate::store::Store;
 
 #[tokio::test]
@@ -36,21 +37,42 @@ async fn title_search_lists_open_stories_in_backlog_order_before_closed_ones() {
 }
 
 #[tokio::test]
-async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_through_the_trigram_index() {
+async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_through_the_titles_in_memory() {
     let (store, _dir) = store().await;
-    let team = team(&store).await;
-    for i in 0..super::TITLE_SCAN_BUDGET + 5 {
-        story(&store, &team, &format!("Checkout step {i}"), None).await;
-    }
-    let deep = story(&store, &team, "Zebra crossing for guests", None).await;
+    let team_id = text_only_a_story_deep_in_a_big_backlog_has_is_found(&store).await;
+    assert!(store.title_indexes.holds(GUILD, team_id));
+}
 
-    assert_eq!(found_ids(&store, team.id, "ZEBRA cross").await, [deep.id]);
+#[tokio::test]
+async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_through_the_trigram_index() {
+    let (store, _dir) = store_without_titles_in_memory().await;
+    let team_id = text_only_a_story_deep_in_a_big_backlog_has_is_found(&store).await;
+    assert!(!store.title_indexes.holds(GUILD, team_id));
+}
+
+/// A store whose big teams' title searches ask SQLite's trigram index, as a team too big to
+/// hold in memory does.
+async fn store_without_titles_in_memory() -> (Store, tempfile::TempDir) {
+    let (mut store, dir) = store().await;
+    store.title_indexes = std::sync::Arc::new(TitleIndexes::with_capacity(0));
+    (store, dir)
+}
+
+/// Runs the searches in the team it makes, and gives back its id.
+async fn text_only_a_story_deep_in_a_big_backlog_has_is_found(store: &Store) -> i64 {
+    let team = team(store).await;
+    for i in 0..super::TITLE_SCAN_BUDGET + 5 {
+        story(store, &team, &format!("Checkout step {i}"), None).await;
+    }
+    let deep = story(store, &team, "Zebra crossing for guests", None).await;
+
+    assert_eq!(found_ids(store, team.id, "ZEBRA cross").await, [deep.id]);
 
     // A story added at the bottom of a backlog longer than the remembered top leaves the top
     // remembered, and is found through the index like any deep story.
-    let added = story(&store, &team, "Okapi sighting", None).await;
+    let added = story(store, &team, "Okapi sighting", None).await;
     assert!(store.open_titles.get(GUILD, team.id).is_some());
-    assert_eq!(found_ids(&store, team.id, "okapi").await, [added.id]);
+    assert_eq!(found_ids(store, team.id, "okapi").await, [added.id]);
 
     // Two-letter words cannot use the index and still find it by scanning.
     let short = store
@@ -95,6 +117,7 @@ async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_through_the_trigra
         .await
         .unwrap()
         .is_empty());
+    team.id
 }
 
 #[tokio::test]
@@ -161,7 +184,7 @@ async fn like_wildcards_typed_in_a_search_are_plain_text() {
 
 #[tokio::test]
 async fn the_ordered_scan_reads_exactly_the_top_budget_of_open_stories() {
-    let (store, _dir) = store().await;
+    let (store, _dir) = store_without_titles_in_memory().await;
     let team = team(&store).await;
     let budget = super::TITLE_SCAN_BUDGET;
     // A closed story at the top does not count against the budget.
@@ -336,7 +359,7 @@ async fn indexed_through(store: &Store) -> i64 {
 
 #[tokio::test]
 async fn new_titles_join_the_index_128_at_a_time_and_are_found_while_they_wait() {
-    let (store, _dir) = store().await;
+    let (store, _dir) = store_without_titles_in_memory().await;
     let team = team(&store).await;
     let mut last = None;
     for i in 0..super::TITLE_SCAN_BUDGET + 5 {
