@@ -1,3 +1,5 @@
+//! Tests of one team's titles in memory: matching, folding, the delta-coded lists.
+
 use super::*;
 
 fn index_of(titles: &[(i64, &str)]) -> TeamTitleIndex {
