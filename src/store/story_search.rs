@@ -64,18 +64,6 @@ impl Store {
         // in backlog order only looks at the top of the backlog.
         let indexed = !words.is_empty() && words.iter().all(|w| w.chars().count() >= 3);
         let top = self.open_titles_of(guild_id, team_id).await?;
-        if indexed
-            && !top.complete
-            && self
-                .title_indexes
-                .few_could_match((guild_id, team_id), &words)
-        {
-            // Text few titles have: the titles in memory find every match, in the same order,
-            // without first testing each title of the top for it.
-            return self
-                .indexed_title_matches(guild_id, team_id, &words, limit)
-                .await;
-        }
         let mut found = top.matching(&words, usize::try_from(limit).unwrap_or(0));
         if !indexed && !top.complete && (found.len() as i64) < limit {
             // Short words have no index to fall back on: look past the top, in order.

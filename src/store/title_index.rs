@@ -66,10 +66,27 @@ impl TeamTitleIndex {
     /// The ids of the stories whose folded title contains every folded word, ascending. Every
     /// word must be at least three bytes long once folded, so that it has a trigram.
     pub fn matching(&self, words: &[&str]) -> Vec<i64> {
-        let words = folded(words);
-        let Some(mut lists) = self.lists_of(&words) else {
+        let words: Vec<String> = words
+            .iter()
+            .map(|word| {
+                let mut folded = String::with_capacity(word.len());
+                fold_into(&mut folded, word);
+                folded
+            })
+            .collect();
+        let mut lists = Vec::new();
+        for word in &words {
+            for gram in grams(word.as_bytes()) {
+                match self.grams.get(&gram) {
+                    Some(postings) => lists.push(postings),
+                    // A trigram no title has: nothing matches.
+                    None => return Vec::new(),
+                }
+            }
+        }
+        if lists.is_empty() {
             return Vec::new();
-        };
+        }
         lists.sort_by_key(|postings| postings.count);
         let mut slots: Vec<u32> = lists[0].slots().collect();
         // Intersecting a list costs its length; once few candidates are left, testing their
@@ -90,43 +107,11 @@ impl TeamTitleIndex {
             .collect()
     }
 
-    /// At most how many stories can match `words`: the length of the shortest trigram list
-    /// they need (0 if a trigram is in no title), found without reading any list.
-    pub fn at_most_matching(&self, words: &[&str]) -> usize {
-        self.lists_of(&folded(words))
-            .and_then(|lists| lists.iter().map(|postings| postings.count as usize).min())
-            .unwrap_or(0)
-    }
-
-    /// The trigram lists of every folded word; `None` if a trigram is in no title, so nothing
-    /// can match.
-    fn lists_of(&self, words: &[String]) -> Option<Vec<&Postings>> {
-        let mut lists = Vec::new();
-        for word in words {
-            for gram in grams(word.as_bytes()) {
-                lists.push(self.grams.get(&gram)?);
-            }
-        }
-        (!lists.is_empty()).then_some(lists)
-    }
-
     fn title(&self, slot: u32) -> &str {
         let slot = slot as usize;
         let start = if slot == 0 { 0 } else { self.ends[slot - 1] };
         &self.text[start as usize..self.ends[slot] as usize]
     }
-}
-
-/// Each word folded.
-fn folded(words: &[&str]) -> Vec<String> {
-    words
-        .iter()
-        .map(|word| {
-            let mut folded = String::with_capacity(word.len());
-            fold_into(&mut folded, word);
-            folded
-        })
-        .collect()
 }
 
 /// Appends `text` folded a character at a time.

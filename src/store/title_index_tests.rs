@@ -113,12 +113,3 @@ fn a_title_repeating_a_trigram_is_listed_once() {
     assert_eq!(index.grams.values().map(|p| p.count).sum::<u32>(), 2);
     assert_eq!(index.matching(&["aaaa"]), vec![1]);
 }
-
-#[test]
-fn at_most_matching_is_the_shortest_list_the_words_need() {
-    let index = index_of(&[(1, "Guest checkout"), (2, "Checkout v2"), (3, "Guest list")]);
-    assert_eq!(index.at_most_matching(&["checkout"]), 2);
-    assert_eq!(index.at_most_matching(&["guest", "list"]), 1);
-    assert_eq!(index.at_most_matching(&["zebra"]), 0);
-    assert_eq!(index.at_most_matching(&["GUEST"]), 2);
-}

@@ -110,21 +110,6 @@ impl TitleIndexes {
         found
     }
 
-    /// Whether the team's titles are held and at most a few of them could have every word: a
-    /// hint, from the length of the words' shortest trigram list, that searching the titles
-    /// in memory first is cheaper than testing the top of the backlog. It waits for nothing.
-    pub fn few_could_match(&self, key: (u64, i64), words: &[&str]) -> bool {
-        let Some(index) = self.lock().get(&key).map(|held| Arc::clone(&held.index)) else {
-            return false;
-        };
-        let Ok(covered) = index.try_lock() else {
-            return false;
-        };
-        covered
-            .as_ref()
-            .is_some_and(|c| c.titles.at_most_matching(words) <= BOUNDED_ROWS)
-    }
-
     /// Whether titles of the team are held now.
     #[cfg(test)]
     pub fn holds(&self, guild_id: u64, team_id: i64) -> bool {

@@ -212,27 +212,3 @@ async fn on_the_calling_thread_a_search_gives_up_on_work_that_is_not_bounded() {
     ));
     assert_eq!(titles(search("run 64", Work::Any)), ["Refund run 64"]);
 }
-
-#[tokio::test]
-async fn text_few_titles_have_is_searched_in_memory_first_with_the_same_answer() {
-    let (store, _dir) = store().await;
-    let core = team(&store).await;
-    let high = story(&store, &core, "Zebra crossing at the top", None).await;
-    big_team(&store, &core, "Checkout").await;
-    let deep = story(&store, &core, "ZEBRA crossing deep down", None).await;
-    let done = story(&store, &core, "Zebra crossing, done", None).await;
-    store
-        .change_status(&done, Status::Done, USER, None, 1)
-        .await
-        .unwrap()
-        .expect("closed");
-    let key = (GUILD, core.id);
-    assert!(!store.title_indexes.few_could_match(key, &["zebra"]));
-    let first = found(&store, core.id, "zebra").await;
-    assert_eq!(first, [high.id, deep.id, done.id]);
-    // Held now: "zebra" is in three titles, "checkout" in over a thousand.
-    assert!(store.title_indexes.few_could_match(key, &["zebra"]));
-    assert!(!store.title_indexes.few_could_match(key, &["checkout"]));
-    assert_eq!(found(&store, core.id, "zebra").await, first);
-    assert_eq!(found(&store, core.id, "checkout").await.len(), 25);
-}
