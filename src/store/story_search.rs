@@ -30,7 +30,13 @@ pub struct StoryMatch {
 }
 
 /// The columns of a [`StoryMatch`], of the table or subquery aliased `s`.
-const MATCH_COLUMNS: &str = "s.id, s.number, s.title, s.status";
+pub(super) const MATCH_COLUMNS: &str = "s.id, s.number, s.title, s.status";
+
+/// The order of a search's matches, of `s`: open stories first in backlog order, then done and
+/// accepted ones, then archived ones.
+pub(super) static MATCH_ORDER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("(s.status IN {CLOSED_SQL}) ASC, (s.status = 'archived') ASC, s.rank")
+});
 
 pub(super) fn match_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryMatch> {
     Ok(StoryMatch {
@@ -263,11 +269,8 @@ impl Store {
             .push(" AND s.guild_id = ")
             .push_bind(db_id(guild_id));
         push_title_words(&mut sql, words);
-        sql.push(format!(
-            ") s ORDER BY (s.status IN {CLOSED_SQL}) ASC, (s.status = 'archived') ASC, s.rank
-             LIMIT "
-        ))
-        .push_bind(limit);
+        sql.push(format!(") s ORDER BY {} LIMIT ", *MATCH_ORDER))
+            .push_bind(limit);
         self.matches(sql).await
     }
 
@@ -302,10 +305,7 @@ impl Store {
         }
         sql.push(") ORDER BY (s.number = ")
             .push_bind(prefix)
-            .push(format!(
-                ") DESC, (s.status IN {CLOSED_SQL}) ASC, (s.status = 'archived') ASC, s.rank \
-                 LIMIT "
-            ))
+            .push(format!(") DESC, {} LIMIT ", *MATCH_ORDER))
             .push_bind(limit);
         self.matches(sql).await
     }

@@ -2,7 +2,7 @@
 
 use crate::domain::story::Status;
 use crate::store::stories::StoryChange;
-use crate::store::test_support::{store, story, team, GUILD, USER};
+use crate::store::test_support::{found_ids, store, story, team, GUILD, USER};
 use crate::store::title_indexes::TitleIndexes;
 use crate::store::Store;
 
@@ -425,15 +425,6 @@ fn retitle(title: &str) -> StoryChange {
         title: Some(crate::domain::story::StoryTitle::parse(title).unwrap()),
         ..StoryChange::default()
     }
-}
-
-/// The ids of what a search of `text` in the team finds, in order (at most 25).
-async fn found_ids(store: &Store, team_id: i64, text: &str) -> Vec<i64> {
-    let found = store
-        .search_stories(GUILD, team_id, text, 25)
-        .await
-        .unwrap();
-    found.iter().map(|s| s.id).collect()
 }
 
 /// The trigram index's levels and segments, from its structure record (FTS5's `id = 10` row:

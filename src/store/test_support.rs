@@ -45,3 +45,12 @@ pub fn new_story(title: &str, points: Option<i64>) -> NewStory {
         created_by: USER,
     }
 }
+
+/// The ids of what a search of `text` in the team finds, in order (at most 25).
+pub async fn found_ids(store: &Store, team_id: i64, text: &str) -> Vec<i64> {
+    let found = store
+        .search_stories(GUILD, team_id, text, 25)
+        .await
+        .unwrap();
+    found.iter().map(|s| s.id).collect()
+}

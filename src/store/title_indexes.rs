@@ -19,18 +19,15 @@
 //!   the caller asks SQLite's trigram index instead.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension as _};
 
 use super::quick_reads::in_snapshot;
-use super::stories::CLOSED_SQL;
-use super::story_search::{match_from_row, StoryMatch};
+use super::story_search::{match_from_row, StoryMatch, MATCH_COLUMNS, MATCH_ORDER};
+use super::team_cache::TeamKey;
 use super::title_index::TeamTitleIndex;
-
-/// A team by guild and id.
-type TeamKey = (u64, i64);
 
 #[derive(Debug)]
 pub struct TitleIndexes {
@@ -81,7 +78,7 @@ impl TitleIndexes {
     pub fn search(
         &self,
         connection: &Connection,
-        (guild_id, team_id): (u64, i64),
+        (guild_id, team_id): TeamKey,
         words: &[&str],
         limit: i64,
         work: Work,
@@ -301,15 +298,17 @@ fn stories_by_id(
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(ids).expect("a list of numbers is JSON");
-    let sql = format!(
-        // CROSS JOIN keeps the list first: each id is one lookup by key.
-        "SELECT s.id, s.number, s.title, s.status
-         FROM json_each(?1) j CROSS JOIN stories s ON s.id = j.value
-         WHERE s.team_id = ?2 AND s.guild_id = ?3
-         ORDER BY (s.status IN {CLOSED_SQL}) ASC, (s.status = 'archived') ASC, s.rank
-         LIMIT ?4"
-    );
-    let mut statement = connection.prepare_cached(&sql)?;
+    // CROSS JOIN keeps the list first: each id is one lookup by key. Built once: a search is
+    // a keystroke's answer.
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {MATCH_COLUMNS} FROM json_each(?1) j CROSS JOIN stories s ON s.id = j.value
+             WHERE s.team_id = ?2 AND s.guild_id = ?3
+             ORDER BY {} LIMIT ?4",
+            *MATCH_ORDER
+        )
+    });
+    let mut statement = connection.prepare_cached(&SQL)?;
     let rows = statement.query_map((ids, team_id, guild, limit), match_from_row)?;
     rows.collect()
 }

@@ -6,7 +6,7 @@ use super::TitleIndexes;
 use crate::domain::story::Status;
 use crate::store::stories::Story;
 use crate::store::teams::Team;
-use crate::store::test_support::{store, story, team, GUILD, USER};
+use crate::store::test_support::{found_ids, store, story, team, GUILD, USER};
 use crate::store::Store;
 
 /// More stories than the top of the backlog a search reads in order, so that text found only
@@ -17,16 +17,6 @@ async fn big_team(store: &Store, team: &Team, prefix: &str) {
     for i in 0..BIG {
         story(store, team, &format!("{prefix} step {i}"), None).await;
     }
-}
-
-async fn found(store: &Store, team_id: i64, text: &str) -> Vec<i64> {
-    store
-        .search_stories(GUILD, team_id, text, 25)
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.id)
-        .collect()
 }
 
 async fn run(store: &Store, sql: &str, id: i64) {
@@ -45,12 +35,12 @@ async fn titles_in_memory_follow_new_stories_and_every_change_made_in_the_databa
     let web = store.create_team(GUILD, "Web", 0).await.unwrap().unwrap();
     let zebra = story(&store, &core, "Zebra crossing", None).await;
     story(&store, &web, "Zebra crossing on the web", None).await;
-    assert_eq!(found(&store, core.id, "zebra").await, [zebra.id]);
+    assert_eq!(found_ids(&store, core.id, "zebra").await, [zebra.id]);
     assert!(store.title_indexes.holds(GUILD, core.id));
 
     // Stories added after the titles were read are found at the next search.
     let okapi = story(&store, &core, "Okapi sighting", None).await;
-    assert_eq!(found(&store, core.id, "okapi").await, [okapi.id]);
+    assert_eq!(found_ids(&store, core.id, "okapi").await, [okapi.id]);
 
     // A title changed by this process, or by another one on the same file.
     let change = crate::store::stories::StoryChange {
@@ -58,16 +48,16 @@ async fn titles_in_memory_follow_new_stories_and_every_change_made_in_the_databa
         ..Default::default()
     };
     store.update_story(&zebra, &change, 5).await.unwrap();
-    assert!(found(&store, core.id, "zebra").await.is_empty());
-    assert_eq!(found(&store, core.id, "quagga").await, [zebra.id]);
+    assert!(found_ids(&store, core.id, "zebra").await.is_empty());
+    assert_eq!(found_ids(&store, core.id, "quagga").await, [zebra.id]);
     run(
         &store,
         "UPDATE stories SET title = 'Walrus crossing' WHERE id = ?",
         zebra.id,
     )
     .await;
-    assert!(found(&store, core.id, "quagga").await.is_empty());
-    assert_eq!(found(&store, core.id, "walrus").await, [zebra.id]);
+    assert!(found_ids(&store, core.id, "quagga").await.is_empty());
+    assert_eq!(found_ids(&store, core.id, "walrus").await, [zebra.id]);
 
     // The newest story deleted (the bot never deletes one): its id is given out again, below
     // what the titles in memory cover, and the new story is still found.
@@ -80,8 +70,8 @@ async fn titles_in_memory_follow_new_stories_and_every_change_made_in_the_databa
     run(&store, "DELETE FROM stories WHERE id = ?", okapi.id).await;
     let narwhal = story(&store, &core, "Narwhal sighting", None).await;
     assert_eq!(narwhal.id, okapi.id);
-    assert!(found(&store, core.id, "okapi").await.is_empty());
-    assert_eq!(found(&store, core.id, "narwhal").await, [narwhal.id]);
+    assert!(found_ids(&store, core.id, "okapi").await.is_empty());
+    assert_eq!(found_ids(&store, core.id, "narwhal").await, [narwhal.id]);
 
     // A story moved to another team leaves this team's titles.
     run(
@@ -90,7 +80,7 @@ async fn titles_in_memory_follow_new_stories_and_every_change_made_in_the_databa
         narwhal.id,
     )
     .await;
-    assert!(found(&store, core.id, "narwhal").await.is_empty());
+    assert!(found_ids(&store, core.id, "narwhal").await.is_empty());
 
     // Another guild sees nothing of the team.
     let elsewhere = store
@@ -122,7 +112,7 @@ async fn matches_come_open_first_in_backlog_order_then_done_then_archived() {
     close(archived.clone(), Status::Archived).await;
     close(done.clone(), Status::Done).await;
     assert_eq!(
-        found(&store, core.id, "shaving").await,
+        found_ids(&store, core.id, "shaving").await,
         [open.id, top.id, done.id, archived.id]
     );
     let two = store
@@ -143,9 +133,9 @@ async fn titles_beyond_the_capacity_are_let_go_and_a_team_too_big_asks_sqlite() 
     let zebra = story(&store, &core, "Zebra crossing", None).await;
     let okapi = story(&store, &web, "Okapi sighting", None).await;
 
-    assert_eq!(found(&store, core.id, "zebra").await, [zebra.id]);
+    assert_eq!(found_ids(&store, core.id, "zebra").await, [zebra.id]);
     assert!(store.title_indexes.holds(GUILD, core.id));
-    assert_eq!(found(&store, web.id, "okapi").await, [okapi.id]);
+    assert_eq!(found_ids(&store, web.id, "okapi").await, [okapi.id]);
     assert!(store.title_indexes.holds(GUILD, web.id));
     assert!(
         !store.title_indexes.holds(GUILD, core.id),
@@ -156,7 +146,7 @@ async fn titles_beyond_the_capacity_are_let_go_and_a_team_too_big_asks_sqlite() 
     for i in 0..100 {
         story(&store, &web, &format!("Landing extra {i}"), None).await;
     }
-    assert_eq!(found(&store, web.id, "okapi").await, [okapi.id]);
+    assert_eq!(found_ids(&store, web.id, "okapi").await, [okapi.id]);
     assert!(!store.title_indexes.holds(GUILD, web.id));
 }
 
