@@ -33,10 +33,20 @@ pub struct StoryMatch {
 pub(super) const MATCH_COLUMNS: &str = "s.id, s.number, s.title, s.status";
 
 /// The order of a search's matches, of `s`: open stories first in backlog order, then done and
-/// accepted ones, then archived ones.
-pub(super) static MATCH_ORDER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!("(s.status IN {CLOSED_SQL}) ASC, (s.status = 'archived') ASC, s.rank")
-});
+/// accepted ones, then archived ones ([`match_group`] first). A `CASE` rather than `status IN`
+/// a list: SQLite builds a temporary table for a list of three at every run of the statement.
+pub(super) const MATCH_ORDER: &str = "CASE s.status WHEN 'archived' THEN 2 \
+    WHEN 'done' THEN 1 WHEN 'accepted' THEN 1 ELSE 0 END, s.rank";
+
+/// The first key of [`MATCH_ORDER`], for matches sorted in memory: open, then done and accepted,
+/// then archived.
+pub(super) fn match_group(status: Status) -> u8 {
+    match status {
+        Status::Archived => 2,
+        Status::Done | Status::Accepted => 1,
+        _ => 0,
+    }
+}
 
 pub(super) fn match_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryMatch> {
     Ok(StoryMatch {
@@ -269,7 +279,7 @@ impl Store {
             .push(" AND s.guild_id = ")
             .push_bind(db_id(guild_id));
         push_title_words(&mut sql, words);
-        sql.push(format!(") s ORDER BY {} LIMIT ", *MATCH_ORDER))
+        sql.push(format!(") s ORDER BY {} LIMIT ", MATCH_ORDER))
             .push_bind(limit);
         self.matches(sql).await
     }
@@ -305,7 +315,7 @@ impl Store {
         }
         sql.push(") ORDER BY (s.number = ")
             .push_bind(prefix)
-            .push(format!(") DESC, {} LIMIT ", *MATCH_ORDER))
+            .push(format!(") DESC, {} LIMIT ", MATCH_ORDER))
             .push_bind(limit);
         self.matches(sql).await
     }

@@ -10,22 +10,26 @@
 //! which change too often to hold here.
 //!
 //! Invariants:
-//! - A team's index is read and changed only under its own lock, held for the whole snapshot;
-//!   searches take the lock one after another and a later snapshot never sees less, so the
-//!   index never runs ahead of the snapshot that reads it.
+//! - A team's index is changed only under its write lock. A search that finds it covering its
+//!   snapshot (same `edits`, `through` at least the snapshot's highest id) takes the matching ids
+//!   under the shared lock and lets go before it reads their rows, so searches of one team run
+//!   side by side. An index read in a later snapshot with the same `edits` may hold stories the
+//!   snapshot does not have yet: the fetch by id, in the snapshot, does not find them.
 //! - At most [`TitleIndexes::CAPACITY_STORIES`] titles are held over all teams (about 90 bytes
 //!   each at the benchmark's titles); the team used longest ago goes first, and an index unused for
 //!   [`TitleIndexes::IDLE`] goes at the next search. A team bigger than that alone is not held:
 //!   the caller asks SQLite's trigram index instead.
 
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
+use std::sync::{
+    Arc, LazyLock, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError,
+};
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension as _};
 
 use super::quick_reads::in_snapshot;
-use super::story_search::{match_from_row, StoryMatch, MATCH_COLUMNS, MATCH_ORDER};
+use super::story_search::{match_from_row, match_group, StoryMatch, MATCH_COLUMNS};
 use super::team_cache::TeamKey;
 use super::title_index::TeamTitleIndex;
 
@@ -42,9 +46,12 @@ impl Default for TitleIndexes {
     }
 }
 
+/// A team's index behind its lock: none until a search reads the titles.
+type TeamIndex = RwLock<Option<Covered>>;
+
 #[derive(Debug)]
 struct Held {
-    index: Arc<Mutex<Option<Covered>>>,
+    index: Arc<TeamIndex>,
     stories: usize,
     used: Instant,
 }
@@ -55,6 +62,22 @@ struct Covered {
     titles: TeamTitleIndex,
     edits: i64,
     through: i64,
+}
+
+impl Covered {
+    /// Whether every title of the snapshot is in here as the snapshot has it.
+    fn covers(&self, seen: &Seen) -> bool {
+        self.edits == seen.edits && self.through >= seen.newest
+    }
+}
+
+/// What a search's snapshot says of the team.
+struct Seen {
+    edits: i64,
+    /// How many stories the team was ever given, deleted ones included.
+    ever_added: i64,
+    /// The highest story id of any team.
+    newest: i64,
 }
 
 impl TitleIndexes {
@@ -73,38 +96,29 @@ impl TitleIndexes {
     /// Up to `limit` of the team's stories whose title contains every word (each at least
     /// three characters), open ones first in backlog order, then done and accepted, then
     /// archived. With [`Work::Bounded`] (on the runtime's thread) it gives up rather than
-    /// wait for another search of the team, read more than a few new titles or rows, or read
-    /// the titles again.
+    /// wait for a search that is changing the team's index, read more than a few new titles or
+    /// rows, or read the titles again.
     pub fn search(
         &self,
         connection: &Connection,
-        (guild_id, team_id): TeamKey,
+        key: TeamKey,
         words: &[&str],
         limit: i64,
         work: Work,
     ) -> rusqlite::Result<TitleSearch> {
-        let key = (guild_id, team_id);
         let index = self.index_of(key);
-        let (found, stories) = {
-            let mut covered = match work {
-                Work::Any => lock_or_reset(&index),
-                Work::Bounded => match index.try_lock() {
-                    Ok(covered) => covered,
-                    Err(_) => return Ok(TitleSearch::TooLong),
-                },
-            };
-            let search = Search {
-                key,
-                words,
-                limit,
-                capacity: self.capacity,
-                work,
-            };
-            let found = in_snapshot(connection, || search.run(connection, &mut covered));
-            (found, covered.as_ref().map_or(0, |c| c.titles.len()))
+        let search = Search {
+            key,
+            words,
+            limit,
+            capacity: self.capacity,
+            work,
         };
-        self.note_size(key, &index, stories);
-        found
+        let (found, stories) = in_snapshot(connection, || search.run(connection, &index))?;
+        if let Some(stories) = stories {
+            self.note_size(key, &index, stories);
+        }
+        Ok(found)
     }
 
     /// Whether titles of the team are held now.
@@ -116,7 +130,7 @@ impl TitleIndexes {
     }
 
     /// The team's lock, made if it has none, noted as used now.
-    fn index_of(&self, key: TeamKey) -> Arc<Mutex<Option<Covered>>> {
+    fn index_of(&self, key: TeamKey) -> Arc<TeamIndex> {
         let mut teams = self.lock();
         let now = Instant::now();
         let held = teams.entry(key).or_insert_with(|| Held {
@@ -130,7 +144,7 @@ impl TitleIndexes {
 
     /// Records how many titles the team's index holds now, and lets go of indexes past their
     /// idle time or beyond the capacity, those used longest ago first.
-    fn note_size(&self, key: TeamKey, index: &Arc<Mutex<Option<Covered>>>, stories: usize) {
+    fn note_size(&self, key: TeamKey, index: &Arc<TeamIndex>, stories: usize) {
         let mut teams = self.lock();
         if let Some(held) = teams.get_mut(&key).filter(|h| Arc::ptr_eq(&h.index, index)) {
             held.stories = stories;
@@ -155,13 +169,31 @@ impl TitleIndexes {
     }
 }
 
-/// A team's index, or none if a search panicked while it held it (it may be half changed).
-fn lock_or_reset(index: &Mutex<Option<Covered>>) -> MutexGuard<'_, Option<Covered>> {
-    index.lock().unwrap_or_else(|poisoned| {
-        let mut covered = poisoned.into_inner();
-        *covered = None;
-        covered
-    })
+/// A team's index to change, waiting for searches that read it.
+fn write_or_reset(index: &TeamIndex) -> RwLockWriteGuard<'_, Option<Covered>> {
+    index
+        .write()
+        .unwrap_or_else(|poisoned| reset(index, poisoned.into_inner()))
+}
+
+/// A team's index to change if no other search holds it.
+fn try_write(index: &TeamIndex) -> Option<RwLockWriteGuard<'_, Option<Covered>>> {
+    match index.try_write() {
+        Ok(covered) => Some(covered),
+        Err(TryLockError::Poisoned(poisoned)) => Some(reset(index, poisoned.into_inner())),
+        Err(TryLockError::WouldBlock) => None,
+    }
+}
+
+/// Drops an index a search panicked while changing (it may be half changed), so the next
+/// search reads the titles again and the lock is whole from then on.
+fn reset<'a>(
+    index: &TeamIndex,
+    mut covered: RwLockWriteGuard<'a, Option<Covered>>,
+) -> RwLockWriteGuard<'a, Option<Covered>> {
+    *covered = None;
+    index.clear_poison();
+    covered
 }
 
 /// How much work a search may do.
@@ -195,63 +227,124 @@ struct Search<'a> {
     work: Work,
 }
 
+/// Matching ids, and how many titles the index holds; or why the search stops here.
+type Matched = Result<(Vec<i64>, usize), (TitleSearch, Option<usize>)>;
+
 impl Search<'_> {
+    /// The search, in the caller's snapshot; with how many titles the team's index holds now,
+    /// when that is known.
     fn run(
         &self,
         connection: &Connection,
-        covered: &mut Option<Covered>,
-    ) -> rusqlite::Result<TitleSearch> {
+        index: &TeamIndex,
+    ) -> rusqlite::Result<(TitleSearch, Option<usize>)> {
         let (guild_id, team_id) = self.key;
         let guild = super::db_id(guild_id);
-        let team: Option<(i64, i64, i64)> = connection
+        let seen: Option<Seen> = connection
             .prepare_cached(
                 "SELECT title_edits, next_story_number - 1,
                         (SELECT coalesce(max(id), 0) FROM stories)
                  FROM teams WHERE id = ? AND guild_id = ?",
             )?
             .query_row((team_id, guild), |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                Ok(Seen {
+                    edits: row.get(0)?,
+                    ever_added: row.get(1)?,
+                    newest: row.get(2)?,
+                })
             })
             .optional()?;
-        let Some((edits, ever_added, newest)) = team else {
-            // Not a team of this guild.
-            *covered = None;
-            return Ok(TitleSearch::Found(Vec::new()));
+        let Some(seen) = seen else {
+            // Not a team of this guild: nothing of it is kept under this key.
+            if let Some(mut covered) = try_write(index) {
+                *covered = None;
+            }
+            return Ok((TitleSearch::Found(Vec::new()), Some(0)));
         };
+        let matched = match self.held_matching(index, &seen) {
+            Some(matched) => Ok(matched),
+            None => self.matching_after_update(connection, index, &seen)?,
+        };
+        let (ids, stories) = match matched {
+            Ok(matched) => matched,
+            Err(stopped) => return Ok(stopped),
+        };
+        if self.work == Work::Bounded && ids.len() > BOUNDED_ROWS {
+            return Ok((TitleSearch::TooLong, Some(stories)));
+        }
+        let found = stories_by_id(connection, &ids, guild, team_id, self.limit)?;
+        Ok((TitleSearch::Found(found), Some(stories)))
+    }
+
+    /// The matching ids from an index that already covers the snapshot, under the shared lock.
+    fn held_matching(&self, index: &TeamIndex, seen: &Seen) -> Option<(Vec<i64>, usize)> {
+        let covered: RwLockReadGuard<'_, _> = match self.work {
+            Work::Any => index.read().ok()?,
+            Work::Bounded => index.try_read().ok()?,
+        };
+        let held = covered.as_ref().filter(|c| c.covers(seen))?;
+        Some((held.titles.matching(self.words), held.titles.len()))
+    }
+
+    /// Brings the index up to the snapshot, or reads it from scratch, under the write lock,
+    /// and takes the matching ids.
+    fn matching_after_update(
+        &self,
+        connection: &Connection,
+        index: &TeamIndex,
+        seen: &Seen,
+    ) -> rusqlite::Result<Matched> {
         let bounded = self.work == Work::Bounded;
-        let current = covered.as_ref().filter(|c| c.edits == edits);
+        let mut covered = match self.work {
+            Work::Any => write_or_reset(index),
+            Work::Bounded => match try_write(index) {
+                Some(covered) => covered,
+                None => return Ok(Err((TitleSearch::TooLong, None))),
+            },
+        };
+        let held = covered.as_ref().map_or(0, |c| c.titles.len());
+        // Another search may have brought it up while this one waited.
+        let current = covered.as_ref().filter(|c| c.edits == seen.edits);
         let from = match current {
-            Some(c) if bounded && newest - c.through > BOUNDED_ROWS as i64 => {
-                return Ok(TitleSearch::TooLong)
+            Some(c) if c.through >= seen.newest => c.through,
+            Some(c) if bounded && seen.newest - c.through > BOUNDED_ROWS as i64 => {
+                return Ok(Err((TitleSearch::TooLong, Some(held))))
             }
             Some(c) => c.through,
-            None if ever_added > self.capacity as i64 => {
+            None if seen.ever_added > self.capacity as i64 => {
                 *covered = None;
-                return Ok(TitleSearch::TooBig);
+                return Ok(Err((TitleSearch::TooBig, Some(0))));
             }
-            None if bounded => return Ok(TitleSearch::TooLong),
+            None if bounded => return Ok(Err((TitleSearch::TooLong, Some(held)))),
             None => {
                 *covered = Some(Covered {
                     titles: TeamTitleIndex::default(),
-                    edits,
+                    edits: seen.edits,
                     through: 0,
                 });
                 0
             }
         };
+        let (guild_id, team_id) = self.key;
         let current = covered.as_mut().expect("kept or made above");
-        if newest > from {
-            read_titles(connection, current, guild, team_id, from, newest)?;
+        if seen.newest > from {
+            read_titles(
+                connection,
+                current,
+                super::db_id(guild_id),
+                team_id,
+                from,
+                seen.newest,
+            )?;
         }
         if current.titles.len() > self.capacity {
             *covered = None;
-            return Ok(TitleSearch::TooBig);
+            return Ok(Err((TitleSearch::TooBig, Some(0))));
         }
-        let ids = current.titles.matching(self.words);
-        if bounded && ids.len() > BOUNDED_ROWS {
-            return Ok(TitleSearch::TooLong);
-        }
-        stories_by_id(connection, &ids, guild, team_id, self.limit).map(TitleSearch::Found)
+        Ok(Ok((
+            current.titles.matching(self.words),
+            current.titles.len(),
+        )))
     }
 }
 
@@ -298,19 +391,29 @@ fn stories_by_id(
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(ids).expect("a list of numbers is JSON");
-    // CROSS JOIN keeps the list first: each id is one lookup by key. Built once: a search is
-    // a keystroke's answer.
+    // CROSS JOIN keeps the list first: each id is one lookup by key. Sorted here rather than
+    // with `ORDER BY ... LIMIT`, for which SQLite opens a temporary b-tree at every run (about
+    // a quarter of this statement's time for a rare word's ten matches). Built once: a search
+    // is a keystroke's answer.
     static SQL: LazyLock<String> = LazyLock::new(|| {
         format!(
-            "SELECT {MATCH_COLUMNS} FROM json_each(?1) j CROSS JOIN stories s ON s.id = j.value
-             WHERE s.team_id = ?2 AND s.guild_id = ?3
-             ORDER BY {} LIMIT ?4",
-            *MATCH_ORDER
+            "SELECT {MATCH_COLUMNS}, s.rank
+             FROM json_each(?1) j CROSS JOIN stories s ON s.id = j.value
+             WHERE s.team_id = ?2 AND s.guild_id = ?3"
         )
     });
     let mut statement = connection.prepare_cached(&SQL)?;
-    let rows = statement.query_map((ids, team_id, guild, limit), match_from_row)?;
-    rows.collect()
+    let rows = statement.query_map((ids, team_id, guild), |row| {
+        Ok((match_from_row(row)?, row.get::<_, Vec<u8>>(4)?))
+    })?;
+    let mut found = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    // The same order as `story_search::MATCH_ORDER`: ranks are compared byte by byte, as
+    // SQLite compares blobs.
+    found.sort_unstable_by(|(a, a_rank), (b, b_rank)| {
+        (match_group(a.status), a_rank, a.id).cmp(&(match_group(b.status), b_rank, b.id))
+    });
+    found.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(found.into_iter().map(|(found, _)| found).collect())
 }
 
 #[cfg(test)]

@@ -202,3 +202,93 @@ async fn on_the_calling_thread_a_search_gives_up_on_work_that_is_not_bounded() {
     ));
     assert_eq!(titles(search("run 64", Work::Any)), ["Refund run 64"]);
 }
+
+#[tokio::test]
+async fn searches_of_one_team_read_its_titles_side_by_side() {
+    use super::{TitleSearch, Work};
+    let (store, _dir) = store().await;
+    let core = team(&store).await;
+    big_team(&store, &core, "Checkout").await;
+    let key = (GUILD, core.id);
+    let search = |work: Work| {
+        store
+            .quick_read(|connection| {
+                store
+                    .title_indexes
+                    .search(connection, key, &["step 1004"], 25, work)
+            })
+            .unwrap()
+    };
+    assert!(matches!(search(Work::Any), TitleSearch::Found(_)));
+
+    // Another search is reading the titles: this one reads them too, on the calling thread.
+    let index = store.title_indexes.index_of(key);
+    let reading = index.read().unwrap();
+    match search(Work::Bounded) {
+        TitleSearch::Found(found) => assert_eq!(found[0].title, "Checkout step 1004"),
+        other => panic!("{other:?}"),
+    }
+    drop(reading);
+
+    // One is changing them: the calling thread does not wait for it.
+    let changing = index.write().unwrap();
+    assert!(matches!(search(Work::Bounded), TitleSearch::TooLong));
+    drop(changing);
+}
+
+#[tokio::test]
+async fn titles_read_in_a_later_snapshot_answer_an_earlier_one_as_it_was() {
+    use super::{Search, TitleSearch, Work};
+    let (store, dir) = store().await;
+    let core = team(&store).await;
+    big_team(&store, &core, "Checkout").await;
+    let key = (GUILD, core.id);
+    // A snapshot taken before the zebra is added.
+    let earlier = rusqlite::Connection::open(dir.path().join("test.db")).unwrap();
+    earlier.execute_batch("BEGIN").unwrap();
+    let before: i64 = earlier
+        .query_row("SELECT count(*) FROM stories", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(before, BIG as i64);
+    let zebra = story(&store, &core, "Zebra crossing", None).await;
+    assert_eq!(found_ids(&store, core.id, "zebra").await, [zebra.id]);
+
+    let index = store.title_indexes.index_of(key);
+    let in_earlier = |word: &str| {
+        let search = Search {
+            key,
+            words: &[word],
+            limit: 25,
+            capacity: TitleIndexes::CAPACITY_STORIES,
+            work: Work::Bounded,
+        };
+        match search.run(&earlier, &index).unwrap().0 {
+            TitleSearch::Found(found) => found.into_iter().map(|s| s.title).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(in_earlier("zebra").is_empty(), "not in that snapshot yet");
+    assert_eq!(in_earlier("step 1004"), ["Checkout step 1004"]);
+    earlier.execute_batch("COMMIT").unwrap();
+}
+
+#[tokio::test]
+async fn a_search_that_panicked_while_changing_the_titles_leaves_them_to_be_read_again_once() {
+    let (store, _dir) = store().await;
+    let core = team(&store).await;
+    big_team(&store, &core, "Checkout").await;
+    assert_eq!(found_ids(&store, core.id, "step 1004").await.len(), 1);
+    let index = store.title_indexes.index_of((GUILD, core.id));
+    let poisoner = Arc::clone(&index);
+    std::thread::spawn(move || {
+        let _changing = poisoner.write().unwrap();
+        panic!("a search panics while it changes the titles");
+    })
+    .join()
+    .unwrap_err();
+    assert!(index.is_poisoned());
+
+    assert_eq!(found_ids(&store, core.id, "step 1004").await.len(), 1);
+    assert!(!index.is_poisoned(), "read again, and whole from then on");
+    assert!(store.title_indexes.holds(GUILD, core.id));
+}
