@@ -18,7 +18,9 @@ mod terminal;
 use std::io::IsTerminal as _;
 use std::sync::Arc;
 
-use crate::commands::{Services, SystemClock};
+use async_trait::async_trait;
+
+use crate::commands::{GuildNames, Services, SystemClock};
 use crate::config::Settings;
 use crate::store::Store;
 
@@ -29,7 +31,20 @@ pub use session::Console;
 pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
     let store = Store::connect(&settings.database_url).await?;
     store.migrate().await?;
-    Ok(Services::new(store, Arc::new(SystemClock), None))
+    let names: Arc<dyn GuildNames> = Arc::new(ConsoleGuildNames);
+    Ok(Services::new(store, Arc::new(SystemClock), Some(names)))
+}
+
+/// The console's guilds are not on Discord and have no name to give their default team, which
+/// would then be called "Team" and sign its cards "Team Team".
+#[derive(Debug)]
+struct ConsoleGuildNames;
+
+#[async_trait]
+impl GuildNames for ConsoleGuildNames {
+    async fn guild_name(&self, _guild_id: u64) -> Option<String> {
+        Some("Console".to_owned())
+    }
 }
 
 /// Runs the console on stdin and stdout; when stdin is not a terminal, each line read is echoed

@@ -49,7 +49,7 @@ async fn a_session_adds_shows_fills_a_form_presses_buttons_and_pages_the_backlog
     assert_shows(
         &output,
         "> /story add title:\"Guest checkout\" points:3 labels:ui,checkout\n\
-         <@100> added #1 to the backlog of Team.\n== #1 · Guest checkout ==",
+         <@100> added #1 to the backlog of Console.\n== #1 · Guest checkout ==",
     );
     assert_shows(
         &output,
@@ -57,7 +57,7 @@ async fn a_session_adds_shows_fills_a_form_presses_buttons_and_pages_the_backlog
     );
     assert_shows(
         &output,
-        "-- Team Team\n[1] Start  [2] Done (disabled)  [3] Accept (PO) (disabled)",
+        "-- Team Console\n[1] Start  [2] Done (disabled)  [3] Accept (PO) (disabled)",
     );
     assert_shows(
         &output,
@@ -77,14 +77,14 @@ async fn a_session_adds_shows_fills_a_form_presses_buttons_and_pages_the_backlog
         "> /story add\nForm: New story (empty keeps [the shown value], - clears it, \\n is a new line)\n\
          Title (required): Pay by card\n",
     );
-    assert_shows(&output, "<@100> added #2 to the backlog of Team.\n== #2 · Pay by card ==\nAs a guest, I want to pay by card");
+    assert_shows(&output, "<@100> added #2 to the backlog of Console.\n== #2 · Pay by card ==\nAs a guest, I want to pay by card");
     assert_shows(
         &output,
         "Acceptance criteria:\n  ⬜ 1. pays by card\n  ⬜ 2. shows receipt",
     );
     assert_shows(
         &output,
-        "> /backlog\n(only you see this)\n== Backlog · Team ==\n**12 stories** · 3 points",
+        "> /backlog\n(only you see this)\n== Backlog · Console ==\n**12 stories** · 3 points",
     );
     assert_shows(
         &output,
@@ -93,7 +93,7 @@ async fn a_session_adds_shows_fills_a_form_presses_buttons_and_pages_the_backlog
     assert_shows(&output, "-- Page 1 of 2\n[1] Previous (disabled)  [2] Next");
     assert_shows(
         &output,
-        "> 2\n(the message now reads)\n(only you see this)\n== Backlog · Team ==",
+        "> 2\n(the message now reads)\n(only you see this)\n== Backlog · Console ==",
     );
     assert_shows(&output, "`11.` **#11** · new · ? pts · Story 11");
     assert_shows(&output, "-- Page 2 of 2\n[1] Previous  [2] Next (disabled)");
@@ -132,7 +132,7 @@ async fn console_commands_suggestions_and_mistakes() {
     assert_shows(&output, "Details [Dark mode\\nfor night owls]: ");
     assert_shows(
         &output,
-        "<@100> added #2 to the backlog of Team.\n== #2 · Dark mode ==",
+        "<@100> added #2 to the backlog of Console.\n== #2 · Dark mode ==",
     );
     assert_shows(
         &output,

@@ -195,13 +195,14 @@ fn goal_line(facts: &SprintFacts) -> String {
     }
 }
 
-/// Points that joined or left the sprint after its planning day; a summary says "none" rather
-/// than "+0 pts added, −0 pts removed".
+/// Points that joined or left the sprint after its planning day, naming only what happened: a
+/// summary says "none" rather than "+0 pts added, −0 pts removed".
 fn scope_changes(added: u32, removed: u32) -> String {
-    if added == 0 && removed == 0 {
-        "None after planning.".to_string()
-    } else {
-        format!("+{added} pts added, −{removed} pts removed after planning")
+    match (added, removed) {
+        (0, 0) => "None after planning.".to_string(),
+        (added, 0) => format!("+{added} pts added after planning"),
+        (0, removed) => format!("−{removed} pts removed after planning"),
+        (added, removed) => format!("+{added} pts added, −{removed} pts removed after planning"),
     }
 }
 
@@ -309,11 +310,13 @@ mod tests {
     }
 
     #[test]
-    fn scope_changes_say_none_when_nothing_changed() {
+    fn scope_changes_name_only_what_happened() {
         assert_eq!(scope_changes(0, 0), "None after planning.");
+        assert_eq!(scope_changes(5, 0), "+5 pts added after planning");
+        assert_eq!(scope_changes(0, 3), "−3 pts removed after planning");
         assert_eq!(
-            scope_changes(5, 0),
-            "+5 pts added, −0 pts removed after planning"
+            scope_changes(5, 3),
+            "+5 pts added, −3 pts removed after planning"
         );
     }
 

@@ -190,6 +190,10 @@ async fn a_sprint_runs_from_start_to_close_and_its_summary_reaches_the_stakehold
             "{expected} missing from {summary}"
         );
     }
+    assert!(
+        !summary.contains("−0 pts removed"),
+        "only what happened: {summary}"
+    );
     let posted = posts_in(&app, STAKEHOLDERS, 1).await;
     assert_eq!(posted.len(), 1);
     assert!(posted[0].to_string().contains("Sprint 1 closed"));
