@@ -44,7 +44,7 @@ pub(super) fn match_group(status: Status) -> u8 {
     match status {
         Status::Archived => 2,
         Status::Done | Status::Accepted => 1,
-        _ => 0,
+        Status::New | Status::Ready | Status::InProgress | Status::Review => 0,
     }
 }
 

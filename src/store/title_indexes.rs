@@ -255,11 +255,10 @@ impl Search<'_> {
             })
             .optional()?;
         let Some(seen) = seen else {
-            // Not a team of this guild: nothing of it is kept under this key.
-            if let Some(mut covered) = try_write(index) {
-                *covered = None;
-            }
-            return Ok((TitleSearch::Found(Vec::new()), Some(0)));
+            // Not a team of this guild: nothing of it is kept under this key (unless another
+            // search holds it, which then notes its size).
+            let cleared = try_write(index).map(|mut covered| *covered = None);
+            return Ok((TitleSearch::Found(Vec::new()), cleared.map(|()| 0)));
         };
         let matched = match self.held_matching(index, &seen) {
             Some(matched) => Ok(matched),
@@ -303,10 +302,10 @@ impl Search<'_> {
             },
         };
         let held = covered.as_ref().map_or(0, |c| c.titles.len());
-        // Another search may have brought it up while this one waited.
+        // Another search may have brought it up to this snapshot or past it while this one
+        // waited: then nothing is read.
         let current = covered.as_ref().filter(|c| c.edits == seen.edits);
         let from = match current {
-            Some(c) if c.through >= seen.newest => c.through,
             Some(c) if bounded && seen.newest - c.through > BOUNDED_ROWS as i64 => {
                 return Ok(Err((TitleSearch::TooLong, Some(held))))
             }
