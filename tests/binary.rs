@@ -193,7 +193,7 @@ fn a_guild_exported_by_the_binary_is_restored_by_import_into_another_database() 
         &String::from_utf8_lossy(&export.stdout),
     );
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("\"Team\""));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("\"Console\""));
 
     let unknown = on_database(&source, &["export", "--guild", "999"], "");
     assert!(!unknown.status.success());

@@ -61,7 +61,7 @@ fn the_console_answers_a_piped_script_and_keeps_stories_in_the_database() {
     assert_shows(
         &first,
         "> /story add title:\"Guest checkout\" points:3 labels:ui,checkout\n\
-         <@100> added #1 to the backlog of Team.\n== #1 · Guest checkout ==",
+         <@100> added #1 to the backlog of Console.\n== #1 · Guest checkout ==",
     );
     assert_shows(
         &first,
@@ -69,9 +69,9 @@ fn the_console_answers_a_piped_script_and_keeps_stories_in_the_database() {
     );
     assert_shows(
         &first,
-        "> /backlog public:true\n== Backlog · Team ==\n**1 story** · 3 points",
+        "> /backlog public:true\n== Backlog · Console ==\n**1 story** · 3 points",
     );
-    assert_shows(&first, "⚠️ Story #9 does not exist in team Team.");
+    assert_shows(&first, "⚠️ Story #9 does not exist in team Console.");
     assert!(first.ends_with("> exit\nBye.\n"), "{first}");
 
     // A second run reads the same database; the end of input quits.
