@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::TitleIndexes;
+use super::{TitleIndexes, TitleSearch, Work};
 use crate::domain::story::Status;
 use crate::store::stories::Story;
 use crate::store::teams::Team;
@@ -25,6 +25,25 @@ async fn run(store: &Store, sql: &str, id: i64) {
         .execute(store.pool())
         .await
         .unwrap();
+}
+
+/// A search of the team's titles in memory alone, on a connection borrowed by this thread.
+fn search_in_memory(store: &Store, team_id: i64, text: &str, work: Work) -> TitleSearch {
+    store
+        .quick_read(|connection| {
+            store
+                .title_indexes
+                .search(connection, (GUILD, team_id), &[text], 25, work)
+        })
+        .unwrap()
+}
+
+/// The titles a search found, in order; any other outcome fails the test.
+fn titles(found: TitleSearch) -> Vec<String> {
+    match found {
+        TitleSearch::Found(found) => found.into_iter().map(|s| s.title).collect(),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -152,23 +171,11 @@ async fn titles_beyond_the_capacity_are_let_go_and_a_team_too_big_asks_sqlite() 
 
 #[tokio::test]
 async fn on_the_calling_thread_a_search_gives_up_on_work_that_is_not_bounded() {
-    use super::{TitleSearch, Work, BOUNDED_ROWS};
+    use super::BOUNDED_ROWS;
     let (store, _dir) = store().await;
     let core = team(&store).await;
     big_team(&store, &core, "Checkout").await;
-    let search = |text: &'static str, work: Work| {
-        store
-            .quick_read(|connection| {
-                store
-                    .title_indexes
-                    .search(connection, (GUILD, core.id), &[text], 25, work)
-            })
-            .unwrap()
-    };
-    let titles = |found: TitleSearch| match found {
-        TitleSearch::Found(found) => found.into_iter().map(|s| s.title).collect::<Vec<_>>(),
-        other => panic!("{other:?}"),
-    };
+    let search = |text: &str, work: Work| search_in_memory(&store, core.id, text, work);
     // Nothing held yet: reading every title is not bounded.
     assert!(matches!(
         search("step 1004", Work::Bounded),
@@ -205,29 +212,17 @@ async fn on_the_calling_thread_a_search_gives_up_on_work_that_is_not_bounded() {
 
 #[tokio::test]
 async fn searches_of_one_team_read_its_titles_side_by_side() {
-    use super::{TitleSearch, Work};
     let (store, _dir) = store().await;
     let core = team(&store).await;
     big_team(&store, &core, "Checkout").await;
     let key = (GUILD, core.id);
-    let search = |work: Work| {
-        store
-            .quick_read(|connection| {
-                store
-                    .title_indexes
-                    .search(connection, key, &["step 1004"], 25, work)
-            })
-            .unwrap()
-    };
+    let search = |work: Work| search_in_memory(&store, core.id, "step 1004", work);
     assert!(matches!(search(Work::Any), TitleSearch::Found(_)));
 
     // Another search is reading the titles: this one reads them too, on the calling thread.
     let index = store.title_indexes.index_of(key);
     let reading = index.read().unwrap();
-    match search(Work::Bounded) {
-        TitleSearch::Found(found) => assert_eq!(found[0].title, "Checkout step 1004"),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(titles(search(Work::Bounded))[0], "Checkout step 1004");
     drop(reading);
 
     // One is changing them: the calling thread does not wait for it.
@@ -238,7 +233,7 @@ async fn searches_of_one_team_read_its_titles_side_by_side() {
 
 #[tokio::test]
 async fn titles_read_in_a_later_snapshot_answer_an_earlier_one_as_it_was() {
-    use super::{Search, TitleSearch, Work};
+    use super::Search;
     let (store, dir) = store().await;
     let core = team(&store).await;
     big_team(&store, &core, "Checkout").await;
@@ -262,10 +257,7 @@ async fn titles_read_in_a_later_snapshot_answer_an_earlier_one_as_it_was() {
             capacity: TitleIndexes::CAPACITY_STORIES,
             work: Work::Bounded,
         };
-        match search.run(&earlier, &index).unwrap().0 {
-            TitleSearch::Found(found) => found.into_iter().map(|s| s.title).collect::<Vec<_>>(),
-            other => panic!("{other:?}"),
-        }
+        titles(search.run(&earlier, &index).unwrap().0)
     };
     assert!(in_earlier("zebra").is_empty(), "not in that snapshot yet");
     assert_eq!(in_earlier("step 1004"), ["Checkout step 1004"]);
