@@ -13,6 +13,7 @@ use crate::commands::{Clock, GuildNames, Services, SystemClock};
 use crate::config::Settings;
 use crate::discord::outbox_sender::OutboxSender;
 use crate::discord::{endpoint, gateway, rest};
+use crate::metrics::Metrics;
 use crate::scheduler::Scheduler;
 use crate::store::Store;
 
@@ -48,6 +49,12 @@ impl App {
         let store = Store::connect(&settings.database_url).await?;
         store.migrate().await?;
 
+        let metrics = Arc::new(Metrics::new());
+        let count_failure = |error: &anyhow::Error| {
+            if let Some(error) = error.downcast_ref::<serenity::Error>() {
+                metrics.discord_failure(error);
+            }
+        };
         let mut guild_names: Option<Arc<dyn GuildNames>> = None;
         let mut rest_client = None;
         if let Some(token) = &settings.discord_token {
@@ -58,18 +65,30 @@ impl App {
                         Ok(count) => {
                             tracing::info!(application_id, count, "registered the slash commands")
                         }
-                        Err(error) => tracing::error!(
-                            error = format!("{error:#}"),
-                            "command registration failed"
-                        ),
+                        Err(error) => {
+                            count_failure(&error);
+                            tracing::error!(
+                                error = format!("{error:#}"),
+                                "command registration failed"
+                            )
+                        }
                     }
                 }
                 Err(error) => {
+                    count_failure(&error);
                     tracing::error!(error = format!("{error:#}"), "commands not registered")
                 }
             }
-            guild_names = Some(Arc::new(rest::RestGuildNames(http.clone())));
+            guild_names = Some(Arc::new(rest::RestGuildNames {
+                http: http.clone(),
+                metrics: metrics.clone(),
+            }));
             rest_client = Some(http);
+        } else if settings.http_listen.is_some() {
+            tracing::warn!(
+                "no DISCORD_TOKEN: the bot cannot post on its own (stand-ups, results, updates) \
+                 and answers with a note instead of a picture"
+            );
         }
 
         let listener = match settings.http_listen {
@@ -87,6 +106,7 @@ impl App {
         };
         let mut services = Services::new(store, clock, guild_names);
         services.rest = rest_client;
+        services.metrics = metrics;
         Ok(Self {
             settings,
             services,
@@ -176,6 +196,7 @@ impl App {
                 // A transport ended on its own: stop the rest and report why.
                 let _ = stop_tx.send(true);
                 while tasks.join_next().await.is_some() {}
+                finish_in_flight(&self.services).await;
                 self.services.store.close().await;
                 return result.context("a transport task panicked")?;
             }
@@ -184,7 +205,27 @@ impl App {
         while let Some(result) = tasks.join_next().await {
             result.context("a transport task panicked")??;
         }
+        finish_in_flight(&self.services).await;
         self.services.store.close().await;
         Ok(())
     }
 }
+
+/// Lets interactions still being answered finish (a gateway event's handler, the edit that
+/// completes a deferred reply), for at most [`IN_FLIGHT_GRACE`], before the store closes.
+async fn finish_in_flight(services: &Services) {
+    services.in_flight.close();
+    if tokio::time::timeout(IN_FLIGHT_GRACE, services.in_flight.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            left = services.in_flight.len(),
+            "stopped with interactions still in flight"
+        );
+    }
+}
+
+/// How long shutdown waits for in-flight interactions: past Discord's 3 s for a first answer
+/// and the deferred edit's five tries.
+const IN_FLIGHT_GRACE: std::time::Duration = std::time::Duration::from_secs(8);

@@ -75,7 +75,7 @@ impl Metrics {
         );
         registry.register(
             "discord_api_errors",
-            "Error answers from Discord's API, by status",
+            "Failed requests to Discord's API, by the status it answered (`network`: no answer)",
             discord_errors.clone(),
         );
         Self {
@@ -110,6 +110,20 @@ impl Metrics {
             .get_or_create(&StatusLabel {
                 status: status.to_string(),
             })
+            .inc();
+    }
+
+    /// A request to Discord made through serenity that failed: counted under the status Discord
+    /// answered, or `network` when no answer came (timeout, connection refused).
+    pub fn discord_failure(&self, error: &serenity::Error) {
+        let status = match error {
+            serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(answer)) => {
+                answer.status_code.as_u16().to_string()
+            }
+            _ => "network".to_string(),
+        };
+        self.discord_errors
+            .get_or_create(&StatusLabel { status })
             .inc();
     }
 

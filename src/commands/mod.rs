@@ -84,6 +84,9 @@ pub struct Services {
     pub rest: Option<Arc<serenity::all::Http>>,
     /// Wakes the scheduler after a handler queued work for it.
     pub scheduler_wake: Arc<tokio::sync::Notify>,
+    /// Interaction work that outlives its request (a gateway event, a deferred reply's edit);
+    /// shutdown waits for it before the store closes.
+    pub in_flight: tokio_util::task::TaskTracker,
 }
 
 impl Services {
@@ -99,6 +102,7 @@ impl Services {
             rest: None,
             metrics: Arc::new(crate::metrics::Metrics::new()),
             scheduler_wake: Arc::new(tokio::sync::Notify::new()),
+            in_flight: tokio_util::task::TaskTracker::new(),
         }
     }
 

@@ -11,7 +11,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use serenity::interactions_endpoint::Verifier;
 
-use crate::commands::{dispatch, Services};
+use super::deadline::{answer_within, complete_late, FirstAnswer, DEFER_AFTER};
+use crate::commands::Services;
 
 /// How far a request's timestamp may be from now, in seconds.
 pub const MAX_CLOCK_SKEW_SECS: i64 = 300;
@@ -77,15 +78,38 @@ async fn interactions(
         }
     };
     let token = interaction.token().to_string();
-    let response = dispatch(&state.services, interaction).await;
-    if let (Some(edit), Some(http)) = (response.follow_up(), state.services.rest.clone()) {
-        tokio::spawn(async move { super::rest::send_follow_up(&http, &token, edit).await });
+    let services = &state.services;
+    let mut response = match answer_within(services, interaction, DEFER_AFTER).await {
+        FirstAnswer::Now(response) => response,
+        FirstAnswer::Late(deferral, work) => match services.rest.clone() {
+            Some(http) => {
+                let metrics = services.metrics.clone();
+                services.in_flight.spawn(async move {
+                    complete_late(&http, &metrics, &token, deferral, work).await
+                });
+                return json_body(serde_json::to_vec(&deferral.to_wire()).expect("serialises"));
+            }
+            // Nothing could complete a deferral: the answer is late, but it is all there is.
+            None => work.await,
+        },
+    };
+    if let Some(edit) = response.follow_up() {
+        match services.rest.clone() {
+            Some(http) => {
+                let metrics = services.metrics.clone();
+                services.in_flight.spawn(async move {
+                    super::rest::send_follow_up(&http, &metrics, &token, edit).await
+                });
+            }
+            // Without a token nothing could complete a deferral: answer now, without the file.
+            None => response = response.with_picture_left_out(),
+        }
     }
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        response.to_body(),
-    )
-        .into_response()
+    json_body(response.to_body())
+}
+
+fn json_body(body: Vec<u8>) -> HttpResponse {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn healthz(State(state): State<EndpointState>) -> HttpResponse {

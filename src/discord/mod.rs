@@ -2,6 +2,7 @@
 //! `/healthz` and `/metrics`), and the REST client the bot uses on its own (the outbox sender,
 //! paced by the rate limiter).
 
+pub mod deadline;
 pub mod endpoint;
 pub mod gateway;
 pub mod interaction_json;

@@ -11,6 +11,7 @@ use serenity::all::{ApplicationId, GuildId, Http, HttpBuilder};
 use crate::commands::registry::all_commands;
 use crate::commands::GuildNames;
 use crate::config::{Secret, Settings};
+use crate::metrics::Metrics;
 
 const DISCORD: &str = "https://discord.com";
 
@@ -58,15 +59,19 @@ pub async fn register_commands(http: &Http, guild: Option<u64>) -> anyhow::Resul
 /// Guild names from Discord's API, with a short timeout: a slow answer just means the default
 /// team is called "Team".
 #[derive(Debug)]
-pub struct RestGuildNames(pub Arc<Http>);
+pub struct RestGuildNames {
+    pub http: Arc<Http>,
+    pub metrics: Arc<Metrics>,
+}
 
 #[async_trait]
 impl GuildNames for RestGuildNames {
     async fn guild_name(&self, guild_id: u64) -> Option<String> {
-        let lookup = self.0.get_guild(GuildId::new(guild_id));
+        let lookup = self.http.get_guild(GuildId::new(guild_id));
         match tokio::time::timeout(Duration::from_millis(1500), lookup).await {
             Ok(Ok(guild)) => Some(guild.name),
             Ok(Err(error)) => {
+                self.metrics.discord_failure(&error);
                 tracing::warn!(guild = guild_id, error = %error, "could not read the guild's name");
                 None
             }
@@ -76,19 +81,41 @@ impl GuildNames for RestGuildNames {
 }
 
 /// Completes a deferred reply by editing the original response (e.g. to attach a picture).
-/// Retries briefly: over the HTTP endpoint the edit can reach Discord before the deferral.
 pub async fn send_follow_up(
     http: &Http,
+    metrics: &Metrics,
     token: &str,
     edit: serenity::all::EditInteractionResponse,
 ) {
+    with_retries(metrics, "complete a deferred reply", || {
+        serenity::builder::Builder::execute(edit.clone(), http, token)
+    })
+    .await;
+}
+
+/// Runs a request to an interaction's webhook up to five times, 200, 400 ... ms apart: over
+/// the HTTP endpoint the request can reach Discord before the first answer it builds on.
+/// Every failure is counted; the last is logged as `what` failing. Whether it succeeded.
+pub async fn with_retries<T, F>(
+    metrics: &Metrics,
+    what: &'static str,
+    mut request: impl FnMut() -> F,
+) -> bool
+where
+    F: std::future::Future<Output = serenity::Result<T>>,
+{
     for attempt in 1..=5u64 {
-        match serenity::builder::Builder::execute(edit.clone(), http, token).await {
-            Ok(_) => return,
-            Err(error) if attempt == 5 => {
-                tracing::warn!(error = %error, "could not complete a deferred reply");
+        match request().await {
+            Ok(_) => return true,
+            Err(error) => {
+                metrics.discord_failure(&error);
+                if attempt == 5 {
+                    tracing::warn!(error = %error, "could not {what}");
+                } else {
+                    tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
+                }
             }
-            Err(_) => tokio::time::sleep(Duration::from_millis(200 * attempt)).await,
         }
     }
+    false
 }

@@ -8,8 +8,8 @@
 use serenity::all::{
     ButtonStyle as WireButtonStyle, CreateActionRow, CreateAllowedMentions,
     CreateAutocompleteResponse, CreateButton, CreateEmbed, CreateEmbedFooter, CreateInputText,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateModal,
-    EditInteractionResponse, EditMessage, InputTextStyle, UserId,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+    CreateMessage, CreateModal, EditInteractionResponse, EditMessage, InputTextStyle, UserId,
 };
 
 use super::limits::{self, char_len, cut};
@@ -212,6 +212,11 @@ impl Message {
     /// As an edit of an interaction's original response.
     pub fn to_response_edit(&self) -> EditInteractionResponse {
         wire_message!(self, EditInteractionResponse::new())
+    }
+
+    /// A new message after an interaction's first answer (an answer that came too late).
+    pub fn to_follow_up(&self) -> CreateInteractionResponseFollowup {
+        wire_message!(self, CreateInteractionResponseFollowup::new()).ephemeral(self.ephemeral)
     }
 }
 

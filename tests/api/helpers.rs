@@ -89,6 +89,8 @@ pub struct TestOptions {
     pub clock: Arc<TestClock>,
     /// Whether the app runs its scheduler loop; off when a test steps [`TestApp::scheduler`].
     pub scheduler_loop: bool,
+    /// Runs the HTTP endpoint without `DISCORD_TOKEN` (no REST client, no scheduler posts).
+    pub without_token: bool,
 }
 
 impl Default for TestOptions {
@@ -99,6 +101,7 @@ impl Default for TestOptions {
             fake: None,
             clock: Arc::new(TestClock::default()),
             scheduler_loop: true,
+            without_token: false,
         }
     }
 }
@@ -148,7 +151,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let mut settings = Settings::defaults();
     settings.http_listen = Some("127.0.0.1:0".parse().unwrap());
     settings.discord_public_key = Some(public_key_hex());
-    settings.discord_token = Some(Secret::new(TOKEN));
+    settings.discord_token = (!options.without_token).then(|| Secret::new(TOKEN));
     settings.discord_application_id = options.application_id;
     settings.discord_guild_id = options.guild_id;
     settings.discord_api_base = fake.base_url();

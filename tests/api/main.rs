@@ -8,6 +8,7 @@
 
 mod backlog;
 mod chat;
+mod deadline;
 mod estimate;
 mod fake_discord;
 mod fake_discord_tests;

@@ -363,3 +363,75 @@ async fn blockers_raised_at_the_last_stand_ups_appear_among_the_updates_risks() 
     assert!(draft.contains("CI is red"), "{draft}");
     assert!(!draft.contains("no stand-up data"), "{draft}");
 }
+
+#[tokio::test]
+async fn without_a_token_a_picture_reply_is_answered_at_once_with_a_note() {
+    let app = spawn_app_with(TestOptions {
+        without_token: true,
+        ..TestOptions::default()
+    })
+    .await;
+    say(&app, &po(), "/sprint start name:Quiet goal:Ship").await;
+    let status = say(&app, &member(), "/sprint status").await;
+    assert_eq!(status["type"], 4, "nothing could complete a deferral");
+    assert!(is_ephemeral(&status));
+    let shown = text(&status);
+    assert!(shown.contains("Quiet"), "{shown}");
+    assert!(shown.contains("without a Discord token"), "{shown}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(app.fake().requests().is_empty(), "the bot called Discord");
+}
+
+#[tokio::test]
+async fn a_failed_edit_of_a_deferred_reply_is_counted_as_a_discord_error() {
+    use crate::fake_discord::Failure;
+    let app = spawn_app().await;
+    say(&app, &po(), "/sprint start name:Counted").await;
+    app.fake().fail_next(
+        "PATCH",
+        "/webhooks/{app}/{token}/messages/@original",
+        1,
+        Failure::ServerError,
+    );
+    say(&app, &member(), "/sprint status").await;
+    // Once the retry arrives, the failed first try has been counted.
+    let edits = app
+        .fake()
+        .wait_for(
+            "PATCH",
+            "/webhooks/{app}/{token}/messages/@original",
+            2,
+            Duration::from_secs(10),
+        )
+        .await;
+    assert_eq!(edits.len(), 2, "the edit was not retried");
+    let (_, metrics) = app.get("/metrics").await;
+    assert!(
+        metrics.contains(r#"sprintmate_discord_api_errors_total{status="500"} 1"#),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_waits_for_the_edit_that_completes_a_deferred_reply() {
+    use crate::fake_discord::Failure;
+    let app = spawn_app().await;
+    say(&app, &po(), "/sprint start name:Closing").await;
+    // The first edit fails, so the picture lands only on the retry 200 ms later.
+    app.fake().fail_next(
+        "PATCH",
+        "/webhooks/{app}/{token}/messages/@original",
+        1,
+        Failure::ServerError,
+    );
+    let deferred = say(&app, &member(), "/sprint status").await;
+    assert_eq!(deferred["type"], 5);
+    let fake = app.fake().clone();
+    app.stop().await;
+    let edits = fake.requests_to("PATCH", "/webhooks/{app}/{token}/messages/@original");
+    assert_eq!(
+        edits.len(),
+        2,
+        "the bot stopped before its deferred reply was complete"
+    );
+}

@@ -210,6 +210,7 @@ fn route_answer(
             answer["application_id"] = json!(segments[1]);
             (200, Some(answer))
         }
+        "DELETE" if m("/webhooks/{app}/{token}/messages/@original") => (204, None),
         "POST" if m("/webhooks/{app}/{token}") => {
             let mut answer = message(fake.next_id(), WEBHOOK_CHANNEL_ID, body);
             answer["webhook_id"] = json!(segments[1]);
