@@ -3,7 +3,7 @@
 //! restarts. **Submit** replaces any earlier ballot and queues an edit of the public card (new
 //! voter count and list, never values) in the same transaction.
 
-use serenity::all::ComponentInteraction;
+use serenity::all::{ComponentInteraction, MessageFlags};
 
 use super::vote_custom_id::BallotStep;
 use super::vote_results::enqueue_card_edit;
@@ -38,7 +38,8 @@ async fn load_vote(services: &Services, caller: &Caller, vote_id: i64) -> Handle
         .ok_or_else(|| AppError::user("That vote does not exist in this server."))
 }
 
-/// **Open my ballot**: remembers the card it was pressed on, then shows the caller's ballot.
+/// **Open my ballot**: remembers the public card it was pressed on, then shows the caller's
+/// ballot.
 pub async fn open(
     services: &Services,
     caller: &Caller,
@@ -48,14 +49,22 @@ pub async fn open(
     let vote = load_vote(services, caller, vote_id).await?;
     still_open(&vote, services.now_unix())?;
     let store = &services.store;
-    store
-        .record_vote_card(
-            caller.guild_id,
-            vote.id,
-            component.channel_id.get(),
-            component.message.id.get(),
-        )
-        .await?;
+    // `/vote status` shows a private copy of the card with this button; edits of an ephemeral
+    // message fail, so only a press on the public card may tell where the card is.
+    let private = component
+        .message
+        .flags
+        .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
+    if !private {
+        store
+            .record_vote_card(
+                caller.guild_id,
+                vote.id,
+                component.channel_id.get(),
+                component.message.id.get(),
+            )
+            .await?;
+    }
     let marks = store.draft_marks(vote.id, caller.user_id).await?;
     let titles = store
         .story_titles(vote.guild_id, vote.team_id, &vote.candidates)

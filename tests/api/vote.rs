@@ -473,3 +473,43 @@ async fn twenty_ballots_submitted_at_once_are_each_counted_exactly_once() {
     }
     app.fake().assert_no_violations();
 }
+
+#[tokio::test]
+async fn opening_a_ballot_from_the_private_status_copy_keeps_the_public_card_live() {
+    let app = spawn_app().await;
+    backlog_of(&app, 2).await;
+    let card = say(&app, &po(), "/vote start method:score stories:1,2").await;
+    let public_id = sprintmate::console::synth::new_id();
+    let [first, second, _] = members();
+    // The public card becomes known from a press on it.
+    let ballot = press_on_message(&app, &first, &card, "Open my ballot", public_id).await;
+    let ballot = press(&app, &first, &ballot, "4").await;
+    press(&app, &first, &ballot, "Submit").await;
+    // The status reply is a private copy of the card, with the same button.
+    let status = say(&app, &second, "/vote status").await;
+    assert!(is_ephemeral(&status), "{status}");
+    let mut ballot = press(&app, &second, &status, "Open my ballot").await;
+    assert!(is_ephemeral(&ballot), "{ballot}");
+    ballot = press(&app, &second, &ballot, "5").await;
+    press(&app, &second, &ballot, "Submit").await;
+    let edits = app
+        .fake()
+        .wait_for(
+            "PATCH",
+            "/channels/{c}/messages/{m}",
+            2,
+            Duration::from_secs(5),
+        )
+        .await;
+    assert_eq!(edits.len(), 2, "one card edit per ballot");
+    for edit in &edits {
+        assert_eq!(
+            edit.segment(3),
+            public_id.to_string(),
+            "every edit goes to the public card: {}",
+            edit.path
+        );
+    }
+    let last = edits[1].body.clone().unwrap().to_string();
+    assert!(last.contains("Voted: 2"), "{last}");
+}
