@@ -14,7 +14,9 @@ use crate::scheduler::standups::open_now;
 use crate::store::standup_days::{AnswerSaved, AnswerText, DayStatus, StandupDay};
 use crate::store::teams::Team;
 
-/// Longest answer field: leaves room for labels within an embed field's 1024 characters.
+/// Longest text of each of the form's three fields. The three together (2,700) fit the thread
+/// post's embed description; the summary cuts each answer to its share of the embed's room
+/// (`render/standup/summary.rs`), since one answer alone can pass a field's 1,024.
 pub const ANSWER_FIELD_MAX: usize = 900;
 
 pub async fn now(services: &Services, caller: &Caller) -> HandlerResult<Response> {

@@ -12,6 +12,9 @@ use super::{Button, ButtonStyle, Embed, Message};
 use crate::domain::wording::counted;
 use crate::store::standup_days::Answer;
 
+mod summary;
+pub use summary::{summary, SummaryView};
+
 const STANDUP_COLOR: u32 = 0x2F9E44;
 
 /// Story titles by number, for `#N` in answers.
@@ -92,19 +95,24 @@ pub fn thread_name(date: NaiveDate) -> String {
     format!("Stand-up {date}")
 }
 
-fn answer_lines(answer: &Answer, titles: &StoryTitles) -> String {
-    let mut text = format!(
-        "**Yesterday:** {}\n**Today:** {}",
-        linked_text(&answer.yesterday, titles),
-        linked_text(&answer.today, titles)
-    );
+/// An answer's labelled texts, `#N` linked: Yesterday, Today, and Blockers when given.
+fn answer_parts(answer: &Answer, titles: &StoryTitles) -> Vec<(&'static str, String)> {
+    let mut parts = vec![
+        ("Yesterday", linked_text(&answer.yesterday, titles)),
+        ("Today", linked_text(&answer.today, titles)),
+    ];
     if !answer.blockers.trim().is_empty() {
-        text.push_str(&format!(
-            "\n**Blockers:** {}",
-            linked_text(&answer.blockers, titles)
-        ));
+        parts.push(("Blockers", linked_text(&answer.blockers, titles)));
     }
-    text
+    parts
+}
+
+fn answer_lines(answer: &Answer, titles: &StoryTitles) -> String {
+    let lines: Vec<String> = answer_parts(answer, titles)
+        .into_iter()
+        .map(|(label, text)| format!("**{label}:** {text}"))
+        .collect();
+    lines.join("\n")
 }
 
 /// One member's answer, posted in the thread (and edited in place when they change it).
@@ -133,67 +141,6 @@ pub fn reminder(missing: &[u64], close_at: i64) -> Message {
         ping_users: missing.to_vec(),
         ..Message::default()
     }
-}
-
-/// Everything a summary shows.
-pub struct SummaryView<'a> {
-    pub date: NaiveDate,
-    pub answers: &'a [Answer],
-    pub missing: &'a [u64],
-    pub thread_url: Option<String>,
-    pub titles: &'a StoryTitles,
-}
-
-/// The summary posted in the channel at close (and edited for late answers): Blockers first.
-pub fn summary(view: &SummaryView<'_>) -> Message {
-    let blockers: Vec<String> = view
-        .answers
-        .iter()
-        .filter(|a| !a.blockers.trim().is_empty())
-        .map(|a| {
-            format!(
-                "• <@{}>: {}",
-                a.user_id,
-                linked_text(&a.blockers, view.titles)
-            )
-        })
-        .collect();
-    let mut description = String::from("**Blockers**\n");
-    if blockers.is_empty() {
-        description.push_str("None reported.\n");
-    } else {
-        description.push_str(&blockers.join("\n"));
-        description.push('\n');
-    }
-    if !view.missing.is_empty() {
-        let names: Vec<String> = view.missing.iter().map(|id| format!("<@{id}>")).collect();
-        description.push_str(&format!("\n**Missing:** {}\n", names.join(", ")));
-    }
-    if let Some(url) = &view.thread_url {
-        description.push_str(&format!("\n[All answers in the thread]({url})"));
-    }
-    let fields = view
-        .answers
-        .iter()
-        .map(|a| {
-            (
-                "Answer".to_string(),
-                format!("<@{}>\n{}", a.user_id, answer_lines(a, view.titles)),
-                false,
-            )
-        })
-        .collect();
-    Message::default().with_embed(Embed {
-        title: Some(format!(
-            "Stand-up summary: {} ({} answered)",
-            view.date.format("%a %-d %b %Y"),
-            view.answers.len()
-        )),
-        description: Some(description),
-        fields,
-        color: Some(STANDUP_COLOR),
-        ..Embed::default()
-    })
 }
 
 /// One member's participation over a period.
