@@ -1,8 +1,9 @@
 //! Checks a backup document before anything is written: the format marker and version, the
 //! domain's limits (titles, details, labels, criteria, points, statuses, time zones, dates),
-//! and that every story number a dependency, sprint, vote or poker round names exists in its
-//! team. Pure: no I/O. What only the database knows (a team name already taken) is checked by
-//! the import inside its write transaction.
+//! backlog keys `/story rank` can place between (`validate/ranks.rs`), and that every story
+//! number a dependency, sprint, vote or poker round names exists in its team. Pure: no I/O.
+//! What only the database knows (a team name already taken) is checked by the import inside its
+//! write transaction.
 
 use std::collections::HashSet;
 
@@ -15,6 +16,7 @@ use crate::domain::team::{Timezone, TEAM_NAME_MAX, VISION_MAX};
 use crate::domain::Invalid;
 
 mod activity;
+mod ranks;
 
 /// At most this many problems are listed; the rest are counted.
 const PROBLEMS_SHOWN: usize = 20;
@@ -175,6 +177,7 @@ fn check_team(team: &TeamDoc, problems: &mut Problems) {
     for round in &team.poker_rounds {
         missing("a poker round".to_string(), round.story);
     }
+    ranks::check_ranks(&at, team, problems);
     activity::check_cycles(&at, team, problems);
     activity::check_activity(&at, team, problems);
 }
@@ -226,9 +229,6 @@ fn check_story(at: &str, story: &StoryDoc, problems: &mut Problems) {
     }
     for criterion in &story.criteria {
         check(Criteria::parse_one(&criterion.text).and_then(|t| stored(&t, &criterion.text)));
-    }
-    if story.rank.is_empty() || hex::decode(&story.rank).is_err() {
-        check(Err(Invalid::new("the rank is not hex")));
     }
     match story.history.first() {
         Some(first) if first.from.is_none() => {}

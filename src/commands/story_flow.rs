@@ -8,6 +8,7 @@ use crate::domain::access::Access;
 use crate::domain::story::Status;
 use crate::error::{AppError, HandlerResult};
 use crate::render::{Message, Response};
+use crate::store::ranking::Placed;
 use crate::store::stories::Story;
 use crate::store::teams::Team;
 
@@ -89,7 +90,12 @@ pub async fn run(
             if wanted < 1 {
                 return Err(AppError::user("The position must be 1 (the top) or more."));
             }
-            let position = services.store.move_to_position(&story, wanted).await?;
+            let position = match services.store.move_to_position(&story, wanted).await? {
+                Placed::At(position) => position,
+                Placed::NoRoom { above, below } => {
+                    return Err(no_room(story.number, above, below));
+                }
+            };
             let moved = find_story(
                 services,
                 team,
@@ -108,4 +114,20 @@ pub async fn run(
             "no handler for /{other}"
         ))),
     }
+}
+
+/// The refusal of a move whose neighbours' keys leave no room (equal keys from a backup).
+fn no_room(number: i64, above: Option<i64>, below: Option<i64>) -> AppError {
+    let between = match (above, below) {
+        (Some(a), Some(b)) => format!("between #{a} and #{b}"),
+        (Some(a), None) => format!("below #{a}"),
+        (None, Some(b)) => format!("above #{b}"),
+        (None, None) => "there".to_string(),
+    };
+    let fix = below.or(above).map_or(String::new(), |n| {
+        format!(" Rank #{n} anywhere first to give it a place of its own, then try again.")
+    });
+    AppError::user(format!(
+        "Story #{number} cannot go {between}: their backlog keys leave no room (equal keys, as an imported backup can have). Nothing was changed.{fix}"
+    ))
 }

@@ -398,7 +398,9 @@ async fn move_to_top(
     // Walk backwards so each story lands just before the one after it.
     let mut next = first_other;
     for story in stories.iter().rev() {
-        let rank = Rank::between(None, next.as_ref());
+        // No room only below an all-zero key, which only an old import could have left.
+        let rank = Rank::between(None, next.as_ref())
+            .map_err(|e| sqlx::Error::Decode(format!("carry-over rank: {e}").into()))?;
         sqlx::query("UPDATE stories SET rank = ? WHERE id = ? AND team_id = ?")
             .bind(rank.as_bytes())
             .bind(story.id)

@@ -196,3 +196,66 @@ async fn the_backlog_flags_a_story_ranked_above_an_open_story_it_depends_on_and_
     assert!(!line_of("2").contains("depends on"), "{shown}");
     assert!(shown.contains("**2 stories** · 8 points"), "{shown}");
 }
+
+/// Every story's rank key, by number.
+async fn ranks(app: &crate::helpers::TestApp) -> Vec<(i64, Vec<u8>)> {
+    sqlx::query_as("SELECT number, rank FROM stories ORDER BY number")
+        .fetch_all(app.services().store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_ranked_story_never_takes_the_key_a_finished_story_still_holds() {
+    let app = spawn_app().await;
+    let po = Actor::admin(100, "ada");
+    for title in ["A", "B", "C", "D"] {
+        say(&app, &member(), &format!("/story add title:{title}")).await;
+    }
+    // #4 takes the midpoint of #1 and #2, then finishes; #3 is ranked to the same spot.
+    say(&app, &po, "/story rank story:4 position:2").await;
+    say(&app, &member(), "/story move story:4 status:in_progress").await;
+    say(&app, &member(), "/story move story:4 status:done").await;
+    say(&app, &po, "/story rank story:3 position:2").await;
+    say(&app, &member(), "/story move story:4 status:review").await;
+    let keys = ranks(&app).await;
+    let distinct: std::collections::HashSet<_> = keys.iter().map(|(_, k)| k).collect();
+    assert_eq!(distinct.len(), keys.len(), "{keys:?}");
+    assert_eq!(
+        backlog_numbers(&say(&app, &member(), "/backlog").await),
+        [1, 3, 4, 2]
+    );
+}
+
+#[tokio::test]
+async fn ranking_between_two_stories_with_equal_keys_is_refused_at_once_and_changes_nothing() {
+    let app = spawn_app().await;
+    let po = Actor::admin(100, "ada");
+    for title in ["A", "B", "C"] {
+        say(&app, &member(), &format!("/story add title:{title}")).await;
+    }
+    // As an older import could leave them: #1 and #2 on one key.
+    sqlx::query(
+        "UPDATE stories SET rank = (SELECT rank FROM stories WHERE number = 1) WHERE number = 2",
+    )
+    .execute(app.services().store.pool())
+    .await
+    .unwrap();
+    let before = ranks(&app).await;
+    let refused = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        say(&app, &po, "/story rank story:3 position:2"),
+    )
+    .await
+    .expect("the move answers instead of searching forever");
+    assert_refused(&refused, "leave no room");
+    assert!(text(&refused).contains("Rank #"), "{}", text(&refused));
+    assert_eq!(ranks(&app).await, before);
+    // Moving one of the pair gives it a key of its own; then the move works.
+    say(&app, &po, "/story rank story:2 position:3").await;
+    say(&app, &po, "/story rank story:3 position:2").await;
+    assert_eq!(
+        backlog_numbers(&say(&app, &member(), "/backlog").await),
+        [1, 3, 2]
+    );
+}

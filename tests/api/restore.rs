@@ -62,3 +62,54 @@ async fn another_guilds_restore_leaves_this_guilds_cards_working() {
     assert_eq!(started["type"], 7, "{started}");
     assert!(text(&started).contains("Status: in progress"));
 }
+
+#[tokio::test]
+async fn an_import_refuses_rank_keys_no_story_could_be_ranked_between_and_names_them() {
+    let app = spawn_app().await;
+    for title in ["One", "Two", "Three", "Four"] {
+        say(&app, &member(), &format!("/story add title:{title}")).await;
+    }
+    let store = &app.services().store;
+    let now = app.clock.now().timestamp();
+    let mut document = store
+        .export_guild(member().guild_id, None, now)
+        .await
+        .unwrap();
+    document.guild_id = Snowflake(member().guild_id + 1);
+    let stories = &mut document.teams[0].stories;
+    let first = stories[0].rank.clone();
+    stories[1].rank = "00".to_string();
+    stories[2].rank = format!("{first}00");
+    stories[3].rank = first;
+    let stories_before: i64 = sqlx::query_scalar("SELECT count(*) FROM stories")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+
+    let error = store.import_document(&document, now).await.unwrap_err();
+    let error = error.to_string();
+    for needle in [
+        "story #2: the rank is 1 bytes long",
+        "story #3: the rank ends in a zero byte",
+        "story #4: the rank is the same as story #1's",
+    ] {
+        assert!(error.contains(needle), "{needle:?} missing from: {error}");
+    }
+    let stories_after: i64 = sqlx::query_scalar("SELECT count(*) FROM stories")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        stories_before, stories_after,
+        "a refused import writes nothing"
+    );
+
+    document.teams[0].stories[1].rank = "0000000000000000".to_string();
+    let error = store.import_document(&document, now).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("story #2: the rank is all zeros"),
+        "{error}"
+    );
+}
