@@ -24,18 +24,12 @@ pub async fn run(
             wanted.check_new(&[])?;
         }
         let on = find_story(services, team, on_number).await?;
-        let existing: Vec<Dependency> = services
-            .store
-            .dependency_edges(team.guild_id, team.id)
-            .await?
-            .into_iter()
-            .map(|(s, o)| Dependency::new(StoryNumber(s), StoryNumber(o)))
-            .collect();
-        wanted.check_new(&existing)?;
+        // Checked against the links in the insert's own transaction: a depend racing this one
+        // is either seen or waits.
         services
             .store
-            .add_dependency(&story, &on, caller.user_id, services.now_unix())
-            .await?;
+            .depend(&story, &on, caller.user_id, services.now_unix())
+            .await??;
         let headline = format!(
             "<@{}> recorded that #{} is blocked by #{}.",
             caller.user_id, story.number, on.number

@@ -406,3 +406,30 @@ async fn rank_moves_one_story_and_keeps_the_others_in_order() {
         text(&backlog)
     );
 }
+
+#[tokio::test]
+async fn two_opposite_depends_at_once_never_make_a_cycle() {
+    let app = spawn_app().await;
+    for round in 0..5 {
+        let (a, b) = (2 * round + 1, 2 * round + 2);
+        for title in ["One", "Two"] {
+            say(&app, &member(), &format!("/story add title:{title}")).await;
+        }
+        let (one, other) = (
+            format!("/story depend story:{a} on:{b}"),
+            format!("/story depend story:{b} on:{a}"),
+        );
+        let (member, admin) = (member(), admin());
+        let (first, second) = tokio::join!(say(&app, &member, &one), say(&app, &admin, &other));
+        let refused = [&first, &second]
+            .iter()
+            .filter(|r| is_ephemeral(r) && text(r).contains("cycle"))
+            .count();
+        assert_eq!(refused, 1, "{}\n{}", text(&first), text(&second));
+    }
+    let links: i64 = sqlx::query_scalar("SELECT count(*) FROM story_dependencies")
+        .fetch_one(app.services().store.pool())
+        .await
+        .unwrap();
+    assert_eq!(links, 5);
+}
