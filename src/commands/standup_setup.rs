@@ -216,19 +216,33 @@ pub async fn resume(services: &Services, caller: &Caller) -> HandlerResult<Respo
     let team = team_for(services, caller).await?;
     caller.require(&team, Access::Admin, "resume the stand-up")?;
     let stored = schedule_of(services, &team).await?;
-    services.store.set_paused_until(&team, None).await?;
+    let now = services.clock.now();
+    // Days that went by paused (today too, once its prompt time has passed) stay unheld: not
+    // reported missed, and no late prompt the reply below would not mention.
+    let paused = services.store.exclusions(team.id).await?;
+    let passed = stored
+        .schedule
+        .passed_without_prompt(now, stored.last_handled, &paused);
+    services.store.resume_schedule(&team, passed).await?;
     services.scheduler_wake.notify_one();
     let exclusions = services.store.exclusions(team.id).await?;
-    let next = stored
-        .schedule
-        .next_prompts(services.clock.now(), 1, &exclusions);
+    let next = stored.schedule.next_prompts(now, 1, &exclusions);
     let when = next
         .first()
         .map_or("none scheduled".to_string(), |(_, at)| {
             time::full(at.timestamp())
         });
+    let today = stored.schedule.local_date(now);
+    let today_paused = passed == Some(today)
+        && stored.schedule.is_prompt_day(today, &exclusions)
+        && now < stored.schedule.close_instant(today);
+    let hint = if today_paused {
+        " Today's stand-up stays off; /standup now opens it at once."
+    } else {
+        ""
+    };
     Ok(Response::Message(Message::public_text(format!(
-        "<@{}> resumed the stand-up. Next prompt: {when}.",
+        "<@{}> resumed the stand-up. Next prompt: {when}.{hint}",
         caller.user_id
     ))))
 }

@@ -180,6 +180,28 @@ impl Schedule {
         }
     }
 
+    /// The newest day after `last_handled` up to which every day whose prompt time has come by
+    /// `now` is no prompt day (paused, skipped or not scheduled): days that passed with nothing
+    /// to do. Stored as handled as they pass, and before a pause is lifted, so that lifting it
+    /// never turns paused days into missed ones, nor a paused today into a late prompt.
+    pub fn passed_without_prompt(
+        &self,
+        now: DateTime<Utc>,
+        last_handled: NaiveDate,
+        exclusions: &Exclusions,
+    ) -> Option<NaiveDate> {
+        let mut through = None;
+        let mut date = last_handled.succ_opt();
+        while let Some(day) = date.filter(|d| self.prompt_instant(*d) <= now) {
+            if self.is_prompt_day(day, exclusions) {
+                break;
+            }
+            through = Some(day);
+            date = day.succ_opt();
+        }
+        through
+    }
+
     /// What is due at `now`, given the last day already handled (prompted, skipped or opened
     /// by hand). Each scheduled day after it whose prompt time has come is either prompted
     /// (on time, or late while its window is still open) or reported missed.

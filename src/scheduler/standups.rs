@@ -48,10 +48,19 @@ async fn open_due_days(
 ) -> anyhow::Result<()> {
     let exclusions = services.store.exclusions(stored.team_id).await?;
     let due = stored.schedule.due(now, stored.last_handled, &exclusions);
-    let Some(through) = due.handled_through() else {
+    // Paused, skipped and unscheduled days pass as handled, so a pause lifted later finds
+    // nothing to report missed.
+    let passed = (stored.schedule).passed_without_prompt(now, stored.last_handled, &exclusions);
+    let Some(through) = due.handled_through().max(passed) else {
         return Ok(());
     };
     let mut tx = services.store.begin_write().await?;
+    // A resume (or another step) moved the pause or the progress since they were read: acting
+    // on the old view could report resumed, paused days missed. The next step reads again.
+    let progress = days::schedule_progress(&mut tx, stored.team_id).await?;
+    if progress != Some((stored.last_handled, exclusions.paused_until)) {
+        return Ok(());
+    }
     for date in &due.missed {
         let day = new_day(
             stored,
@@ -75,7 +84,9 @@ async fn open_due_days(
     }
     days::advance_last_handled(&mut tx, stored.team_id, through).await?;
     tx.commit().await?;
-    services.scheduler_wake.notify_one();
+    if !due.is_empty() {
+        services.scheduler_wake.notify_one();
+    }
     Ok(())
 }
 

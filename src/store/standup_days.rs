@@ -170,6 +170,26 @@ pub async fn advance_last_handled(
     Ok(())
 }
 
+/// The schedule's last handled day and pause as the transaction sees them.
+pub async fn schedule_progress(
+    conn: &mut SqliteConnection,
+    team_id: i64,
+) -> sqlx::Result<Option<(NaiveDate, Option<NaiveDate>)>> {
+    let row: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT last_handled, paused_until FROM standup_schedules WHERE team_id = ?",
+    )
+    .bind(team_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|(last, paused)| {
+        Ok((
+            parse_stored_date(&last)?,
+            paused.as_deref().map(parse_stored_date).transpose()?,
+        ))
+    })
+    .transpose()
+}
+
 /// Runs `sql` (an update guarded by its WHERE clause) and says whether this caller won.
 async fn claim(conn: &mut SqliteConnection, sql: &str, day_id: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(sql).bind(day_id).execute(conn).await?;

@@ -128,7 +128,9 @@ impl Store {
         rows.iter().map(schedule_from_row).collect()
     }
 
-    /// Pauses prompts up to and including `until`; `None` resumes (and clears a failure).
+    /// Pauses prompts up to and including `until`; `None` lifts the pause (and clears a
+    /// failure) without marking paused days handled: `/standup resume` uses
+    /// [`Self::resume_schedule`].
     pub async fn set_paused_until(
         &self,
         team: &Team,
@@ -141,6 +143,26 @@ impl Store {
         )
         .bind(until.map(date_text))
         .bind(until.map(date_text))
+        .bind(team.id)
+        .bind(db_id(team.guild_id));
+        let done = self.write_alone(statement).await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Lifts the pause and clears a failure; `passed`, the last day that went by paused (see
+    /// [`Schedule::passed_without_prompt`]), becomes handled in the same statement, so no step
+    /// sees the paused days unpaused and unhandled.
+    pub async fn resume_schedule(
+        &self,
+        team: &Team,
+        passed: Option<NaiveDate>,
+    ) -> sqlx::Result<bool> {
+        let statement = sqlx::query(
+            "UPDATE standup_schedules SET paused_until = NULL, failing_reason = NULL,
+                 last_handled = max(last_handled, coalesce(?, last_handled))
+             WHERE team_id = ? AND guild_id = ?",
+        )
+        .bind(passed.map(date_text))
         .bind(team.id)
         .bind(db_id(team.guild_id));
         let done = self.write_alone(statement).await?;

@@ -219,3 +219,34 @@ async fn an_answer_button_naming_another_guilds_team_is_refused() {
 
     assert_refused(&response, "team this server does not have");
 }
+
+#[tokio::test]
+async fn paused_days_are_not_held_after_resume_nor_reported_as_outages() {
+    let app = spawn().await;
+    set_up(&app).await;
+    // Monday 09:00: paused until resumed. The scheduler steps through Monday's prompt time but
+    // not Tuesday's (the bot may be quiet); resumed on Tuesday at 10:00, inside its window.
+    assert_public(&say(&app, &ada(), "/standup pause").await);
+    app.clock.set(at(9, 30));
+    assert_eq!(settle(&app).await.standups_missed, 0);
+    app.clock.set(at(10, 0) + Duration::days(1));
+    let reply = text(&say(&app, &ada(), "/standup resume").await);
+
+    let wednesday = at(9, 30) + Duration::days(2);
+    assert!(
+        reply.contains(&format!("<t:{}:f>", wednesday.timestamp()))
+            && reply.contains("Today's stand-up stays off; /standup now opens it"),
+        "{reply}"
+    );
+    let report = settle(&app).await;
+    assert_eq!((report.standups_opened, report.standups_missed), (0, 0));
+    assert_eq!(prompts(&app), 0, "no prompt for the paused Tuesday");
+    for day in ["2026-03-02", "2026-03-03"] {
+        let summary = say(&app, &ada(), &format!("/standup summary date:{day}")).await;
+        assert!(is_ephemeral(&summary));
+        assert!(!text(&summary).contains("offline"), "{summary}");
+    }
+    app.clock.set(wednesday);
+    settle(&app).await;
+    assert_eq!(prompts(&app), 1, "Wednesday is held as usual");
+}

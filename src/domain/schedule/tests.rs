@@ -393,6 +393,38 @@ fn paused_and_unscheduled_days_are_not_reported_missed() {
 }
 
 #[test]
+fn paused_days_pass_as_handled_up_to_the_first_day_with_a_prompt() {
+    let s = schedule("UTC", "09:00", "mon-fri");
+    let paused = Exclusions {
+        paused_until: Some(date(2024, 3, 5)),
+        ..Exclusions::none()
+    };
+    // Last handled Friday 1 March. Tuesday 5 March at 10:00: the weekend and the paused Monday
+    // and Tuesday have passed (Tuesday's prompt time too).
+    let at_ten = utc(2024, 3, 5, 10, 0);
+    assert_eq!(
+        s.passed_without_prompt(at_ten, date(2024, 3, 1), &paused),
+        Some(date(2024, 3, 5))
+    );
+    // Before Tuesday's prompt time, Tuesday has not passed yet.
+    let at_eight = utc(2024, 3, 5, 8, 0);
+    assert_eq!(
+        s.passed_without_prompt(at_eight, date(2024, 3, 1), &paused),
+        Some(date(2024, 3, 4))
+    );
+    // A day that should have been prompted stops the run: it is the scheduler's to handle.
+    let wednesday = utc(2024, 3, 6, 10, 0);
+    assert_eq!(
+        s.passed_without_prompt(wednesday, date(2024, 3, 5), &paused),
+        None
+    );
+    assert_eq!(
+        s.passed_without_prompt(at_ten, date(2024, 3, 1), &Exclusions::none()),
+        Some(date(2024, 3, 3))
+    );
+}
+
+#[test]
 fn the_due_day_is_the_local_date_in_sydney() {
     let s = schedule("Australia/Sydney", "09:00", "mon-fri");
     // Monday 8 April 09:05 Sydney is Sunday 7 April 23:05 UTC.

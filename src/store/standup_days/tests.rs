@@ -181,6 +181,26 @@ async fn holidays_pauses_and_absences_come_back_as_the_domain_types() {
 }
 
 #[tokio::test]
+async fn resuming_lifts_the_pause_and_never_moves_progress_back() {
+    let (store, team, _dir) = store_with_team().await;
+    let setup = ScheduleSetup {
+        channel_id: 5,
+        schedule: schedule(),
+        handled_through: d(4),
+    };
+    store.save_schedule(&team, &setup, 1, 0).await.unwrap();
+    store.set_paused_until(&team, Some(d(9))).await.unwrap();
+
+    assert!(store.resume_schedule(&team, Some(d(3))).await.unwrap());
+    let stored = store.schedule(&team).await.unwrap().unwrap();
+    assert_eq!((stored.paused_until, stored.last_handled), (None, d(4)));
+    store.resume_schedule(&team, Some(d(6))).await.unwrap();
+    store.resume_schedule(&team, None).await.unwrap();
+    let stored = store.schedule(&team).await.unwrap().unwrap();
+    assert_eq!(stored.last_handled, d(6));
+}
+
+#[tokio::test]
 async fn a_failing_schedule_remembers_why_until_a_post_goes_through() {
     let (store, team, _dir) = store_with_team().await;
     let setup = ScheduleSetup {
