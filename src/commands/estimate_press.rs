@@ -10,7 +10,7 @@ use super::estimate::{open_round, round_card};
 use super::poker_id::{PokerPress, RoundAction};
 use super::story::find_story;
 use super::{Caller, Services};
-use crate::domain::story::StoryNumber;
+use crate::domain::story::{Status, StoryNumber};
 use crate::error::{AppError, HandlerResult};
 use crate::render::Response;
 use crate::store::poker::{PokerRound, RoundStatus};
@@ -95,11 +95,14 @@ async fn round_press(
             }
             let points = round.scale.points_of(&card)?;
             let card = round.scale.card(&card)?.label();
-            applied(
-                store
-                    .accept_poker_estimate(&round, card, points, user, now)
-                    .await?,
-            )?;
+            if !store
+                .accept_poker_estimate(&round, card, points, user, now)
+                .await?
+            {
+                // The round or its story changed since the read above: say which.
+                live_round(services, caller, round.id).await?;
+                applied(false)?;
+            }
             format!(
                 "<@{user}> accepted **{card}** for #{}: it now has {} points.",
                 story.number,
@@ -116,7 +119,8 @@ async fn round_press(
     ))
 }
 
-/// The round, its team and story; refuses rounds of other guilds and finished rounds.
+/// The round, its team and story; refuses rounds of other guilds, finished rounds and rounds
+/// of archived stories.
 async fn live_round(
     services: &Services,
     caller: &Caller,
@@ -132,6 +136,13 @@ async fn live_round(
         .await?
         .ok_or_else(foreign_card)?;
     let story = store.poker_story(&round).await?.ok_or_else(foreign_card)?;
+    // An archived story is off every list; its points change only once it is restored.
+    if story.status == Status::Archived {
+        return Err(AppError::user(format!(
+            "Story #{} was archived, so this planning poker round is paused. Restore it with /story restore story:{} to carry on.",
+            story.number, story.number
+        )));
+    }
     match round.status {
         RoundStatus::Accepted => Err(AppError::user(format!(
             "This planning poker round is over: #{} was estimated at {}. Run /estimate story:{} to estimate it again.",

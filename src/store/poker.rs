@@ -253,7 +253,8 @@ impl Store {
     }
 
     /// Finishes a revealed round with `card` and sets the story's points, in one transaction.
-    /// False (and nothing written) when the round was no longer revealed at that round number.
+    /// False (and nothing written) when the round was no longer revealed at that round number,
+    /// or its story has been archived.
     pub async fn accept_poker_estimate(
         &self,
         round: &PokerRound,
@@ -280,8 +281,11 @@ impl Store {
             return Ok(false);
         }
         tx.changes_stories_of(round.guild_id, round.team_id);
-        sqlx::query(
-            "UPDATE stories SET points = ?, updated_at = ? WHERE id = ? AND guild_id = ? AND team_id = ?",
+        // An archive between the press's read and this write leaves both untouched (the
+        // dropped transaction rolls the round back too).
+        let set = sqlx::query(
+            "UPDATE stories SET points = ?, updated_at = ?
+             WHERE id = ? AND guild_id = ? AND team_id = ? AND status <> 'archived'",
         )
         .bind(i64::from(points.get()))
         .bind(now)
@@ -290,6 +294,9 @@ impl Store {
         .bind(round.team_id)
         .execute(&mut *tx)
         .await?;
+        if set.rows_affected() != 1 {
+            return Ok(false);
+        }
         tx.commit().await?;
         Ok(true)
     }

@@ -167,3 +167,32 @@ async fn another_guild_cannot_see_a_round() {
         [(7, Some("3"))]
     );
 }
+
+#[tokio::test]
+async fn accepting_for_a_story_archived_after_the_press_was_read_writes_nothing() {
+    let (store, story, _dir) = store_with_story().await;
+    let round = store
+        .start_poker_round(&story, Scale::Fibonacci, 1, 5)
+        .await
+        .unwrap();
+    store.reveal_poker_round(&round).await.unwrap();
+    let revealed = store.poker_round(GUILD, round.id).await.unwrap().unwrap();
+    store
+        .change_status(&story, crate::domain::story::Status::Archived, 1, None, 6)
+        .await
+        .unwrap()
+        .unwrap();
+    let points = Scale::Fibonacci.points_of("5").unwrap();
+    assert!(!store
+        .accept_poker_estimate(&revealed, "5", points, 2, 7)
+        .await
+        .unwrap());
+    let after = store.poker_round(GUILD, round.id).await.unwrap().unwrap();
+    assert_eq!(
+        after.status,
+        RoundStatus::Revealed,
+        "the round is untouched"
+    );
+    let story = store.poker_story(&after).await.unwrap().unwrap();
+    assert_eq!(story.points, None);
+}

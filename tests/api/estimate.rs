@@ -228,3 +228,29 @@ async fn estimate_refuses_unknown_stories_scales_and_archived_stories() {
     say(&app, &admin(), "/story archive story:1").await;
     assert_refused(&say(&app, &ann(), "/estimate story:1").await, "archived");
 }
+
+#[tokio::test]
+async fn a_round_whose_story_was_archived_refuses_every_press_and_sets_no_points() {
+    let app = spawn_app().await;
+    team_with_a_story(&app).await;
+    let open = say(&app, &ann(), "/estimate story:1").await;
+    let voted = press(&app, &ann(), &open, "5").await;
+    let revealed = press(&app, &bo(), &voted, "Reveal").await;
+    assert_public(&say(&app, &admin(), "/story archive story:1").await);
+    for (card, label) in [
+        (&revealed, "Accept 5"),
+        (&revealed, "Re-vote"),
+        (&open, "8"),
+        (&open, "Sit out"),
+    ] {
+        assert_refused(&press(&app, &cy(), card, label).await, "archived");
+    }
+    // Restored, the story still has no points, and its round carries on.
+    assert_public(&say(&app, &admin(), "/story restore story:1").await);
+    let story = say(&app, &ann(), "/story show story:#1").await;
+    assert!(!text(&story).contains("5 points"), "{}", text(&story));
+    let accepted = press(&app, &cy(), &revealed, "Accept 5").await;
+    assert_update(&accepted);
+    let story = say(&app, &ann(), "/story show story:#1").await;
+    assert!(text(&story).contains("5 points"), "{}", text(&story));
+}
