@@ -81,7 +81,7 @@ pub async fn draft_message(
         }
         None => None,
     };
-    let since = match store.last_published_update_at(team).await? {
+    let since = match store.last_published_content_at(team).await? {
         Some(at) => at,
         None => (now - Duration::days(FIRST_UPDATE_LOOKBACK_DAYS)).timestamp(),
     };

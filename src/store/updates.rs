@@ -87,10 +87,12 @@ pub enum PublishOutcome {
 }
 
 impl Store {
-    /// When the team's last update was published, if ever.
-    pub async fn last_published_update_at(&self, team: &Team) -> sqlx::Result<Option<i64>> {
+    /// When the newest content the team has published was drafted, if it published any: what
+    /// finished after that moment is in no published update yet. Not the publishing time, since
+    /// a draft's text is fixed when it is drafted, and the PO may press Publish much later.
+    pub async fn last_published_content_at(&self, team: &Team) -> sqlx::Result<Option<i64>> {
         sqlx::query_scalar(
-            "SELECT max(published_at) FROM stakeholder_updates
+            "SELECT max(created_at) FROM stakeholder_updates
              WHERE guild_id = ? AND team_id = ? AND status = 'published'",
         )
         .bind(db_id(team.guild_id))
@@ -288,6 +290,7 @@ impl Store {
     }
 }
 
+/// A weekly update, drafted and published at `now` (so `created_at` is when its text was made).
 async fn insert_published(
     conn: &mut SqliteConnection,
     schedule: &UpdateSchedule,

@@ -435,3 +435,48 @@ async fn shutdown_waits_for_the_edit_that_completes_a_deferred_reply() {
         "the bot stopped before its deferred reply was complete"
     );
 }
+
+/// The "Shipped since the last update" field of an update's message `data`.
+fn shipped_field(data: &serde_json::Value) -> String {
+    data["embeds"][0]["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["name"] == "Shipped since the last update")
+        .and_then(|f| f["value"].as_str())
+        .unwrap_or_else(|| panic!("no shipped section in {data}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_story_finished_between_drafting_and_publishing_is_shipped_in_the_next_update() {
+    let app = spawn_app().await;
+    let minute = chrono::Duration::minutes(1);
+    for title in ["Guest checkout", "Saved carts"] {
+        say(&app, &po(), &format!(r#"/story add title:"{title}""#)).await;
+    }
+    for status in ["in_progress", "done"] {
+        say(&app, &po(), &format!("/story move story:1 status:{status}")).await;
+    }
+    app.clock.advance(minute);
+    let draft = say(&app, &po(), "/update post channel:<#40>").await;
+    let shipped = shipped_field(&draft["data"]);
+    assert!(shipped.contains("Guest checkout"), "{shipped}");
+    // Finished after the draft was written, before it was published: not in the published text.
+    app.clock.advance(minute);
+    for status in ["in_progress", "done"] {
+        say(&app, &po(), &format!("/story move story:2 status:{status}")).await;
+    }
+    app.clock.advance(minute);
+    assert_eq!(press(&app, &po(), &draft, "Publish").await["type"], 7);
+    let posted = posts_in(&app, 40, 1).await;
+    assert!(!shipped_field(&posted[0]).contains("Saved carts"));
+    app.clock.advance(minute);
+    let next = say(&app, &po(), "/update post channel:<#40>").await;
+    let shipped = shipped_field(&next["data"]);
+    assert!(shipped.contains("Saved carts"), "{shipped}");
+    assert!(
+        !shipped.contains("Guest checkout"),
+        "shipped once only: {shipped}"
+    );
+}

@@ -46,9 +46,10 @@ async fn a_draft_is_published_once_and_a_cancelled_one_never() {
         (PublishOutcome::Published, PublishOutcome::AlreadyPublished)
     );
     assert_eq!(store.due_outbox(300, 10).await.unwrap().len(), 1);
+    // The next update counts from when this one's text was drafted, not from the press.
     assert_eq!(
-        store.last_published_update_at(&team).await.unwrap(),
-        Some(200)
+        store.last_published_content_at(&team).await.unwrap(),
+        Some(100)
     );
 
     let id = store
@@ -129,7 +130,7 @@ async fn a_weekly_date_is_published_once_even_when_asked_twice() {
     assert_eq!(stored.last_published_date, monday);
     assert_eq!(store.due_outbox(100, 10).await.unwrap().len(), 1);
     assert_eq!(
-        store.last_published_update_at(&team).await.unwrap(),
+        store.last_published_content_at(&team).await.unwrap(),
         Some(10)
     );
     assert!(store.remove_update_schedule(&team).await.unwrap());
