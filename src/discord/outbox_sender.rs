@@ -2,7 +2,8 @@
 //! and its fractional `retry_after`, or held back by the rate limiter without sending), retry
 //! later (5xx and network errors, with backoff), or failed for good (403 and other refusals).
 //! Posts carry a nonce with `enforce_nonce`, so a retry after a crash or a lost answer cannot
-//! create a second message.
+//! create a second message; a thread cannot carry one, so a retry told the message already has
+//! its thread takes that thread (whose id is the message's) as created.
 //!
 //! Every send first waits for the [`RateLimiter`] the sender and its clones share, so the outbox
 //! never goes faster than the configured global rate, nor into a route Discord said is empty.
@@ -15,6 +16,9 @@ use serde_json::Value;
 use crate::config::{Secret, Settings};
 use crate::discord::rate_limit::{Patience, RateLimitAnswer, RateLimiter, Route};
 use crate::store::outbox::{Attachment, OutboxItem, OutboxKind};
+
+/// Discord's error code for "A thread has already been created for this message".
+const THREAD_ALREADY_CREATED: u64 = 160004;
 
 /// Longest wait between retries of a failing send.
 const MAX_BACKOFF_SECS: i64 = 300;
@@ -196,6 +200,12 @@ impl OutboxSender {
         }
         if status.is_server_error() {
             return Delivery::RetryAt(backoff);
+        }
+        if item.kind == OutboxKind::Thread && body["code"].as_u64() == Some(THREAD_ALREADY_CREATED)
+        {
+            // An earlier try made it and only the answer was lost; a thread started from a
+            // message has that message's id.
+            return Delivery::Sent(item.target_message_id);
         }
         let reason = body["message"].as_str().unwrap_or("refused").to_string();
         Delivery::Failed {

@@ -415,3 +415,38 @@ async fn the_real_scheduler_loop_posts_the_prompt_and_opens_its_thread_on_its_ow
     assert_eq!(app.fake().requests_to("POST", &channel_posts()).len(), 1);
     app.fake().assert_no_violations();
 }
+
+#[tokio::test]
+async fn a_thread_discord_already_created_for_the_prompt_is_used_when_its_answer_was_lost() {
+    let app = spawn().await;
+    set_up(&app).await;
+    // Discord made the thread but its answer never arrived; the retry is told it exists.
+    let thread_route = format!("/channels/{STANDUP_CHANNEL}/messages/{{m}}/threads");
+    app.fake().respond_with(
+        "POST",
+        &thread_route,
+        400,
+        serde_json::json!({
+            "code": 160004,
+            "message": "A thread has already been created for this message"
+        }),
+    );
+
+    app.clock.set(at(9, 30));
+    let report = settle(&app).await;
+    assert_eq!(report.failed, 0, "{report:?}");
+    let prompt_id: u64 = app.fake().requests_to("POST", &thread_route)[0]
+        .segment(3)
+        .parse()
+        .unwrap();
+    let form = say(&app, &bea(), "/standup answer").await;
+    submit(&app, &bea(), &form, &answer("Docs", "More docs", "")).await;
+    settle(&app).await;
+
+    // A thread started from a message has that message's id.
+    let in_thread = app
+        .fake()
+        .requests_to("POST", &format!("/channels/{prompt_id}/messages"));
+    assert_eq!(in_thread.len(), 1);
+    assert_eq!(in_thread[0].status, 200);
+}
