@@ -24,8 +24,13 @@ pub enum Action {
     StoryAccept { team_id: i64, number: i64 },
     /// The new-story modal; `source` is the message it was opened from, if any.
     NewStoryForm { source: Option<(u64, u64)> },
-    /// The edit modal of a story.
-    EditStoryForm { team_id: i64, number: i64 },
+    /// The edit modal of a story; `version` is what its fields were filled with
+    /// (`store::stories::FormVersion`), so a stale submit is refused.
+    EditStoryForm {
+        team_id: i64,
+        number: i64,
+        version: u64,
+    },
     /// `/sprint plan`'s **Add these**: add the plan for `capacity` to the sprint (PO).
     SprintPlanAdd {
         team_id: i64,
@@ -109,7 +114,11 @@ impl Action {
             Action::NewStoryForm {
                 source: Some((channel, message)),
             } => format!("fn:{channel}:{message}"),
-            Action::EditStoryForm { team_id, number } => format!("fe:{team_id}:{number}"),
+            Action::EditStoryForm {
+                team_id,
+                number,
+                version,
+            } => format!("fe:{team_id}:{number}:{version:x}"),
             Action::SprintPlanAdd {
                 team_id,
                 sprint_id,
@@ -171,9 +180,10 @@ impl Action {
             "fn" if parts.len() == 3 => Some(Action::NewStoryForm {
                 source: Some((uint(1)?, uint(2)?)),
             }),
-            "fe" if parts.len() == 3 => Some(Action::EditStoryForm {
+            "fe" if parts.len() == 4 => Some(Action::EditStoryForm {
                 team_id: int(1)?,
                 number: int(2)?,
+                version: u64::from_str_radix(parts[3], 16).ok()?,
             }),
             "spa" if parts.len() == 4 => Some(Action::SprintPlanAdd {
                 team_id: int(1)?,
@@ -235,6 +245,7 @@ mod tests {
             Action::EditStoryForm {
                 team_id: i64::MAX,
                 number: i64::MAX,
+                version: u64::MAX,
             }
             .encode(),
             Action::SprintPlanAdd {
@@ -274,6 +285,7 @@ mod tests {
             Action::EditStoryForm {
                 team_id: 2,
                 number: 9,
+                version: 0xdead_beef,
             },
             Action::SprintPlanAdd {
                 team_id: 2,
@@ -304,7 +316,16 @@ mod tests {
 
     #[test]
     fn unknown_or_mangled_ids_are_rejected() {
-        for id in ["", "zz:1", "sm:1:2:q", "bl:1:2:3", "sa:x:1", "fe:1"] {
+        for id in [
+            "",
+            "zz:1",
+            "sm:1:2:q",
+            "bl:1:2:3",
+            "sa:x:1",
+            "fe:1",
+            "fe:1:2",
+            "fe:1:2:xyz",
+        ] {
             assert_eq!(Action::parse(id), None, "{id}");
         }
     }

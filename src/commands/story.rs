@@ -13,7 +13,7 @@ use crate::domain::story::{
 use crate::error::{AppError, HandlerResult};
 use crate::render::story_card::{story_card, StoryView};
 use crate::render::{Message, Response};
-use crate::store::stories::{Criterion, NewStory, Story, StoryChange};
+use crate::store::stories::{Criterion, FormVersion, NewStory, Story, StoryChange};
 use crate::store::teams::Team;
 use crate::store::AddedStory;
 
@@ -285,16 +285,18 @@ async fn edit(
             team, &story, &labels,
         )));
     }
-    apply_edit(services, caller, team, &story, &change).await
+    apply_edit(services, caller, team, &story, &change, None).await
 }
 
-/// Saves an edit and answers with the public card.
+/// Saves an edit and answers with the public card. From the form, `version` is what the form
+/// was filled with: a story changed since is refused and nothing is written.
 pub async fn apply_edit(
     services: &Services,
     caller: &Caller,
     team: &Team,
     story: &Story,
     change: &StoryChange,
+    version: Option<FormVersion>,
 ) -> HandlerResult<Response> {
     if story.status == Status::Archived {
         return Err(AppError::user(format!(
@@ -302,10 +304,20 @@ pub async fn apply_edit(
             story.number
         )));
     }
-    let updated = services
-        .store
-        .update_story(story, change, services.now_unix())
-        .await?;
+    let store = &services.store;
+    let now = services.now_unix();
+    let updated = match version {
+        None => store.update_story(story, change, now).await?,
+        Some(version) => store
+            .update_story_from_form(story, change, version, now)
+            .await?
+            .ok_or_else(|| {
+                AppError::user(format!(
+                    "Story #{n} changed since you opened the form; nothing was saved. Open it again with /story edit story:{n}.",
+                    n = story.number
+                ))
+            })?,
+    };
     let headline = format!("<@{}> edited #{}.", caller.user_id, updated.number);
     Ok(Response::Message(
         public_card(services, team, updated, headline).await?,

@@ -17,7 +17,7 @@ use crate::domain::story::{
 };
 use crate::error::{AppError, HandlerResult};
 use crate::render::{Modal, Response, TextInput};
-use crate::store::stories::{NewStory, Story, StoryChange};
+use crate::store::stories::{FormVersion, NewStory, Story, StoryChange};
 use crate::store::teams::Team;
 
 pub const ADD_TO_BACKLOG: &str = "Add to backlog";
@@ -101,6 +101,7 @@ pub fn edit_story_form(team: &Team, story: &Story, labels: &Labels) -> Modal {
         custom_id: Action::EditStoryForm {
             team_id: team.id,
             number: story.number,
+            version: FormVersion::of(story, labels.as_slice()).0,
         }
         .encode(),
         title: format!("Edit #{}", story.number),
@@ -205,7 +206,11 @@ pub async fn submit(
             };
             super::story::insert_and_show(services, caller, &team, &new).await
         }
-        Action::EditStoryForm { team_id, number } => {
+        Action::EditStoryForm {
+            team_id,
+            number,
+            version,
+        } => {
             let team = services
                 .store
                 .team_by_id(caller.guild_id, team_id)
@@ -233,7 +238,8 @@ pub async fn submit(
                 points: Some(points),
                 labels: Some(Labels::parse(text("labels")).map_err(in_form)?),
             };
-            apply_edit(services, caller, &team, &story, &change).await
+            let version = Some(FormVersion(version));
+            apply_edit(services, caller, &team, &story, &change, version).await
         }
         _ => Err(AppError::user(
             "That form is no longer supported. Run the command again.",

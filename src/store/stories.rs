@@ -1,9 +1,13 @@
 //! Stories of a team: insert, find, change, list in rank order (search is `story_search.rs`).
 
 use super::columns::Columns;
-use super::{db_id, wire_id, Store};
+use super::{db_id, wire_id, Store, WriteTx};
 use crate::domain::rank::Rank;
 use crate::domain::story::{Criteria, Labels, Points, Status, StoryDetails, StoryKind, StoryTitle};
+
+mod form_version;
+
+pub use form_version::FormVersion;
 
 /// Statuses that take a story off the backlog list, as SQL.
 pub(super) const CLOSED_SQL: &str = "('done', 'accepted', 'archived')";
@@ -138,37 +142,43 @@ impl Store {
     ) -> sqlx::Result<Story> {
         let mut tx = self.begin_write().await?;
         tx.changes_stories_of(story.guild_id, story.team_id);
-        let sql = format!(
-            "UPDATE stories SET title = coalesce(?, title), details = coalesce(?, details),
-               kind = coalesce(?, kind), points = CASE WHEN ? THEN ? ELSE points END, updated_at = ?
-             WHERE id = ? AND guild_id = ? RETURNING {STORY_COLUMNS}"
-        );
-        let row = sqlx::query(&sql)
-            .bind(change.title.as_ref().map(|t| t.as_str()))
-            .bind(change.details.as_ref().map(|d| d.as_str()))
-            .bind(change.kind.map(|k| k.as_str()))
-            .bind(change.points.is_some())
-            .bind(change.points.flatten().map(|p| i64::from(p.get())))
-            .bind(now)
+        let updated = write_change(&mut tx, story, change, now).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// Applies the edit form's changes only if the story's editable fields are still what the
+    /// form was filled with (`version`), checked in the same transaction; `None`, with nothing
+    /// written, when they changed meanwhile (or the story is gone).
+    pub async fn update_story_from_form(
+        &self,
+        story: &Story,
+        change: &StoryChange,
+        version: FormVersion,
+        now: i64,
+    ) -> sqlx::Result<Option<Story>> {
+        let mut tx = self.begin_write().await?;
+        tx.changes_stories_of(story.guild_id, story.team_id);
+        let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = ? AND guild_id = ?");
+        let Some(row) = sqlx::query(&sql)
             .bind(story.id)
             .bind(db_id(story.guild_id))
-            .fetch_one(&mut *tx)
-            .await?;
-        if let Some(labels) = &change.labels {
-            sqlx::query("DELETE FROM story_labels WHERE story_id = ?")
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let labels: Vec<String> =
+            sqlx::query_scalar("SELECT label FROM story_labels WHERE story_id = ? ORDER BY rowid")
                 .bind(story.id)
-                .execute(&mut *tx)
+                .fetch_all(&mut *tx)
                 .await?;
-            for label in labels.as_slice() {
-                sqlx::query("INSERT INTO story_labels (story_id, label) VALUES (?, ?)")
-                    .bind(story.id)
-                    .bind(label)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+        if FormVersion::of(&story_from_row(&row), &labels) != version {
+            return Ok(None);
         }
+        let updated = write_change(&mut tx, story, change, now).await?;
         tx.commit().await?;
-        Ok(story_from_row(&row))
+        Ok(Some(updated))
     }
 
     /// Moves a story from the status it was read with to `to`, recording the change. Returns
@@ -305,6 +315,45 @@ impl Store {
             .await?;
         Ok(Some(before + 1))
     }
+}
+
+/// The field changes of an edit, in the caller's write transaction.
+async fn write_change(
+    tx: &mut WriteTx,
+    story: &Story,
+    change: &StoryChange,
+    now: i64,
+) -> sqlx::Result<Story> {
+    let sql = format!(
+        "UPDATE stories SET title = coalesce(?, title), details = coalesce(?, details),
+           kind = coalesce(?, kind), points = CASE WHEN ? THEN ? ELSE points END, updated_at = ?
+         WHERE id = ? AND guild_id = ? RETURNING {STORY_COLUMNS}"
+    );
+    let row = sqlx::query(&sql)
+        .bind(change.title.as_ref().map(|t| t.as_str()))
+        .bind(change.details.as_ref().map(|d| d.as_str()))
+        .bind(change.kind.map(|k| k.as_str()))
+        .bind(change.points.is_some())
+        .bind(change.points.flatten().map(|p| i64::from(p.get())))
+        .bind(now)
+        .bind(story.id)
+        .bind(db_id(story.guild_id))
+        .fetch_one(&mut **tx)
+        .await?;
+    if let Some(labels) = &change.labels {
+        sqlx::query("DELETE FROM story_labels WHERE story_id = ?")
+            .bind(story.id)
+            .execute(&mut **tx)
+            .await?;
+        for label in labels.as_slice() {
+            sqlx::query("INSERT INTO story_labels (story_id, label) VALUES (?, ?)")
+                .bind(story.id)
+                .bind(label)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(story_from_row(&row))
 }
 
 #[cfg(test)]

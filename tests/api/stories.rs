@@ -433,3 +433,55 @@ async fn two_opposite_depends_at_once_never_make_a_cycle() {
         .unwrap();
     assert_eq!(links, 5);
 }
+
+/// The edit form of story #1 with 8 points, opened before someone else changes the story.
+async fn open_edit_form_of_an_estimated_story(app: &crate::helpers::TestApp) -> serde_json::Value {
+    say(app, &member(), r#"/story add title:"Old title" points:8"#).await;
+    let modal = say(app, &member(), "/story edit story:#1").await;
+    assert_eq!(modal["type"], 9);
+    modal
+}
+
+/// Submits the form as if only the title had been changed in it, and expects a refusal that
+/// leaves the story as `shown`.
+async fn submit_is_refused_as_stale(app: &crate::helpers::TestApp, modal: &serde_json::Value) {
+    let reply = submit(app, &admin(), modal, &[("title", "Mine")]).await;
+    assert_refused(
+        &reply,
+        "Story #1 changed since you opened the form; nothing was saved. Open it again with /story edit story:1.",
+    );
+}
+
+#[tokio::test]
+async fn an_edit_form_opened_before_another_edit_is_refused_and_saves_nothing() {
+    let app = spawn_app().await;
+    let modal = open_edit_form_of_an_estimated_story(&app).await;
+    say(&app, &member(), "/story edit story:1 points:5").await;
+    submit_is_refused_as_stale(&app, &modal).await;
+    let shown = text(&say(&app, &member(), "/story show story:1").await);
+    assert!(
+        shown.contains("Old title") && shown.contains("5 points"),
+        "{shown}"
+    );
+    // Opened again, the form carries the new points and saves.
+    let modal = say(&app, &member(), "/story edit story:1").await;
+    let saved = submit(&app, &member(), &modal, &[("title", "Mine")]).await;
+    assert!(text(&saved).contains("Mine") && text(&saved).contains("5 points"));
+}
+
+#[tokio::test]
+async fn an_edit_form_opened_before_poker_accepts_points_is_refused() {
+    let app = spawn_app().await;
+    let modal = open_edit_form_of_an_estimated_story(&app).await;
+    let card = say(&app, &member(), "/estimate story:1").await;
+    let card = press(&app, &member(), &card, "5").await;
+    let card = press(&app, &member(), &card, "Reveal").await;
+    let card = press(&app, &member(), &card, "Accept 5").await;
+    assert!(text(&card).contains("accepted **5**"), "{}", text(&card));
+    submit_is_refused_as_stale(&app, &modal).await;
+    let shown = text(&say(&app, &member(), "/story show story:1").await);
+    assert!(
+        shown.contains("Old title") && shown.contains("5 points"),
+        "{shown}"
+    );
+}
