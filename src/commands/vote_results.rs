@@ -106,6 +106,18 @@ pub async fn enqueue_card_edit(
     Ok(())
 }
 
+/// The vote with its candidates in the backlog order of this moment, so a tie keeps the order
+/// the PO may have set while the vote ran (the stored order is the one at the start, which
+/// the ballot's buttons keep using).
+async fn tied_by_backlog_now(conn: &mut SqliteConnection, vote: &Vote) -> sqlx::Result<Vote> {
+    let candidates =
+        votes::in_backlog_order(conn, vote.guild_id, vote.team_id, &vote.candidates).await?;
+    Ok(Vote {
+        candidates,
+        ..vote.clone()
+    })
+}
+
 /// Closes an open vote and queues its results post; false when it had already ended.
 pub async fn close(
     services: &Services,
@@ -130,7 +142,7 @@ pub async fn close(
     };
     let marks = votes::ballot_marks(&mut *tx, vote.id).await?;
     let voters = votes::voters_of(&mut tx, vote.id).await?;
-    let lines = vote_tally::tally(&closed, &marks);
+    let lines = vote_tally::tally(&tied_by_backlog_now(&mut tx, &closed).await?, &marks);
     let mut results = results_card(&closed, &titles, &lines, &voters);
     let points = vote_tally::matrix_points(&closed, &marks);
     let attachment = closing_matrix(vote.id, points, early_matrix).await;
@@ -227,10 +239,11 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
     let now = services.now_unix();
     let mut tx = store.begin_write().await?;
     let marks = votes::ballot_marks(&mut *tx, vote.id).await?;
-    let order: Vec<StoryNumber> = vote_tally::tally(&vote, &marks)
-        .iter()
-        .map(|line| line.story)
-        .collect();
+    let order: Vec<StoryNumber> =
+        vote_tally::tally(&tied_by_backlog_now(&mut tx, &vote).await?, &marks)
+            .iter()
+            .map(|line| line.story)
+            .collect();
     let current = votes::open_ranks(&mut tx, vote.guild_id, vote.team_id, &order).await?;
     let changes = reassign_ranks(&current, &order);
     if changes.is_empty() {

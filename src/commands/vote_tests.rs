@@ -441,3 +441,44 @@ async fn bad_start_options_are_refused_and_change_nothing() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn ties_follow_the_backlog_order_at_close_and_apply_not_the_order_at_start() {
+    let fx = Fixture::with_stories(3).await;
+    let vote_id = fx.start("score", "#1 #2").await;
+    let voter = member(9);
+    for at in [0, 1] {
+        fx.press(&voter, vote_id, at, BallotStep::Score(3))
+            .await
+            .unwrap();
+    }
+    fx.press(&voter, vote_id, 1, BallotStep::Submit)
+        .await
+        .unwrap();
+    // During the vote the PO moves #2 above #1; the tie must not undo that.
+    let store = &fx.services.store;
+    let team = store.default_team(GUILD).await.unwrap().unwrap();
+    let second = store.story(GUILD, team.id, 2).await.unwrap().unwrap();
+    store.move_to_position(&second, 1).await.unwrap();
+    fx.run(&po(), "vote close", vec![]).await.unwrap();
+    let post = fx
+        .outbox()
+        .await
+        .into_iter()
+        .find(|i| i.purpose == format!("vote-results:{vote_id}"))
+        .unwrap();
+    let body = post.body.to_string();
+    let (two, one) = (body.find("**#2**").unwrap(), body.find("**#1**").unwrap());
+    assert!(two < one, "the results list #2 first: {body}");
+    let applied = vote_results::apply(&fx.services, &po(), vote_id)
+        .await
+        .unwrap();
+    assert!(
+        text_of(&applied).contains("nothing changed"),
+        "{}",
+        text_of(&applied)
+    );
+    let order = store.top_open_stories(GUILD, team.id, 10).await.unwrap();
+    let order: Vec<i64> = order.into_iter().map(|s| s.0).collect();
+    assert_eq!(order, [2, 1, 3]);
+}

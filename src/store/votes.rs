@@ -12,7 +12,8 @@ use crate::domain::vote::Method;
 mod ballots;
 
 pub use ballots::{
-    ballot_marks, end_vote, lock_open_vote, open_ranks, replace_ballot, voters_of, write_ranks,
+    ballot_marks, end_vote, in_backlog_order, lock_open_vote, open_ranks, replace_ballot,
+    voters_of, write_ranks,
 };
 use ballots::{insert_marks, MarksTable};
 

@@ -168,6 +168,36 @@ pub async fn ballot_marks<'e>(
         .collect())
 }
 
+/// `numbers` in the team's backlog order now (by rank, whatever their status): the order that
+/// breaks ties, since the PO may have re-ranked while the vote ran. A number with no story
+/// (never expected: stories are not deleted) keeps its place at the end.
+pub async fn in_backlog_order(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    team_id: i64,
+    numbers: &[StoryNumber],
+) -> sqlx::Result<Vec<StoryNumber>> {
+    let mut ranked: Vec<(Vec<u8>, StoryNumber)> = Vec::with_capacity(numbers.len());
+    let mut missing = Vec::new();
+    for number in numbers {
+        let rank: Option<Vec<u8>> = sqlx::query_scalar(
+            "SELECT rank FROM stories WHERE guild_id = ? AND team_id = ? AND number = ?",
+        )
+        .bind(db_id(guild_id))
+        .bind(team_id)
+        .bind(number.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+        match rank {
+            Some(rank) => ranked.push((rank, *number)),
+            None => missing.push(*number),
+        }
+    }
+    // Rank keys compare as bytes, as SQLite orders them.
+    ranked.sort();
+    Ok(ranked.into_iter().map(|(_, n)| n).chain(missing).collect())
+}
+
 /// The rank keys of the open stories among `numbers` (stories done or archived since the vote
 /// started keep their place and are left out).
 pub async fn open_ranks(
