@@ -13,6 +13,7 @@ use crate::domain::schedule::{
 use crate::domain::team::Timezone;
 use crate::error::{AppError, HandlerResult};
 use crate::render::{time, Embed, Message, Response};
+use crate::store::standup_days::DayStatus;
 use crate::store::standups::{ScheduleSetup, StoredSchedule};
 use crate::store::teams::Team;
 
@@ -195,11 +196,11 @@ pub async fn pause(
             until.unwrap_or(today)
         )));
     }
-    services
+    let silenced = services
         .store
-        .set_paused_until(&team, Some(until.unwrap_or_else(paused_forever)))
+        .pause_schedule(&team, until.unwrap_or_else(paused_forever))
         .await?;
-    let text = match until {
+    let mut text = match until {
         Some(until) => format!(
             "<@{}> paused the stand-up up to and including {until}.",
             caller.user_id
@@ -209,6 +210,14 @@ pub async fn pause(
             caller.user_id
         ),
     };
+    // The stand-up already open was asked for; it keeps its answers and summary, but nobody
+    // is chased for it any more.
+    if let Some(close_at) = silenced.iter().max() {
+        text.push_str(&format!(
+            " The stand-up already open still closes {} with its summary, but without a reminder.",
+            time::relative(*close_at)
+        ));
+    }
     Ok(Response::Message(Message::public_text(text)))
 }
 
@@ -263,7 +272,16 @@ pub async fn skip(
         )));
     }
     if !services.store.add_skip(&team, date).await? {
-        return Err(AppError::user(format!("{date} is already skipped.")));
+        return Err(match services.store.standup_day(&team, date).await? {
+            Some(day) if day.status == DayStatus::Open => AppError::user(format!(
+                "The stand-up of {date} is already open, so it cannot be skipped; it closes {}. /standup pause stops its reminder.",
+                time::moment(day.close_at)
+            )),
+            Some(day) if day.status == DayStatus::Closed => AppError::user(format!(
+                "The stand-up of {date} has already been held, so it cannot be skipped. /standup summary date:{date} shows it."
+            )),
+            _ => AppError::user(format!("{date} is already skipped.")),
+        });
     }
     Ok(Response::Message(Message::public_text(format!(
         "<@{}> skipped the stand-up on {date}.",

@@ -149,6 +149,33 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Pauses prompts up to and including `until` and, in the same transaction, cancels the
+    /// reminders not yet sent of the team's days already open (they still close with their
+    /// summary): the close times of those days.
+    pub async fn pause_schedule(&self, team: &Team, until: NaiveDate) -> sqlx::Result<Vec<i64>> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE standup_schedules SET paused_until = ? WHERE team_id = ? AND guild_id = ?",
+        )
+        .bind(date_text(until))
+        .bind(team.id)
+        .bind(db_id(team.guild_id))
+        .execute(&mut *tx)
+        .await?;
+        let silenced = sqlx::query_scalar(
+            "UPDATE standup_days SET reminded = 1
+             WHERE team_id = ? AND guild_id = ? AND status = 'open' AND reminded = 0
+               AND remind_at IS NOT NULL
+             RETURNING close_at",
+        )
+        .bind(team.id)
+        .bind(db_id(team.guild_id))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(silenced)
+    }
+
     /// Lifts the pause and clears a failure; `passed`, the last day that went by paused (see
     /// [`Schedule::passed_without_prompt`]), becomes handled in the same statement, so no step
     /// sees the paused days unpaused and unhandled.
@@ -190,10 +217,14 @@ impl Store {
         Ok(())
     }
 
-    /// Adds a holiday; false when it was already skipped.
+    /// Adds a holiday; false when it was already skipped, or when that day already has its
+    /// stand-up (open, held or missed): checked in the same statement, so a prompt opening at
+    /// that moment cannot slip in between.
     pub async fn add_skip(&self, team: &Team, date: NaiveDate) -> sqlx::Result<bool> {
         let statement = sqlx::query(
-            "INSERT INTO standup_skips (team_id, date) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO standup_skips (team_id, date) SELECT ?1, ?2
+             WHERE NOT EXISTS (SELECT 1 FROM standup_days WHERE team_id = ?1 AND date = ?2)
+             ON CONFLICT DO NOTHING",
         )
         .bind(team.id)
         .bind(date_text(date));

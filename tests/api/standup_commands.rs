@@ -250,3 +250,40 @@ async fn paused_days_are_not_held_after_resume_nor_reported_as_outages() {
     settle(&app).await;
     assert_eq!(prompts(&app), 1, "Wednesday is held as usual");
 }
+
+#[tokio::test]
+async fn an_open_stand_up_cannot_be_skipped_and_a_pause_silences_its_reminder() {
+    let app = spawn().await;
+    set_up(&app).await;
+    app.clock.set(at(9, 30));
+    settle(&app).await;
+    let close = at(13, 30).timestamp();
+
+    let skip = say(&app, &ada(), "/standup skip date:2026-03-02").await;
+    assert_refused(&skip, "already open");
+    assert!(text(&skip).contains(&format!("<t:{close}:f>")), "{skip}");
+    let paused = say(&app, &ada(), "/standup pause").await;
+    assert_public(&paused);
+    assert!(text(&paused).contains("without a reminder"), "{paused}");
+
+    // 12:30: no reminder in the thread; 13:30: the summary still comes.
+    let thread = app.fake().requests_to(
+        "POST",
+        &format!("/channels/{STANDUP_CHANNEL}/messages/{{m}}/threads"),
+    )[0]
+    .segment(3)
+    .to_string();
+    app.clock.set(at(12, 30));
+    settle(&app).await;
+    let in_thread = format!("/channels/{thread}/messages");
+    assert!(app.fake().requests_to("POST", &in_thread).is_empty());
+    app.clock.set(at(13, 30));
+    settle(&app).await;
+    let posts = app.fake().requests_to("POST", &channel_posts());
+    assert_eq!(posts.len(), 2, "the prompt and the summary");
+    // Tuesday is paused.
+    app.clock.set(at(9, 30) + Duration::days(1));
+    settle(&app).await;
+    assert_eq!(prompts(&app), 1);
+    app.fake().assert_no_violations();
+}

@@ -201,6 +201,32 @@ async fn resuming_lifts_the_pause_and_never_moves_progress_back() {
 }
 
 #[tokio::test]
+async fn an_open_day_cannot_be_skipped_and_a_pause_cancels_its_pending_reminder() {
+    let (store, team, _dir) = store_with_team().await;
+    let setup = ScheduleSetup {
+        channel_id: 5,
+        schedule: schedule(),
+        handled_through: d(1),
+    };
+    store.save_schedule(&team, &setup, 1, 0).await.unwrap();
+    let mut conn = store.pool().acquire().await.unwrap();
+    insert_open_day(&mut conn, &new_day(&team, d(2)))
+        .await
+        .unwrap();
+    drop(conn);
+
+    assert!(!store.add_skip(&team, d(2)).await.unwrap());
+    assert!(store.add_skip(&team, d(3)).await.unwrap());
+    assert_eq!(store.pause_schedule(&team, d(9)).await.unwrap(), [300]);
+    let day = store.standup_day(&team, d(2)).await.unwrap().unwrap();
+    assert!(day.reminded && day.status == DayStatus::Open);
+    assert!(store.pause_schedule(&team, d(9)).await.unwrap().is_empty());
+    let exclusions = store.exclusions(team.id).await.unwrap();
+    assert_eq!(exclusions.paused_until, Some(d(9)));
+    assert!(!exclusions.skipped.contains(&d(2)));
+}
+
+#[tokio::test]
 async fn a_failing_schedule_remembers_why_until_a_post_goes_through() {
     let (store, team, _dir) = store_with_team().await;
     let setup = ScheduleSetup {
