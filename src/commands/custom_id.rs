@@ -22,8 +22,12 @@ pub enum Action {
     },
     /// A story card button: accept the story (PO).
     StoryAccept { team_id: i64, number: i64 },
-    /// The new-story modal; `source` is the message it was opened from, if any.
-    NewStoryForm { source: Option<(u64, u64)> },
+    /// The new-story modal; `source` is the message it was opened from, if any, and `preset`
+    /// the options `/story add` was given besides the form's fields.
+    NewStoryForm {
+        source: Option<(u64, u64)>,
+        preset: StoryPreset,
+    },
     /// The edit modal of a story; `version` is what its fields were filled with
     /// (`store::stories::FormVersion`), so a stale submit is refused.
     EditStoryForm {
@@ -45,6 +49,15 @@ pub enum Action {
     StandupAnswerForm { team_id: i64, day_id: i64 },
     /// The submitted stand-up answer form of a day.
     StandupAnswer { team_id: i64, day_id: i64 },
+}
+
+/// `/story add`'s options that the new-story form has no box for, applied on submit (and
+/// checked again there: an id can be forged).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoryPreset {
+    pub kind: Option<StoryKind>,
+    pub points: Option<i64>,
+    pub assignee_id: Option<u64>,
 }
 
 fn status_code(status: Status) -> char {
@@ -110,10 +123,25 @@ impl Action {
                 to,
             } => format!("sm:{team_id}:{number}:{}", status_code(*to)),
             Action::StoryAccept { team_id, number } => format!("sa:{team_id}:{number}"),
-            Action::NewStoryForm { source: None } => "fn".to_string(),
             Action::NewStoryForm {
-                source: Some((channel, message)),
-            } => format!("fn:{channel}:{message}"),
+                source,
+                preset:
+                    StoryPreset {
+                        kind,
+                        points,
+                        assignee_id,
+                    },
+            } => {
+                let text = |value: Option<String>| value.unwrap_or_default();
+                format!(
+                    "fn:{}:{}:{}:{}:{}",
+                    text(source.map(|(channel, _)| channel.to_string())),
+                    text(source.map(|(_, message)| message.to_string())),
+                    text(kind.map(|k| kind_code(k).to_string())),
+                    text(points.map(|p| p.to_string())),
+                    text(assignee_id.map(|a| a.to_string())),
+                )
+            }
             Action::EditStoryForm {
                 team_id,
                 number,
@@ -176,10 +204,42 @@ impl Action {
                 team_id: int(1)?,
                 number: int(2)?,
             }),
-            "fn" if parts.len() == 1 => Some(Action::NewStoryForm { source: None }),
+            // Forms opened before the preset was added: no preset.
+            "fn" if parts.len() == 1 => Some(Action::NewStoryForm {
+                source: None,
+                preset: StoryPreset::default(),
+            }),
             "fn" if parts.len() == 3 => Some(Action::NewStoryForm {
                 source: Some((uint(1)?, uint(2)?)),
+                preset: StoryPreset::default(),
             }),
+            "fn" if parts.len() == 6 => {
+                let optional = |i: usize| Some(parts[i]).filter(|p| !p.is_empty());
+                let source = match (optional(1), optional(2)) {
+                    (None, None) => None,
+                    _ => Some((uint(1)?, uint(2)?)),
+                };
+                let kind = match optional(3) {
+                    Some(code) => Some(kind_from_code(code)?),
+                    None => None,
+                };
+                let points = match optional(4) {
+                    Some(_) => Some(int(4)?),
+                    None => None,
+                };
+                let assignee_id = match optional(5) {
+                    Some(_) => Some(uint(5)?),
+                    None => None,
+                };
+                Some(Action::NewStoryForm {
+                    source,
+                    preset: StoryPreset {
+                        kind,
+                        points,
+                        assignee_id,
+                    },
+                })
+            }
             "fe" if parts.len() == 4 => Some(Action::EditStoryForm {
                 team_id: int(1)?,
                 number: int(2)?,
@@ -240,6 +300,11 @@ mod tests {
             .encode(),
             Action::NewStoryForm {
                 source: Some((u64::MAX, u64::MAX)),
+                preset: StoryPreset {
+                    kind: Some(StoryKind::Improvement),
+                    points: Some(i64::MIN),
+                    assignee_id: Some(u64::MAX),
+                },
             }
             .encode(),
             Action::EditStoryForm {
@@ -278,9 +343,21 @@ mod tests {
                 team_id: 1,
                 number: 12,
             },
-            Action::NewStoryForm { source: None },
+            Action::NewStoryForm {
+                source: None,
+                preset: StoryPreset::default(),
+            },
             Action::NewStoryForm {
                 source: Some((5, 6)),
+                preset: StoryPreset::default(),
+            },
+            Action::NewStoryForm {
+                source: None,
+                preset: StoryPreset {
+                    kind: Some(StoryKind::Bug),
+                    points: Some(3),
+                    assignee_id: Some(300),
+                },
             },
             Action::EditStoryForm {
                 team_id: 2,
@@ -312,6 +389,18 @@ mod tests {
         for action in actions {
             assert_eq!(Action::parse(&action.encode()), Some(action));
         }
+    }
+
+    #[test]
+    fn new_story_forms_opened_before_presets_still_parse() {
+        let plain = |source| {
+            Some(Action::NewStoryForm {
+                source,
+                preset: StoryPreset::default(),
+            })
+        };
+        assert_eq!(Action::parse("fn"), plain(None));
+        assert_eq!(Action::parse("fn:5:6"), plain(Some((5, 6))));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! the card buttons (Start, Done, Accept). The command's definition is `story_definition.rs`.
 
 use super::caller::team_for;
+use super::custom_id::StoryPreset;
 use super::options::Invocation;
 pub use super::story_definition::{definition, story_option};
 use super::story_modal;
@@ -192,9 +193,17 @@ async fn add(
     team: &Team,
     inv: &Invocation,
 ) -> HandlerResult<Response> {
+    // Checked before a form opens, so a bad option is not found only after typing a story.
+    let kind = inv.text("type").map(StoryKind::parse).transpose()?;
+    let points = inv.integer("points").map(Points::parse).transpose()?;
     let Some(title) = inv.text("title") else {
+        let preset = StoryPreset {
+            kind,
+            points: points.map(|p| i64::from(p.get())),
+            assignee_id: inv.user("assignee"),
+        };
         return Ok(Response::Modal(story_modal::new_story_form(
-            None,
+            preset,
             inv.text("details"),
             inv.text("labels"),
         )));
@@ -202,12 +211,8 @@ async fn add(
     let new = NewStory {
         title: StoryTitle::parse(title)?,
         details: StoryDetails::parse(inv.text("details").unwrap_or_default())?,
-        kind: inv
-            .text("type")
-            .map(StoryKind::parse)
-            .transpose()?
-            .unwrap_or_default(),
-        points: inv.integer("points").map(Points::parse).transpose()?,
+        kind: kind.unwrap_or_default(),
+        points,
         labels: Labels::parse(inv.text("labels").unwrap_or_default())?,
         criteria: Criteria::default(),
         assignee_id: inv.user("assignee"),

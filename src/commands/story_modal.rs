@@ -8,7 +8,7 @@ use serenity::all::{
 };
 
 use super::caller::team_for;
-use super::custom_id::Action;
+use super::custom_id::{Action, StoryPreset};
 use super::story::{apply_edit, find_story};
 use super::{Caller, Services};
 use crate::domain::story::{
@@ -48,17 +48,15 @@ fn input(
     }
 }
 
-/// The new-story form, optionally pre-filled.
-pub fn new_story_form(
-    source: Option<(u64, u64)>,
-    details: Option<&str>,
-    labels: Option<&str>,
-) -> Modal {
-    new_story_form_with_title(source, None, details, labels)
+/// The new-story form of `/story add` without a title, pre-filled with its options; the ones
+/// the form has no box for ride in its custom id.
+pub fn new_story_form(preset: StoryPreset, details: Option<&str>, labels: Option<&str>) -> Modal {
+    new_story_form_with_title(None, preset, None, details, labels)
 }
 
 fn new_story_form_with_title(
     source: Option<(u64, u64)>,
+    preset: StoryPreset,
     title: Option<&str>,
     details: Option<&str>,
     labels: Option<&str>,
@@ -73,7 +71,7 @@ fn new_story_form_with_title(
     );
     criteria.max_length = 4000;
     Modal {
-        custom_id: Action::NewStoryForm { source }.encode(),
+        custom_id: Action::NewStoryForm { source, preset }.encode(),
         title: "New story".to_string(),
         inputs: vec![
             input("title", "Title", false, true, TITLE_MAX, title),
@@ -158,6 +156,7 @@ pub async fn from_message(command: &CommandInteraction) -> HandlerResult<Respons
     let details = crate::domain::story::truncate_plain(&text, DETAILS_MAX);
     Ok(Response::Modal(new_story_form_with_title(
         Some((command.channel_id.get(), target.get())),
+        StoryPreset::default(),
         Some(&title),
         Some(&details),
         None,
@@ -186,16 +185,20 @@ pub async fn submit(
 ) -> HandlerResult<Response> {
     let text = |id: &str| field(modal, id).unwrap_or_default();
     match action {
-        Action::NewStoryForm { source } => {
+        Action::NewStoryForm { source, preset } => {
             let team = team_for(services, caller).await?;
             let new = NewStory {
                 title: StoryTitle::parse(text("title")).map_err(in_form)?,
                 details: StoryDetails::parse(text("details")).map_err(in_form)?,
-                kind: StoryKind::default(),
-                points: None,
+                kind: preset.kind.unwrap_or_default(),
+                points: preset
+                    .points
+                    .map(Points::parse)
+                    .transpose()
+                    .map_err(in_form)?,
                 labels: Labels::parse(text("labels")).map_err(in_form)?,
                 criteria: Criteria::parse_lines(text("criteria")).map_err(in_form)?,
-                assignee_id: None,
+                assignee_id: preset.assignee_id,
                 source_url: source.map(|(channel, message)| {
                     format!(
                         "https://discord.com/channels/{}/{channel}/{message}",

@@ -485,3 +485,31 @@ async fn an_edit_form_opened_before_poker_accepts_points_is_refused() {
         "{shown}"
     );
 }
+
+#[tokio::test]
+async fn story_add_without_a_title_keeps_its_type_points_and_assignee_through_the_form() {
+    let app = spawn_app().await;
+    let modal = say(
+        &app,
+        &member(),
+        "/story add type:bug points:3 assignee:<@300>",
+    )
+    .await;
+    assert_eq!(modal["type"], 9, "{modal}");
+    assert!(modal["data"]["custom_id"].as_str().unwrap().len() <= 100);
+    let reply = submit(&app, &member(), &modal, &[("title", "Crash on pay")]).await;
+    assert_public(&reply);
+    let shown = text(&reply);
+    for needle in [
+        "#1 · Crash on pay",
+        "Type: bug",
+        "Points: 3 points",
+        "Assignee: <@300>",
+    ] {
+        assert!(shown.contains(needle), "missing {needle} in {shown}");
+    }
+    assert_refused(
+        &say_unchecked(&app, &member(), "/story add points:101").await,
+        "between 0 and 100",
+    );
+}
