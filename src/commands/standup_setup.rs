@@ -1,14 +1,12 @@
 //! `/standup setup|show|pause|resume|skip|away`: the schedule and who is excused.
 
-use chrono::NaiveDate;
-
 use super::caller::team_for;
 use super::options::Invocation;
 use super::{Caller, Services};
 use crate::domain::access::Access;
 use crate::domain::schedule::{
-    parse_date, AwayRange, LocalTime, Schedule, Weekdays, DEFAULT_REMINDER_MINUTES,
-    DEFAULT_WINDOW_MINUTES,
+    parse_date, AwayRange, Exclusions, LocalTime, Schedule, Weekdays, DEFAULT_REMINDER_MINUTES,
+    DEFAULT_WINDOW_MINUTES, UNTIL_RESUMED,
 };
 use crate::domain::team::Timezone;
 use crate::error::{AppError, HandlerResult};
@@ -17,8 +15,14 @@ use crate::store::standup_days::DayStatus;
 use crate::store::standups::{ScheduleSetup, StoredSchedule};
 use crate::store::teams::Team;
 
-/// Pausing without an end date pauses until this day, i.e. until `/standup resume`.
-const PAUSED_INDEFINITELY: (i32, u32, u32) = (9999, 12, 31);
+/// What the next prompt times read when there are none.
+fn no_prompts(exclusions: &Exclusions) -> &'static str {
+    if exclusions.paused_until_resumed() {
+        "none while paused (/standup resume)"
+    } else {
+        "none scheduled"
+    }
+}
 
 fn minutes(inv: &Invocation, name: &str, default: u32) -> Result<u32, AppError> {
     match inv.integer(name) {
@@ -96,14 +100,14 @@ pub async fn setup(
         .map(|(_, at)| format!("• {}", time::full(at.timestamp())))
         .collect();
     Ok(Response::Message(Message::public_text(format!(
-        "<@{}> set up team **{}**'s stand-up: {}.\nNext prompts:\n{}",
+        "<@{}> set up team **{}**'s stand-up: {}.\nNext prompts:{}",
         caller.user_id,
         team.name,
         describe(&stored),
         if next.is_empty() {
-            "none scheduled".to_string()
+            format!(" {}", no_prompts(&exclusions))
         } else {
-            next.join("\n")
+            format!("\n{}", next.join("\n"))
         }
     ))))
 }
@@ -128,7 +132,7 @@ pub async fn show(services: &Services, caller: &Caller) -> HandlerResult<Respons
         }
     }
     match exclusions.paused_until {
-        Some(until) if until >= today => lines.push(if until == paused_forever() {
+        Some(until) if until >= today => lines.push(if exclusions.paused_until_resumed() {
             "**Paused** until /standup resume.".to_string()
         } else {
             format!("**Paused** up to and including {until}.")
@@ -138,7 +142,7 @@ pub async fn show(services: &Services, caller: &Caller) -> HandlerResult<Respons
     let next = stored.schedule.next_prompts(now, 1, &exclusions);
     lines.push(match next.first() {
         Some((_, at)) => format!("**Next prompt:** {}", time::moment(at.timestamp())),
-        None => "**Next prompt:** none scheduled".to_string(),
+        None => format!("**Next prompt:** {}", no_prompts(&exclusions)),
     });
     let members: Vec<String> = roster.iter().map(|m| format!("<@{m}>")).collect();
     lines.push(format!(
@@ -175,11 +179,6 @@ pub async fn show(services: &Services, caller: &Caller) -> HandlerResult<Respons
     ))
 }
 
-fn paused_forever() -> NaiveDate {
-    let (y, m, d) = PAUSED_INDEFINITELY;
-    NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
-}
-
 pub async fn pause(
     services: &Services,
     caller: &Caller,
@@ -198,7 +197,7 @@ pub async fn pause(
     }
     let silenced = services
         .store
-        .pause_schedule(&team, until.unwrap_or_else(paused_forever))
+        .pause_schedule(&team, until.unwrap_or(UNTIL_RESUMED))
         .await?;
     let mut text = match until {
         Some(until) => format!(

@@ -10,7 +10,7 @@ mod calendar;
 mod exclusions;
 
 pub use calendar::{parse_date, LocalTime, Weekdays};
-pub use exclusions::{expected_members, is_expected, Away, AwayRange, Exclusions};
+pub use exclusions::{expected_members, is_expected, Away, AwayRange, Exclusions, UNTIL_RESUMED};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -149,6 +149,9 @@ impl Schedule {
         exclusions: &Exclusions,
     ) -> Vec<(NaiveDate, DateTime<Utc>)> {
         let mut prompts = Vec::with_capacity(count);
+        if exclusions.paused_until_resumed() {
+            return prompts;
+        }
         // Start a day early: a prompt fires on its own local date, which may be "yesterday" in UTC.
         let mut date = self.local_date(after).pred_opt();
         if let Some(until) = exclusions.paused_until {

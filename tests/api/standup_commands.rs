@@ -287,3 +287,30 @@ async fn an_open_stand_up_cannot_be_skipped_and_a_pause_silences_its_reminder() 
     assert_eq!(prompts(&app), 1);
     app.fake().assert_no_violations();
 }
+
+#[tokio::test]
+async fn a_pause_until_resumed_shows_no_next_prompt() {
+    let app = spawn().await;
+    set_up(&app).await;
+    assert_public(&say(&app, &ada(), "/standup pause").await);
+
+    let show = text(&say(&app, &ada(), "/standup show").await);
+    assert!(
+        show.contains("**Next prompt:** none while paused (/standup resume)"),
+        "{show}"
+    );
+    let line = format!("/standup setup channel:<#{STANDUP_CHANNEL}> time:10:00 timezone:UTC");
+    let setup = text(&say(&app, &ada(), &line).await);
+    assert!(
+        setup.contains("Next prompts: none while paused (/standup resume)"),
+        "{setup}"
+    );
+    // A pause with an end still shows the prompts after it.
+    say(&app, &ada(), "/standup pause until:2026-03-03").await;
+    let show = text(&say(&app, &ada(), "/standup show").await);
+    let wednesday = at(9, 30) + Duration::days(2);
+    assert!(
+        show.contains(&format!("<t:{}:f>", wednesday.timestamp() + 1800)),
+        "{show}"
+    );
+}

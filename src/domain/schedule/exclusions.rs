@@ -16,9 +16,21 @@ pub struct Exclusions {
     pub paused_until: Option<NaiveDate>,
 }
 
+/// The `paused_until` of a pause without an end (`/standup pause` with no date), as stored.
+pub const UNTIL_RESUMED: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(date) => date,
+    None => NaiveDate::MAX,
+};
+
 impl Exclusions {
     pub fn none() -> Self {
         Self::default()
+    }
+
+    /// Paused with no end: no prompt until `/standup resume`.
+    pub fn paused_until_resumed(&self) -> bool {
+        self.paused_until
+            .is_some_and(|until| until >= UNTIL_RESUMED)
     }
 
     pub fn excludes(&self, date: NaiveDate) -> bool {

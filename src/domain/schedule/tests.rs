@@ -284,13 +284,16 @@ fn skipped_dates_and_a_pause_remove_prompts() {
 #[test]
 fn a_pause_that_never_ends_leaves_no_prompts() {
     let s = schedule("UTC", "09:00", "daily");
-    let forever = Exclusions {
-        paused_until: Some(NaiveDate::MAX),
-        ..Exclusions::none()
-    };
-    assert!(s
-        .next_prompts(utc(2024, 3, 10, 0, 0), 3, &forever)
-        .is_empty());
+    for end in [UNTIL_RESUMED, NaiveDate::MAX] {
+        let forever = Exclusions {
+            paused_until: Some(end),
+            ..Exclusions::none()
+        };
+        assert!(forever.paused_until_resumed());
+        assert!(s
+            .next_prompts(utc(2024, 3, 10, 0, 0), 3, &forever)
+            .is_empty());
+    }
 }
 
 // --- what is due ---
