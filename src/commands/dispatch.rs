@@ -167,18 +167,25 @@ async fn button(
             None => Err(stale()),
         };
     };
+    let ephemeral = component
+        .message
+        .flags
+        .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
+    // A change pressed on a private card (`/story show`) is announced in a new public message:
+    // updating the private one would show it to the presser alone.
+    let changed = |card: Message| {
+        if ephemeral {
+            Response::Message(card)
+        } else {
+            Response::Update(card)
+        }
+    };
     match action {
         Action::BacklogPage {
             team_id,
             page,
             filter,
-        } => {
-            let ephemeral = component
-                .message
-                .flags
-                .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
-            backlog::turn_page(services, caller, team_id, page, &filter, ephemeral).await
-        }
+        } => backlog::turn_page(services, caller, team_id, page, &filter, ephemeral).await,
         Action::StoryMove {
             team_id,
             number,
@@ -199,7 +206,7 @@ async fn button(
                 moved.number,
                 to.label()
             );
-            Ok(Response::Update(
+            Ok(changed(
                 public_card(services, &team, moved, headline).await?,
             ))
         }
@@ -212,7 +219,7 @@ async fn button(
                     AppError::user("That card belongs to a team this server does not have.")
                 })?;
             let story = find_story(services, &team, StoryNumber(number)).await?;
-            Ok(Response::Update(
+            Ok(changed(
                 super::story_flow::accept(services, caller, &team, story).await?,
             ))
         }

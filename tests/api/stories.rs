@@ -513,3 +513,31 @@ async fn story_add_without_a_title_keeps_its_type_points_and_assignee_through_th
         "between 0 and 100",
     );
 }
+
+#[tokio::test]
+async fn a_change_pressed_on_the_private_show_card_is_announced_publicly() {
+    let app = spawn_app().await;
+    say(&app, &member(), r#"/story add title:"Seen by all""#).await;
+    let private = say(&app, &member(), "/story show story:1").await;
+    assert!(is_ephemeral(&private));
+    let started = press(&app, &member(), &private, "Start").await;
+    assert_public(&started);
+    assert!(
+        text(&started).contains("moved #1 to **in progress**"),
+        "{}",
+        text(&started)
+    );
+    say(&app, &member(), "/story move story:1 status:done").await;
+    let private = say(&app, &member(), "/story show story:1").await;
+    let accepted = press(&app, &admin(), &private, "Accept (PO)").await;
+    assert_public(&accepted);
+    assert!(text(&accepted).contains("Status: accepted"));
+    // A refusal stays private.
+    let private = say(&app, &member(), "/story show story:1").await;
+    let mut forged = private.clone();
+    forged["data"]["components"][0]["components"][0]["disabled"] = false.into();
+    assert_refused(
+        &press(&app, &member(), &forged, "Start").await,
+        "cannot move",
+    );
+}
