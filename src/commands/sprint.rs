@@ -13,6 +13,7 @@ use crate::domain::schedule::parse_date;
 use crate::domain::sprint::{SprintSpan, DEFAULT_SPRINT_DAYS, SPRINT_DAYS_MAX};
 use crate::domain::story::{truncate_plain, Status};
 use crate::domain::team::Timezone;
+use crate::domain::wording::counted;
 use crate::domain::Invalid;
 use crate::error::{AppError, HandlerResult};
 use crate::render::text::escape_markdown;
@@ -180,6 +181,14 @@ async fn start(
         .integer("days")
         .unwrap_or(i64::from(DEFAULT_SPRINT_DAYS));
     let span = SprintSpan::new(start, days, zone)?;
+    let today = now.with_timezone(&zone.tz()).date_naive();
+    if span.last_day() < today {
+        return Err(AppError::user(format!(
+            "A sprint from {start} for {} would already be over (its last day was {}). Pick a later start date, or leave starts out to start today.",
+            counted(span.days(), "day", "days"),
+            span.last_day()
+        )));
+    }
     let new = NewSprint { name, goal, span };
     let started = services
         .store
@@ -234,7 +243,7 @@ async fn change_membership(
         )));
     }
     let now = services.clock.now();
-    let scope_change = is_scope_change(&sprint.span(), now);
+    let scope_change = is_scope_change(&sprint, now);
     let changed = services
         .store
         .change_sprint_membership(

@@ -134,8 +134,8 @@ pub fn burndown_story(history: &SprintStoryHistory, span: &SprintSpan) -> Burndo
 }
 
 /// Whether a move into or out of the sprint at `now` is a scope change: after its planning day.
-pub fn is_scope_change(span: &SprintSpan, now: DateTime<Utc>) -> bool {
-    now >= span.day_ends_at(0)
+pub fn is_scope_change(sprint: &Sprint, now: DateTime<Utc>) -> bool {
+    now >= sprint.span().planning_ends_at(at(sprint.started_at))
 }
 
 #[cfg(test)]
@@ -149,6 +149,25 @@ mod tests {
     fn span() -> SprintSpan {
         let zone = crate::domain::team::Timezone::parse("Europe/Berlin").unwrap();
         SprintSpan::new(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 10, zone).unwrap()
+    }
+
+    /// A sprint over `span()`, its /sprint start run at `started_at`.
+    fn sprint(started_at: DateTime<Utc>) -> Sprint {
+        Sprint {
+            id: 1,
+            guild_id: 1,
+            team_id: 1,
+            number: 1,
+            name: "Sprint 1".into(),
+            goal: None,
+            start_date: span().start(),
+            days: 10,
+            timezone: "Europe/Berlin".into(),
+            active: true,
+            started_at: started_at.timestamp(),
+            closed_at: None,
+            figures: None,
+        }
     }
 
     fn history(membership: Vec<MembershipChange>) -> SprintStoryHistory {
@@ -180,7 +199,8 @@ mod tests {
     fn moves_on_the_planning_day_form_the_commitment_and_later_ones_are_scope_changes() {
         let span = span();
         let noon = Utc.with_ymd_and_hms(2026, 3, 2, 11, 0, 0).unwrap();
-        assert!(!is_scope_change(&span, noon));
+        let sprint = sprint(noon - chrono::Duration::hours(2));
+        assert!(!is_scope_change(&sprint, noon));
         let planned = burndown_story(
             &history(vec![MembershipChange {
                 added: true,
@@ -193,7 +213,7 @@ mod tests {
         assert_eq!(scope_at(&[planned], span.starts_at()).total, 3);
 
         let next_day = Utc.with_ymd_and_hms(2026, 3, 3, 9, 0, 0).unwrap();
-        assert!(is_scope_change(&span, next_day));
+        assert!(is_scope_change(&sprint, next_day));
         let late = burndown_story(
             &history(vec![MembershipChange {
                 added: true,
@@ -204,5 +224,19 @@ mod tests {
         );
         let chart = burndown(&span, &[late], next_day);
         assert_eq!((chart.committed, chart.added_points), (0, 3));
+    }
+
+    #[test]
+    fn a_sprint_started_late_with_a_past_start_is_planned_on_the_day_it_was_started() {
+        let wednesday = Utc.with_ymd_and_hms(2026, 3, 4, 9, 0, 0).unwrap();
+        let sprint = sprint(wednesday);
+        assert!(!is_scope_change(
+            &sprint,
+            wednesday + chrono::Duration::hours(8)
+        ));
+        assert!(is_scope_change(
+            &sprint,
+            wednesday + chrono::Duration::days(1)
+        ));
     }
 }

@@ -188,7 +188,7 @@ pub async fn add_planned(
     }
     let suggestion = suggest(services, &team, Some(&sprint), capacity).await?;
     let now = services.clock.now();
-    let scope_change = super::sprint_facts::is_scope_change(&sprint.span(), now);
+    let scope_change = super::sprint_facts::is_scope_change(&sprint, now);
     let mut added = Vec::new();
     for story in suggestion.picked() {
         if story.status == Status::Archived {

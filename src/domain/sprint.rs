@@ -78,6 +78,16 @@ impl SprintSpan {
         start_of_day(self.zone, self.day(index + 1))
     }
 
+    /// When planning ends for a sprint whose `/sprint start` ran at `started_at`: at the end of
+    /// its first day, or of the local day it was started on when that is later. A team that
+    /// starts a sprint late with a past start date then picks its stories as part of the
+    /// commitment, as on a planning day, instead of every pick being a scope change.
+    pub fn planning_ends_at(&self, started_at: DateTime<Utc>) -> DateTime<Utc> {
+        let started_on = started_at.with_timezone(&self.zone.tz()).date_naive();
+        let end_of_that_day = start_of_day(self.zone, started_on + Duration::days(1));
+        self.day_ends_at(0).max(end_of_that_day)
+    }
+
     /// How much of the sprint's time has passed at `now`, from 0.0 to 1.0.
     pub fn elapsed_share(&self, now: DateTime<Utc>) -> f64 {
         let (start, end) = (self.starts_at(), self.ends_at());

@@ -480,3 +480,35 @@ async fn a_story_finished_between_drafting_and_publishing_is_shipped_in_the_next
         "shipped once only: {shipped}"
     );
 }
+
+#[tokio::test]
+async fn a_sprint_started_late_with_a_past_start_date_is_planned_on_the_day_it_is_started() {
+    let app = spawn_app().await;
+    say(&app, &po(), r#"/story add title:"Guest checkout" points:3"#).await;
+    say(&app, &po(), r#"/story add title:"Saved carts" points:2"#).await;
+    // Wednesday; the sprint began on Monday but nobody ran /sprint start until now.
+    app.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 4, 10, 0, 0).unwrap());
+    assert_refused(
+        &say(&app, &po(), "/sprint start starts:2026-02-02 days:10").await,
+        "would already be over",
+    );
+    let started = say(&app, &po(), "/sprint start starts:2026-03-02 days:10").await;
+    assert_public(&started);
+    app.clock.advance(chrono::Duration::hours(2));
+    let planned = say(&app, &po(), "/sprint add story:1").await;
+    assert!(
+        !text(&planned).contains("scope change"),
+        "{}",
+        text(&planned)
+    );
+    app.clock.advance(chrono::Duration::days(1));
+    let late = say(&app, &po(), "/sprint add story:2").await;
+    assert!(text(&late).contains("scope change"), "{}", text(&late));
+    say(&app, &member(), "/sprint status").await;
+    let (status, _) = deferred_answer(&app, 1).await;
+    let shown = text(&status);
+    for expected in ["(3 committed)", "+2 pts added"] {
+        assert!(shown.contains(expected), "{expected} missing from {shown}");
+    }
+}

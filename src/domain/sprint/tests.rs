@@ -66,6 +66,26 @@ fn a_sprint_runs_from_local_midnight_to_local_midnight() {
 }
 
 #[test]
+fn planning_lasts_the_first_day_or_the_local_day_the_sprint_was_started_on_if_later() {
+    let berlin = span("Europe/Berlin", date(2026, 3, 2), 10);
+    let first_day_ends = utc(2026, 3, 2, 23, 0);
+    // Started ahead of time or on its first day: planning is the first day.
+    assert_eq!(
+        berlin.planning_ends_at(utc(2026, 2, 27, 9, 0)),
+        first_day_ends
+    );
+    assert_eq!(
+        berlin.planning_ends_at(utc(2026, 3, 2, 9, 0)),
+        first_day_ends
+    );
+    // Started late, on Wednesday (Berlin) with Monday as its start: Wednesday is for planning.
+    assert_eq!(
+        berlin.planning_ends_at(utc(2026, 3, 4, 22, 30)),
+        utc(2026, 3, 4, 23, 0)
+    );
+}
+
+#[test]
 fn days_left_count_today_and_stop_at_zero() {
     let s = span("UTC", date(2024, 3, 4), 5);
     assert_eq!(s.days_left(utc(2024, 3, 1, 12, 0)), 5);
