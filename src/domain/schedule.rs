@@ -24,6 +24,9 @@ pub const DEFAULT_REMINDER_MINUTES: u32 = 60;
 pub const WINDOW_MAX_MINUTES: u32 = 720;
 /// A prompt posted more than this after its time counts as late (the scheduler ticks faster).
 pub const LATE_AFTER: Duration = Duration::minutes(1);
+/// The least time a late prompt leaves before its reminder (or the schedule's own gap between
+/// prompt and reminder, when shorter); with less, that day gets no reminder.
+pub const LATE_REMINDER_GAP: Duration = Duration::minutes(15);
 
 /// A team's stand-up schedule, valid by construction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +142,24 @@ impl Schedule {
     pub fn reminder_instant(&self, date: NaiveDate) -> Option<DateTime<Utc>> {
         (self.reminder_minutes > 0)
             .then(|| self.close_instant(date) - Duration::minutes(self.reminder_minutes.into()))
+    }
+
+    /// The reminder of `date`'s stand-up when its prompt is posted at `posted_at`: the
+    /// scheduled one, except that a late prompt (e.g. after a restart) that leaves less than
+    /// [`LATE_REMINDER_GAP`] before it gets none, rather than chasing people minutes (or
+    /// seconds) after they were first asked.
+    pub fn reminder_after_prompt(
+        &self,
+        date: NaiveDate,
+        posted_at: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let remind_at = self.reminder_instant(date)?;
+        let scheduled_at = self.prompt_instant(date);
+        if posted_at - scheduled_at <= LATE_AFTER {
+            return Some(remind_at);
+        }
+        let gap = LATE_REMINDER_GAP.min(remind_at - scheduled_at);
+        (remind_at - posted_at >= gap).then_some(remind_at)
     }
 
     /// The next `count` prompts strictly after `after`, as (local date, instant).

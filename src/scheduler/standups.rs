@@ -62,11 +62,7 @@ async fn open_due_days(
         return Ok(());
     }
     for date in &due.missed {
-        let day = new_day(
-            stored,
-            *date,
-            stored.schedule.prompt_instant(*date).timestamp(),
-        );
+        let day = new_day(stored, *date, stored.schedule.prompt_instant(*date));
         if days::insert_skipped_day(&mut tx, &day).await? {
             tracing::warn!(team = stored.team_id, %date, "stand-up window passed while the bot was down; day skipped");
             report.missed += 1;
@@ -76,7 +72,7 @@ async fn open_due_days(
         if prompt.late {
             tracing::info!(team = stored.team_id, date = %prompt.date, "posting a late stand-up prompt");
         }
-        let day = new_day(stored, prompt.date, now.timestamp());
+        let day = new_day(stored, prompt.date, now);
         if open_in(&mut tx, &day).await? {
             report.opened += 1;
             report.queued += 1;
@@ -91,16 +87,17 @@ async fn open_due_days(
 }
 
 /// The day's row as it opens at `opened_at`: reminder and close follow the schedule's durations
-/// from the scheduled prompt time, so a late prompt still closes on time.
-fn new_day(stored: &StoredSchedule, date: chrono::NaiveDate, opened_at: i64) -> NewDay {
+/// from the scheduled prompt time, so a late prompt still closes on time (and has no reminder
+/// when too little time is left before it).
+fn new_day(stored: &StoredSchedule, date: chrono::NaiveDate, opened_at: DateTime<Utc>) -> NewDay {
     let schedule = &stored.schedule;
     NewDay {
         team_id: stored.team_id,
         guild_id: stored.guild_id,
         date,
         channel_id: stored.channel_id,
-        opened_at,
-        remind_at: schedule.reminder_instant(date).map(|t| t.timestamp()),
+        opened_at: opened_at.timestamp(),
+        remind_at: (schedule.reminder_after_prompt(date, opened_at)).map(|t| t.timestamp()),
         close_at: schedule.close_instant(date).timestamp(),
     }
 }

@@ -450,3 +450,38 @@ async fn a_thread_discord_already_created_for_the_prompt_is_used_when_its_answer
     assert_eq!(in_thread.len(), 1);
     assert_eq!(in_thread[0].status, 200);
 }
+
+#[tokio::test]
+async fn a_prompt_posted_after_its_reminder_time_sends_no_reminder_seconds_later() {
+    let app = spawn().await;
+    set_up(&app).await;
+    let thread_route = format!("/channels/{STANDUP_CHANNEL}/messages/{{m}}/threads");
+    let thread_posts = |app: &TestApp, n: usize| {
+        let thread = app.fake().requests_to("POST", &thread_route)[n]
+            .segment(3)
+            .to_string();
+        app.fake()
+            .requests_to("POST", &format!("/channels/{thread}/messages"))
+            .len()
+    };
+
+    // Down from before 09:30 until 12:40, past the 12:30 reminder: prompt late, no reminder.
+    app.clock.set(at(12, 40));
+    assert_eq!(settle(&app).await.standups_opened, 1);
+    app.clock.set(at(12, 41));
+    settle(&app).await;
+    assert_eq!(
+        thread_posts(&app, 0),
+        0,
+        "nobody is chased a minute after the prompt"
+    );
+    app.clock.set(at(13, 30));
+    settle(&app).await;
+
+    // Tuesday, back at 11:00: late, but the 12:30 reminder leaves time, so it goes out.
+    app.clock.set(at(11, 0) + Duration::days(1));
+    settle(&app).await;
+    app.clock.set(at(12, 30) + Duration::days(1));
+    settle(&app).await;
+    assert_eq!(thread_posts(&app, 1), 1);
+}

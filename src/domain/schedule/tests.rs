@@ -428,6 +428,49 @@ fn paused_days_pass_as_handled_up_to_the_first_day_with_a_prompt() {
 }
 
 #[test]
+fn a_late_prompt_keeps_its_reminder_only_when_it_leaves_people_time() {
+    // 09:00, open 240 min, reminder 60 min before close: reminded at 12:00.
+    let s = schedule("UTC", "09:00", "mon-fri");
+    let day = date(2024, 3, 4);
+    let noon = Some(utc(2024, 3, 4, 12, 0));
+    assert_eq!(s.reminder_after_prompt(day, utc(2024, 3, 4, 9, 0)), noon);
+    assert_eq!(s.reminder_after_prompt(day, utc(2024, 3, 4, 11, 45)), noon);
+    assert_eq!(s.reminder_after_prompt(day, utc(2024, 3, 4, 11, 46)), None);
+    assert_eq!(s.reminder_after_prompt(day, utc(2024, 3, 4, 12, 10)), None);
+    // A schedule whose reminder comes 5 minutes after the prompt keeps it when on time, and
+    // when late by less than those 5 minutes' worth.
+    let tight = Schedule::new(
+        LocalTime::parse("09:00").unwrap(),
+        Timezone::parse("UTC").unwrap(),
+        Weekdays::WORKDAYS,
+        10,
+        5,
+    )
+    .unwrap();
+    let five_past = Some(utc(2024, 3, 4, 9, 5));
+    assert_eq!(
+        tight.reminder_after_prompt(day, utc(2024, 3, 4, 9, 1)),
+        five_past
+    );
+    assert_eq!(
+        tight.reminder_after_prompt(day, utc(2024, 3, 4, 9, 2)),
+        None
+    );
+    let no_reminder = Schedule::new(
+        LocalTime::parse("09:00").unwrap(),
+        Timezone::parse("UTC").unwrap(),
+        Weekdays::WORKDAYS,
+        10,
+        0,
+    )
+    .unwrap();
+    assert_eq!(
+        no_reminder.reminder_after_prompt(day, utc(2024, 3, 4, 9, 0)),
+        None
+    );
+}
+
+#[test]
 fn the_due_day_is_the_local_date_in_sydney() {
     let s = schedule("Australia/Sydney", "09:00", "mon-fri");
     // Monday 8 April 09:05 Sydney is Sunday 7 April 23:05 UTC.
