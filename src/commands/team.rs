@@ -18,12 +18,20 @@ fn sub(name: &str, description: &str) -> CreateCommandOption {
     CreateCommandOption::new(CommandOptionType::SubCommand, name, description)
 }
 
-fn text_channel(name: &str, description: &str) -> CreateCommandOption {
+/// A channel a team can be linked to: forums too, since commands in a forum's posts (threads)
+/// resolve through it.
+fn linkable_channel(name: &str, description: &str) -> CreateCommandOption {
     CreateCommandOption::new(CommandOptionType::Channel, name, description).channel_types(vec![
         ChannelType::Text,
         ChannelType::News,
         ChannelType::Forum,
     ])
+}
+
+/// A channel the bot posts in: not a forum, where Discord refuses messages outside a post.
+fn postable_channel(name: &str, description: &str) -> CreateCommandOption {
+    CreateCommandOption::new(CommandOptionType::Channel, name, description)
+        .channel_types(vec![ChannelType::Text, ChannelType::News])
 }
 
 pub fn definition() -> CreateCommand {
@@ -42,7 +50,7 @@ pub fn definition() -> CreateCommand {
                 "link",
                 "Make a channel (and its threads) use a team (admin)",
             )
-            .add_sub_option(text_channel("channel", "The channel").required(true))
+            .add_sub_option(linkable_channel("channel", "The channel").required(true))
             .add_sub_option(
                 CreateCommandOption::new(CommandOptionType::String, "team", "The team")
                     .required(true)
@@ -77,7 +85,7 @@ pub fn definition() -> CreateCommand {
                     )
                     .max_length(64),
                 )
-                .add_sub_option(text_channel(
+                .add_sub_option(postable_channel(
                     "stakeholder_channel",
                     "Where stakeholder updates and sprint summaries go",
                 )),

@@ -178,3 +178,52 @@ async fn another_guild_can_neither_see_change_nor_find_a_story() {
     assert_refused(&press(&app, &in_b, &card, "Start").await, "does not have");
     let _ = list;
 }
+
+/// The channel types Discord may offer for `option` of the `/command sub` definition.
+fn offered_channel_types(command: &str, sub: &str, option: &str) -> Vec<u64> {
+    let all = sprintmate::commands::registry::commands_json();
+    let command = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == command)
+        .unwrap_or_else(|| panic!("no /{command}"));
+    let sub = command["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == sub)
+        .unwrap_or_else(|| panic!("no /{command} {sub}"));
+    let option = sub["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == option)
+        .unwrap_or_else(|| panic!("no option {option}"));
+    let mut types: Vec<u64> = option["channel_types"]
+        .as_array()
+        .expect("channel_types")
+        .iter()
+        .map(|t| t.as_u64().unwrap())
+        .collect();
+    types.sort();
+    types
+}
+
+#[test]
+fn only_channels_the_bot_can_post_in_are_offered_for_its_posts() {
+    // 0 = text, 5 = announcement, 15 = forum: posting a message in a forum needs a thread.
+    for (command, sub, option) in [
+        ("team", "settings", "stakeholder_channel"),
+        ("update", "post", "channel"),
+        ("update", "schedule", "channel"),
+    ] {
+        assert_eq!(
+            offered_channel_types(command, sub, option),
+            [0, 5],
+            "/{command} {sub} {option}"
+        );
+    }
+    // A forum may still be linked to a team: commands in its posts (threads) use that team.
+    assert_eq!(offered_channel_types("team", "link", "channel"), [0, 5, 15]);
+}
