@@ -36,6 +36,18 @@ pub async fn find_story(
         })
 }
 
+/// Refuses any change to an archived story (it is off every list until restored), before
+/// anything is opened or written.
+pub fn refuse_archived(story: &Story) -> HandlerResult<()> {
+    if story.status == Status::Archived {
+        return Err(AppError::user(format!(
+            "Story #{n} is archived. Restore it with /story restore story:{n}, then try again.",
+            n = story.number
+        )));
+    }
+    Ok(())
+}
+
 /// Loads everything a story card shows.
 pub async fn story_view(
     services: &Services,
@@ -106,6 +118,7 @@ pub async fn run(
         }
         "story assign" | "story unassign" => {
             let story = find_story(services, &team, inv.story("story")?).await?;
+            refuse_archived(&story)?;
             let assignee = if inv.path == "story assign" {
                 Some(inv.user("user").unwrap_or(caller.user_id))
             } else {
@@ -273,6 +286,7 @@ async fn edit(
     inv: &Invocation,
 ) -> HandlerResult<Response> {
     let story = find_story(services, team, inv.story("story")?).await?;
+    refuse_archived(&story)?;
     let change = StoryChange {
         title: inv.text("title").map(StoryTitle::parse).transpose()?,
         details: inv.text("details").map(StoryDetails::parse).transpose()?,
@@ -303,12 +317,7 @@ pub async fn apply_edit(
     change: &StoryChange,
     version: Option<FormVersion>,
 ) -> HandlerResult<Response> {
-    if story.status == Status::Archived {
-        return Err(AppError::user(format!(
-            "Story #{} is archived. Restore it before editing.",
-            story.number
-        )));
-    }
+    refuse_archived(story)?;
     let store = &services.store;
     let now = services.now_unix();
     let updated = match version {

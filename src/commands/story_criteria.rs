@@ -1,7 +1,7 @@
 //! `/story criteria add|check|uncheck`: the acceptance-criteria checklist of a story.
 
 use super::options::Invocation;
-use super::story::{find_story, public_card};
+use super::story::{find_story, public_card, refuse_archived};
 use super::{Caller, Services};
 use crate::domain::story::{Criteria, CRITERIA_MAX};
 use crate::error::{AppError, HandlerResult};
@@ -15,6 +15,7 @@ pub async fn run(
     inv: &Invocation,
 ) -> HandlerResult<Response> {
     let story = find_story(services, team, inv.story("story")?).await?;
+    refuse_archived(&story)?;
     let headline = match inv.path.as_str() {
         "story criteria add" => {
             let text = Criteria::parse_one(inv.required_text("text")?)?;

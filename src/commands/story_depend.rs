@@ -1,7 +1,7 @@
 //! `/story depend|undepend`: "this story is blocked by that one", same team only, never a cycle.
 
 use super::options::Invocation;
-use super::story::{find_story, public_card};
+use super::story::{find_story, public_card, refuse_archived};
 use super::{Caller, Services};
 use crate::domain::dependency::Dependency;
 use crate::domain::story::StoryNumber;
@@ -16,6 +16,7 @@ pub async fn run(
     inv: &Invocation,
 ) -> HandlerResult<Response> {
     let story = find_story(services, team, inv.story("story")?).await?;
+    refuse_archived(&story)?;
     let on_number = StoryNumber::parse(inv.required_text("on")?)?;
     let wanted = Dependency::new(StoryNumber(story.number), on_number);
     if inv.path == "story depend" {
@@ -24,6 +25,8 @@ pub async fn run(
             wanted.check_new(&[])?;
         }
         let on = find_story(services, team, on_number).await?;
+        // An archived story will never be finished, so nothing should wait for it.
+        refuse_archived(&on)?;
         // Checked against the links in the insert's own transaction: a depend racing this one
         // is either seen or waits.
         services

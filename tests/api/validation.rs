@@ -31,12 +31,19 @@ async fn snapshot(app: &TestApp) -> Vec<String> {
             .unwrap();
         out.push(format!("{table}: {count}"));
     }
-    let stories: Vec<(String, String, Option<i64>, String)> =
-        sqlx::query_as("SELECT title, details, points, status FROM stories ORDER BY id")
+    let stories: Vec<String> = sqlx::query_scalar(
+        "SELECT concat_ws(' | ', title, details, quote(points), status, quote(assignee_id)) FROM stories ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    out.push(format!("{stories:?}"));
+    let checked: Vec<bool> =
+        sqlx::query_scalar("SELECT checked FROM story_criteria ORDER BY rowid")
             .fetch_all(pool)
             .await
             .unwrap();
-    out.push(format!("{stories:?}"));
+    out.push(format!("{checked:?}"));
     out
 }
 
@@ -180,4 +187,41 @@ async fn commands_in_direct_messages_are_refused() {
     interaction["user"] = user;
     let reply = app.interact(&interaction).await;
     assert_refused(&reply, "inside a server");
+}
+
+#[tokio::test]
+async fn every_change_to_an_archived_story_is_refused_up_front_and_changes_nothing() {
+    let app = spawn_app().await;
+    let po = Actor::admin(100, "ada");
+    for title in ["Kept", "Gone"] {
+        say(&app, &member(), &format!("/story add title:{title}")).await;
+    }
+    say(
+        &app,
+        &member(),
+        r#"/story criteria add story:2 text:"works""#,
+    )
+    .await;
+    say(&app, &member(), "/story depend story:2 on:1").await;
+    assert_public(&say(&app, &po, "/story archive story:2").await);
+    let archived = "Story #2 is archived. Restore it with /story restore story:2, then try again.";
+    for line in [
+        "/story edit story:2",
+        "/story edit story:2 title:New",
+        "/story assign story:2",
+        "/story assign story:2 user:<@300>",
+        "/story unassign story:2",
+        r#"/story criteria add story:2 text:"more""#,
+        "/story criteria check story:2 number:1",
+        "/story criteria uncheck story:2 number:1",
+        "/story depend story:2 on:1",
+        "/story undepend story:2 on:1",
+        "/story depend story:1 on:2",
+    ] {
+        refused_without_change(&app, &member(), line, archived).await;
+    }
+    // Restored, the same changes work again.
+    say(&app, &po, "/story restore story:2").await;
+    assert_public(&say(&app, &member(), "/story assign story:2").await);
+    assert_eq!(say(&app, &member(), "/story edit story:2").await["type"], 9);
 }
