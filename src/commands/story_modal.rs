@@ -115,7 +115,7 @@ pub fn edit_story_form(team: &Team, story: &Story, labels: &Labels) -> Modal {
             ),
             input(
                 "type",
-                "Type (feature, bug, improvement, chore, spike)",
+                "Type (feature/bug/improvement/chore/spike)",
                 false,
                 true,
                 11,
@@ -255,4 +255,55 @@ fn in_form(error: crate::domain::Invalid) -> AppError {
         "{} Nothing was saved; open the form again.",
         error.0
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::rank::Rank;
+    use crate::domain::story::Status;
+    use crate::render::limits::INPUT_LABEL;
+
+    #[test]
+    fn every_form_label_fits_discords_limit_uncut() {
+        let team = Team {
+            id: 3,
+            guild_id: 2,
+            name: "Core".into(),
+            is_default: true,
+            po_role_id: None,
+            timezone: "UTC".into(),
+            stakeholder_channel_id: None,
+            vision: None,
+        };
+        let story = Story {
+            id: 1,
+            guild_id: team.guild_id,
+            team_id: team.id,
+            number: 7,
+            title: "Title".into(),
+            details: String::new(),
+            kind: StoryKind::Spike,
+            status: Status::New,
+            points: None,
+            assignee_id: None,
+            rank: Rank::first(),
+            source_url: None,
+            created_by: 1,
+            created_at: 0,
+            updated_at: 0,
+        };
+        let forms = [
+            edit_story_form(&team, &story, &Labels::default()),
+            new_story_form(StoryPreset::default(), None, None),
+        ];
+        for input in forms.iter().flat_map(|form| &form.inputs) {
+            assert!(
+                input.label.chars().count() <= INPUT_LABEL,
+                "{:?} is {} characters",
+                input.label,
+                input.label.chars().count()
+            );
+        }
+    }
 }

@@ -65,9 +65,9 @@ pub fn backlog_message(
         ));
     }
     description.push_str(&format!(
-        "**{}** · {} points",
+        "**{}** · {}",
         counted(page.total_stories, "story", "stories"),
-        page.total_points
+        counted(page.total_points, "point", "points")
     ));
     let filter_text = describe_filter(filter);
     if let Some(filter_text) = &filter_text {

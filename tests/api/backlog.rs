@@ -259,3 +259,14 @@ async fn ranking_between_two_stories_with_equal_keys_is_refused_at_once_and_chan
         [1, 3, 2]
     );
 }
+
+#[tokio::test]
+async fn the_backlog_header_counts_one_point_in_the_singular() {
+    let app = spawn_app().await;
+    say(&app, &member(), "/story add title:Tiny points:1").await;
+    let shown = text(&say(&app, &member(), "/backlog").await);
+    assert!(shown.contains("**1 story** · 1 point\n"), "{shown}");
+    say(&app, &member(), "/story add title:Unsized").await;
+    let shown = text(&say(&app, &member(), "/backlog").await);
+    assert!(shown.contains("**2 stories** · 1 point\n"), "{shown}");
+}
