@@ -5,6 +5,7 @@ use chrono::Duration;
 use super::caller::team_for;
 use super::options::Invocation;
 use super::{standup_view, Caller, Services};
+use crate::domain::blockers::reports_blocker;
 use crate::domain::schedule::{is_expected, parse_date};
 use crate::error::{AppError, HandlerResult};
 use crate::render::charts::{participation, MemberParticipation};
@@ -99,7 +100,7 @@ pub async fn stats(
                 .find(|r| r.member == answer.user_id)
                 .expect("just added");
             row.answered += 1;
-            row.blockers += usize::from(!answer.blockers.trim().is_empty());
+            row.blockers += usize::from(reports_blocker(&answer.blockers));
         }
     }
     for row in &mut rows {

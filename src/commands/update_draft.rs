@@ -50,7 +50,7 @@ async fn recent_standup_blockers(
             .answers(day.id)
             .await?
             .into_iter()
-            .filter(|a| !a.blockers.trim().is_empty())
+            .filter(|a| crate::domain::blockers::reports_blocker(&a.blockers))
             // Embeds show a mention as the member's name and never ping.
             .map(|a| (format!("<@{}>", a.user_id), a.blockers))
             .collect();

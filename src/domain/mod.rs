@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod apply_results;
+pub mod blockers;
 pub mod dependency;
 pub mod poker;
 pub mod rank;

@@ -6,7 +6,7 @@ use chrono::Duration;
 use crate::chat::{assert_public, assert_refused, is_ephemeral, say, submit, text};
 use crate::helpers::TestApp;
 use crate::standup::{
-    ada, answer, at, bea, channel_posts, set_up, settle, spawn, BEA, CAL, STANDUP_CHANNEL,
+    ada, answer, at, bea, channel_posts, set_up, settle, spawn, ADA, BEA, CAL, STANDUP_CHANNEL,
 };
 
 /// The stand-up prompts the fake received (summaries are embeds without this text).
@@ -313,4 +313,51 @@ async fn a_pause_until_resumed_shows_no_next_prompt() {
         show.contains(&format!("<t:{}:f>", wednesday.timestamp() + 1800)),
         "{show}"
     );
+}
+
+#[tokio::test]
+async fn a_blockers_answer_of_none_or_n_a_is_no_blocker_in_summary_stats_or_update() {
+    let app = spawn().await;
+    set_up(&app).await;
+    app.clock.set(at(9, 30));
+    settle(&app).await;
+    let form = say(&app, &bea(), "/standup answer").await;
+    submit(&app, &bea(), &form, &answer("Docs", "More docs", " N/A. ")).await;
+    submit(&app, &ada(), &form, &answer("Review", "Merge", "CI is red")).await;
+    app.clock.set(at(13, 30));
+    settle(&app).await;
+
+    let summary = say(&app, &ada(), "/standup summary").await;
+    let blockers = summary["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        blockers.contains(&format!("<@{ADA}>: CI is red")),
+        "{blockers}"
+    );
+    assert!(!blockers.contains(&format!("<@{BEA}>:")), "{blockers}");
+
+    let draft = text(&say(&app, &ada(), "/update post channel:<#40>").await);
+    assert!(draft.contains("CI is red"), "{draft}");
+    assert!(
+        !draft.contains(&format!("<@{BEA}> at the stand-up")),
+        "{draft}"
+    );
+
+    say(&app, &ada(), "/standup stats days:7").await;
+    let edits = app
+        .fake()
+        .wait_for(
+            "PATCH",
+            "/webhooks/{a}/{t}/messages/@original",
+            1,
+            std::time::Duration::from_secs(5),
+        )
+        .await;
+    let stats = text(&serde_json::json!({ "data": edits[0].body.clone().unwrap() }));
+    assert!(
+        stats.contains(&format!("<@{BEA}>: 1/1 answered (100%), 0 blockers raised")),
+        "{stats}"
+    );
+    assert!(stats.contains(&format!("<@{ADA}>: 1/1 answered (100%), 1 blocker raised")));
 }

@@ -8,6 +8,7 @@
 use chrono::NaiveDate;
 
 use super::{answer_parts, linked_text, StoryTitles, STANDUP_COLOR};
+use crate::domain::blockers::reports_blocker;
 use crate::render::limits::{self, char_len, cut};
 use crate::render::{Embed, Message};
 use crate::store::standup_days::Answer;
@@ -61,7 +62,7 @@ fn description(view: &SummaryView<'_>) -> String {
     let blockers: Vec<(String, String)> = view
         .answers
         .iter()
-        .filter(|a| !a.blockers.trim().is_empty())
+        .filter(|a| reports_blocker(&a.blockers))
         .map(|a| {
             (
                 format!("• <@{}>: ", a.user_id),

@@ -176,3 +176,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_blockers_answer_saying_none_is_not_listed_as_a_blocker() {
+    let mut none = long_answer(1, 40);
+    none.blockers = "None.".into();
+    let mut dash = long_answer(2, 40);
+    dash.blockers = " - ".into();
+
+    let embed = wire(&[none, dash], &[]);
+
+    let description = embed["description"].as_str().unwrap();
+    assert!(
+        description.starts_with("**Blockers**\nNone reported."),
+        "{description}"
+    );
+}
