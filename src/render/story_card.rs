@@ -1,5 +1,6 @@
 //! The story card: every field of a story, with the Start / Done / Accept / Estimate buttons.
 
+use super::limits::{self, char_len};
 use super::message::{Button, ButtonStyle, Embed, Message};
 use super::text::escape_markdown;
 use super::time;
@@ -109,22 +110,7 @@ pub fn story_card(view: &StoryView) -> Message {
             false,
         ));
     }
-    if !view.criteria.is_empty() {
-        let lines = view
-            .criteria
-            .iter()
-            .map(|c| {
-                format!(
-                    "{} {}. {}",
-                    if c.checked { "✅" } else { "⬜" },
-                    c.position,
-                    escape_markdown(&c.text)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        fields.push(("Acceptance criteria".to_string(), lines, false));
-    }
+    fields.extend(criteria_fields(&view.criteria));
     fields.push((
         "Created".to_string(),
         format!(
@@ -146,6 +132,39 @@ pub fn story_card(view: &StoryView) -> Message {
     Message::default()
         .with_embed(embed)
         .with_row(card_buttons(story))
+}
+
+/// The checklist in as many fields as it needs: one field holds at most 1,024 characters, and
+/// 20 criteria of up to 200 would be cut after the fifth or so. Lines are never split.
+fn criteria_fields(criteria: &[Criterion]) -> Vec<(String, String, bool)> {
+    let mut chunks: Vec<String> = Vec::new();
+    for c in criteria {
+        let line = format!(
+            "{} {}. {}",
+            if c.checked { "✅" } else { "⬜" },
+            c.position,
+            escape_markdown(&c.text)
+        );
+        match chunks.last_mut() {
+            Some(chunk) if char_len(chunk) + 1 + char_len(&line) <= limits::FIELD_VALUE => {
+                chunk.push('\n');
+                chunk.push_str(&line);
+            }
+            _ => chunks.push(line),
+        }
+    }
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let name = if i == 0 {
+                "Acceptance criteria"
+            } else {
+                "Acceptance criteria, continued"
+            };
+            (name.to_string(), chunk, false)
+        })
+        .collect()
 }
 
 /// Start, Done and Accept, each enabled only where the flow allows it; Estimate opens the
@@ -205,6 +224,33 @@ mod tests {
             number: 3,
             title: "Order *history*".to_string(),
             status,
+        }
+    }
+
+    #[test]
+    fn twenty_long_criteria_are_all_shown_in_fields_within_discords_limits() {
+        let criteria: Vec<Criterion> = (1..=20)
+            .map(|position| Criterion {
+                position,
+                text: format!("{position:02}{}", "c".repeat(198)),
+                checked: position % 2 == 0,
+            })
+            .collect();
+        let fields = criteria_fields(&criteria);
+        assert!(fields.len() > 1 && fields.len() <= 6, "{}", fields.len());
+        for (_, value, _) in &fields {
+            assert!(
+                char_len(value) <= limits::FIELD_VALUE,
+                "{}",
+                char_len(value)
+            );
+        }
+        let all: String = fields.iter().map(|(_, v, _)| v.as_str()).collect();
+        for position in 1..=20 {
+            assert!(
+                all.contains(&format!(" {position}. {position:02}")),
+                "{position}"
+            );
         }
     }
 

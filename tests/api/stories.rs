@@ -541,3 +541,34 @@ async fn a_change_pressed_on_the_private_show_card_is_announced_publicly() {
         "cannot move",
     );
 }
+
+#[tokio::test]
+async fn all_twenty_long_criteria_reach_the_card() {
+    let app = spawn_app().await;
+    let criteria: Vec<String> = (1..=20)
+        .map(|i| format!("criterion {i:02} {}", "x".repeat(87)))
+        .collect();
+    assert!(criteria.iter().all(|c| c.chars().count() == 100));
+    let modal = say(&app, &member(), "/story add").await;
+    let added = submit(
+        &app,
+        &member(),
+        &modal,
+        &[("title", "Checklist"), ("criteria", &criteria.join("\n"))],
+    )
+    .await;
+    assert_public(&added);
+    let shown = say(&app, &member(), "/story show story:1").await;
+    let text = text(&shown);
+    for (i, criterion) in criteria.iter().enumerate() {
+        let line = format!("⬜ {}. {criterion}", i + 1);
+        assert!(text.contains(&line), "missing {line:?} in {text}");
+    }
+    for field in shown["data"]["embeds"][0]["fields"].as_array().unwrap() {
+        let value = field["value"].as_str().unwrap();
+        assert!(
+            value.chars().count() <= 1024 && !value.ends_with('…'),
+            "{value}"
+        );
+    }
+}
