@@ -12,6 +12,7 @@ use crate::render::charts::{participation, MemberParticipation};
 use crate::render::standup::{self as view, Participation};
 use crate::render::Picture;
 use crate::render::Response;
+use crate::store::standup_days::DayStatus;
 
 pub const STATS_DAYS_DEFAULT: i64 = 30;
 pub const STATS_DAYS_MAX: i64 = 365;
@@ -52,6 +53,27 @@ pub async fn summary(
     Ok(Response::Message(message.private()))
 }
 
+fn empty_row(member: u64) -> Participation {
+    Participation {
+        member,
+        answered: 0,
+        expected: 0,
+        blockers: 0,
+    }
+}
+
+/// The member's row, added at the end for someone outside the roster.
+fn row_of(rows: &mut Vec<Participation>, member: u64) -> &mut Participation {
+    let at = match rows.iter().position(|r| r.member == member) {
+        Some(at) => at,
+        None => {
+            rows.push(empty_row(member));
+            rows.len() - 1
+        }
+    };
+    &mut rows[at]
+}
+
 pub async fn stats(
     services: &Services,
     caller: &Caller,
@@ -72,46 +94,33 @@ pub async fn stats(
     let from = today - Duration::days(days - 1);
     let held = services.store.held_days_between(&team, from, today).await?;
     let absences = services.store.absences(team.id, from).await?;
-    let mut rows: Vec<Participation> = services
-        .store
-        .members(&team)
-        .await?
-        .into_iter()
-        .map(|member| Participation {
-            member,
-            answered: 0,
-            expected: 0,
-            blockers: 0,
-        })
-        .collect();
+    let roster = services.store.members(&team).await?;
+    let mut rows: Vec<Participation> = roster.iter().map(|m| empty_row(*m)).collect();
+    let mut open = 0;
     for day in &held {
-        for answer in services.store.answers(day.id).await? {
-            // The roster is the team's members plus anyone who answers.
-            if !rows.iter().any(|r| r.member == answer.user_id) {
-                rows.push(Participation {
-                    member: answer.user_id,
-                    answered: 0,
-                    expected: 0,
-                    blockers: 0,
-                });
-            }
-            let row = rows
-                .iter_mut()
-                .find(|r| r.member == answer.user_id)
-                .expect("just added");
+        let answers = services.store.answers(day.id).await?;
+        // Whoever answered was expected that day. Roster members who did not are expected
+        // only once the day has closed (the open one may still get their answer) and when
+        // not away; someone outside the team is never chased, so never expected otherwise.
+        for answer in &answers {
+            let row = row_of(&mut rows, answer.user_id);
             row.answered += 1;
+            row.expected += 1;
             row.blockers += usize::from(reports_blocker(&answer.blockers));
         }
+        if day.status != DayStatus::Closed {
+            open += 1;
+            continue;
+        }
+        for member in &roster {
+            if !answers.iter().any(|a| a.user_id == *member)
+                && is_expected(*member, day.date, &absences)
+            {
+                row_of(&mut rows, *member).expected += 1;
+            }
+        }
     }
-    for row in &mut rows {
-        row.expected = held
-            .iter()
-            .filter(|d| is_expected(row.member, d.date, &absences))
-            .count();
-        // An answer given while away still counts, so expected is never below answered.
-        row.expected = row.expected.max(row.answered);
-    }
-    let message = view::stats(days, held.len(), &rows);
+    let message = view::stats(days, held.len() - open, open, &rows);
     // The chart labels members by their number in the list, which the text maps to mentions
     // (a picture cannot show Discord mentions).
     let bars: Vec<MemberParticipation> = rows

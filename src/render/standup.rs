@@ -152,8 +152,9 @@ pub struct Participation {
     pub blockers: usize,
 }
 
-/// `/standup stats`: participation per member.
-pub fn stats(days: i64, held: usize, rows: &[Participation]) -> Message {
+/// `/standup stats`: participation per member over the `held` (closed) days and any still
+/// `open`.
+pub fn stats(days: i64, held: usize, open: usize, rows: &[Participation]) -> Message {
     let lines: Vec<String> = rows
         .iter()
         .enumerate()
@@ -180,8 +181,13 @@ pub fn stats(days: i64, held: usize, rows: &[Participation]) -> Message {
         .with_embed(Embed {
             title: Some(format!("Stand-up participation, last {days} days")),
             description: Some(format!(
-                "{} held.\n\n{body}",
-                counted(held, "stand-up", "stand-ups")
+                "{} held{}.\n\n{body}",
+                counted(held, "stand-up", "stand-ups"),
+                if open > 0 {
+                    format!(", {open} still open")
+                } else {
+                    String::new()
+                }
             )),
             color: Some(STANDUP_COLOR),
             ..Embed::default()

@@ -361,3 +361,42 @@ async fn a_blockers_answer_of_none_or_n_a_is_no_blocker_in_summary_stats_or_upda
     );
     assert!(stats.contains(&format!("<@{ADA}>: 1/1 answered (100%), 1 blocker raised")));
 }
+
+#[tokio::test]
+async fn stats_expect_nobody_on_the_open_day_and_outsiders_only_when_they_answered() {
+    let app = spawn().await;
+    set_up(&app).await;
+    let dan = sprintmate::console::synth::Actor::member(204, "dan");
+    app.clock.set(at(9, 30));
+    settle(&app).await;
+    let form = say(&app, &bea(), "/standup answer").await;
+    submit(&app, &bea(), &form, &answer("a", "b", "")).await;
+    submit(&app, &dan, &form, &answer("a", "b", "")).await;
+    app.clock.set(at(13, 30));
+    settle(&app).await;
+    // Tuesday's stand-up is open; only Bea has answered it so far.
+    app.clock.set(at(10, 0) + Duration::days(1));
+    settle(&app).await;
+    let form = say(&app, &bea(), "/standup answer").await;
+    submit(&app, &bea(), &form, &answer("c", "d", "")).await;
+
+    say(&app, &ada(), "/standup stats days:7").await;
+    let edits = app
+        .fake()
+        .wait_for(
+            "PATCH",
+            "/webhooks/{a}/{t}/messages/@original",
+            1,
+            std::time::Duration::from_secs(5),
+        )
+        .await;
+    let stats = text(&serde_json::json!({ "data": edits[0].body.clone().unwrap() }));
+    assert!(stats.contains("1 stand-up held, 1 still open"), "{stats}");
+    for line in [
+        format!("<@{BEA}>: 2/2 answered"),
+        format!("<@{CAL}>: 0/1 answered"),
+        "<@204>: 1/1 answered".to_string(),
+    ] {
+        assert!(stats.contains(&line), "{line} in {stats}");
+    }
+}
