@@ -258,8 +258,8 @@ fn field(name: String, people: &[u64]) -> (String, String, bool) {
 }
 
 /// Joins whole items up to Discord's field limit, then says how many more there are, so a
-/// mention is never cut in half.
-fn joined_within_limit(items: &[String], separator: &str) -> String {
+/// mention is never cut in half. The vote cards' voter lists use it too.
+pub(super) fn joined_within_limit(items: &[String], separator: &str) -> String {
     if items.is_empty() {
         return "none".to_string();
     }

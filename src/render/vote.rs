@@ -2,6 +2,8 @@
 //! a voter's ephemeral ballot (one candidate at a time, with their marks so far) and the
 //! results card with **Apply to backlog**.
 
+use super::limits::{char_len, EMBED_DESCRIPTION};
+use super::poker::joined_within_limit;
 use super::text::escape_markdown;
 use super::time;
 use super::{Button, ButtonStyle, Embed, Message};
@@ -13,7 +15,10 @@ use crate::domain::wording::counted;
 use crate::store::votes::{Mark, Vote, VoteStatus};
 
 const VOTE_COLOR: u32 = 0xeb459e;
-const TITLE_SHOWN: usize = 80;
+/// How much of a title a story line shows, longest first: a list takes the longest cut at which
+/// all its lines fit one embed description, so a vote of 25 long titles still lists every
+/// story. At the last cut 25 lines fit whatever the titles (escaping at most doubles them).
+const TITLE_CUTS: [usize; 5] = [80, 56, 40, 28, 16];
 
 /// One row of a results table, as the tally describes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,35 +58,48 @@ pub fn method_hint(vote: &Vote) -> String {
     }
 }
 
-fn story_line(titles: &[(StoryNumber, String)], story: StoryNumber) -> String {
+fn story_line(titles: &[(StoryNumber, String)], story: StoryNumber, cut: usize) -> String {
     let title = titles
         .iter()
         .find(|(n, _)| *n == story)
         .map_or("(story not found)".to_string(), |(_, t)| {
-            escape_markdown(&truncate_plain(t, TITLE_SHOWN))
+            escape_markdown(&truncate_plain(t, cut))
         });
     format!("**{story}** {title}")
 }
 
+/// The description `make` builds at the longest title cut that fits Discord's limit.
+fn fitted_description(make: impl Fn(usize) -> String) -> String {
+    let mut made = String::new();
+    for cut in TITLE_CUTS {
+        made = make(cut);
+        if char_len(&made) <= EMBED_DESCRIPTION {
+            break;
+        }
+    }
+    made
+}
+
+/// Whole mentions up to the field limit, then how many more voted.
 fn mentions(voters: &[u64]) -> String {
     if voters.is_empty() {
         return "Nobody yet.".to_string();
     }
-    voters
-        .iter()
-        .map(|v| format!("<@{v}>"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let each: Vec<String> = voters.iter().map(|v| format!("<@{v}>")).collect();
+    joined_within_limit(&each, ", ")
 }
 
 /// The public card: candidates, method, closing time, and who has voted (never what).
 pub fn ballot_card(vote: &Vote, titles: &[(StoryNumber, String)], voters: &[u64]) -> Message {
-    let list: Vec<String> = vote
-        .candidates
-        .iter()
-        .enumerate()
-        .map(|(i, s)| format!("{}. {}", i + 1, story_line(titles, *s)))
-        .collect();
+    let list = |cut: usize| -> String {
+        let lines: Vec<String> = vote
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{}. {}", i + 1, story_line(titles, *s, cut)))
+            .collect();
+        lines.join("\n")
+    };
     let when = match vote.status {
         VoteStatus::Open => format!(
             "Closes {} ({}).",
@@ -107,11 +125,9 @@ pub fn ballot_card(vote: &Vote, titles: &[(StoryNumber, String)], voters: &[u64]
                 VoteStatus::Cancelled => " (cancelled)",
             }
         )),
-        description: Some(format!(
-            "{}\n{when}\n\n{}",
-            method_hint(vote),
-            list.join("\n")
-        )),
+        description: Some(fitted_description(|cut| {
+            format!("{}\n{when}\n\n{}", method_hint(vote), list(cut))
+        })),
         fields: vec![(format!("Voted: {}", voters.len()), mentions(voters), false)],
         footer: Some("Ballots stay secret until the vote closes.".to_string()),
         color: Some(VOTE_COLOR),
@@ -194,18 +210,21 @@ pub fn ballot(
 ) -> Message {
     let at = at.min(vote.candidates.len().saturating_sub(1));
     let current = vote.candidates[at];
-    let lines: Vec<String> = vote
-        .candidates
-        .iter()
-        .map(|s| {
-            let pointer = if *s == current { "▶" } else { "▫️" };
-            format!(
-                "{pointer} {} — {}",
-                story_line(titles, *s),
-                mark_text(vote.method, mark_of(marks, *s))
-            )
-        })
-        .collect();
+    let lines = |cut: usize| -> String {
+        let lines: Vec<String> = vote
+            .candidates
+            .iter()
+            .map(|s| {
+                let pointer = if *s == current { "▶" } else { "▫️" };
+                format!(
+                    "{pointer} {} — {}",
+                    story_line(titles, *s, cut),
+                    mark_text(vote.method, mark_of(marks, *s))
+                )
+            })
+            .collect();
+        lines.join("\n")
+    };
     let mut header = method_hint(vote);
     if vote.method == Method::Dots {
         header.push_str(&format!(
@@ -221,11 +240,13 @@ pub fn ballot(
             at + 1,
             vote.candidates.len()
         )),
-        description: Some(format!(
-            "{header}\n\n{}\n\nNow: {}",
-            lines.join("\n"),
-            story_line(titles, current)
-        )),
+        description: Some(fitted_description(|cut| {
+            format!(
+                "{header}\n\n{}\n\nNow: {}",
+                lines(cut),
+                story_line(titles, current, TITLE_CUTS[0])
+            )
+        })),
         footer: Some(
             "Only you see this ballot. Submit replaces any ballot you cast before.".to_string(),
         ),
@@ -319,27 +340,30 @@ pub fn results_card(
     lines: &[ResultLine],
     voters: &[u64],
 ) -> Message {
-    let table: Vec<String> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, line)| {
-            let spread = if line.spread.is_empty() {
-                String::new()
-            } else {
-                format!(" · {}", line.spread)
-            };
-            format!(
-                "**{}.** {} — **{}**{spread}",
-                i + 1,
-                story_line(titles, line.story),
-                line.score
-            )
-        })
-        .collect();
+    let table = |cut: usize| -> String {
+        let rows: Vec<String> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let spread = if line.spread.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", line.spread)
+                };
+                format!(
+                    "**{}.** {} — **{}**{spread}",
+                    i + 1,
+                    story_line(titles, line.story, cut),
+                    line.score
+                )
+            })
+            .collect();
+        rows.join("\n")
+    };
     let description = if voters.is_empty() {
         "Nobody voted, so the backlog order stays as it is.".to_string()
     } else {
-        table.join("\n")
+        fitted_description(table)
     };
     let embed = Embed {
         title: Some(format!(
@@ -369,3 +393,7 @@ pub fn results_card(
         ButtonStyle::Primary,
     )])
 }
+
+#[cfg(test)]
+#[path = "vote_tests.rs"]
+mod tests;
