@@ -65,7 +65,8 @@ async fn a_session_adds_shows_fills_a_form_presses_buttons_and_pages_the_backlog
     );
     assert_shows(
         &output,
-        "> 1\n(the message now reads)\n(only you see this)\n<@100> moved #1 to **in progress**.",
+        // Pressed on the private card, the change is announced in a new public card.
+        "> 1\n<@100> moved #1 to **in progress**.\n== #1 · Guest checkout ==",
     );
     assert_shows(&output, "Status: in progress");
     assert_shows(
