@@ -273,7 +273,7 @@ pub async fn skip(
     if !services.store.add_skip(&team, date).await? {
         return Err(match services.store.standup_day(&team, date).await? {
             Some(day) if day.status == DayStatus::Open => AppError::user(format!(
-                "The stand-up of {date} is already open, so it cannot be skipped; it closes {}. /standup pause stops its reminder.",
+                "The stand-up of {date} is already open, so it cannot be skipped; it closes {}. /standup pause until:{date} stops its reminder and keeps later days.",
                 time::moment(day.close_at)
             )),
             Some(day) if day.status == DayStatus::Closed => AppError::user(format!(

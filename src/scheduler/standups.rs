@@ -50,7 +50,9 @@ async fn open_due_days(
     let due = stored.schedule.due(now, stored.last_handled, &exclusions);
     // Paused, skipped and unscheduled days pass as handled, so a pause lifted later finds
     // nothing to report missed.
-    let passed = (stored.schedule).passed_without_prompt(now, stored.last_handled, &exclusions);
+    let passed = stored
+        .schedule
+        .passed_without_prompt(now, stored.last_handled, &exclusions);
     let Some(through) = due.handled_through().max(passed) else {
         return Ok(());
     };
@@ -97,7 +99,9 @@ fn new_day(stored: &StoredSchedule, date: chrono::NaiveDate, opened_at: DateTime
         date,
         channel_id: stored.channel_id,
         opened_at: opened_at.timestamp(),
-        remind_at: (schedule.reminder_after_prompt(date, opened_at)).map(|t| t.timestamp()),
+        remind_at: schedule
+            .reminder_after_prompt(date, opened_at)
+            .map(|t| t.timestamp()),
         close_at: schedule.close_instant(date).timestamp(),
     }
 }
