@@ -156,7 +156,7 @@ pub async fn require_active(services: &Services, team: &Team) -> HandlerResult<S
         .ok_or_else(|| {
             AppError::user(format!(
                 "Team {} has no active sprint. The Product Owner can start one with /sprint start.",
-                team.name
+                escape_markdown(&team.name)
             ))
         })
 }
@@ -204,7 +204,7 @@ async fn start(
         let active = require_active(services, team).await?;
         return Err(AppError::user(format!(
             "Team {} already has an active sprint, {} (until {}). Close it with /sprint close first.",
-            team.name,
+            escape_markdown(&team.name),
             escape_markdown(&active.name),
             active.span().last_day()
         )));

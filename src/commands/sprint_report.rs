@@ -10,6 +10,7 @@ use crate::domain::sprint::{mean_completed, SprintResult, CAPACITY_HISTORY};
 use crate::error::{AppError, HandlerResult};
 use crate::render::charts::{self, BurndownPoint, ChartError, SprintBars};
 use crate::render::sprint::{history_embed, status_embed, summary_embed, HistoryRow};
+use crate::render::text::escape_markdown;
 use crate::render::{Message, Picture, Response};
 use crate::store::outbox::{Attachment, NewOutboxItem, OutboxKind};
 use crate::store::sprints::CloseOutcome;
@@ -150,7 +151,7 @@ pub async fn history(
     if closed.is_empty() {
         return Err(AppError::user(format!(
             "Team {} has not closed a sprint yet, so there is no history to show.",
-            team.name
+            escape_markdown(&team.name)
         )));
     }
     let rows: Vec<HistoryRow> = closed

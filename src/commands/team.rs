@@ -11,6 +11,7 @@ use crate::domain::access::Access;
 use crate::domain::team::{TeamName, Timezone, TEAM_NAME_MAX};
 use crate::error::{AppError, HandlerResult};
 use crate::render::team::team_overview;
+use crate::render::text::escape_markdown;
 use crate::render::{Message, Response};
 use crate::store::teams::TeamSettingsChange;
 
@@ -116,12 +117,13 @@ pub async fn run(
                 .ok_or_else(|| {
                     AppError::user(format!(
                         "A team named {} already exists in this server.",
-                        name.as_str()
+                        escape_markdown(name.as_str())
                     ))
                 })?;
             Ok(Response::Message(Message::public_text(format!(
                 "<@{}> created team **{}**. Link a channel to it with /team link.",
-                caller.user_id, created.name
+                caller.user_id,
+                escape_markdown(&created.name)
             ))))
         }
         "team link" => {
@@ -136,7 +138,7 @@ pub async fn run(
                 .ok_or_else(|| {
                     AppError::user(format!(
                         "There is no team named {} in this server. Create it with /team create.",
-                        crate::domain::story::truncate_plain(name.trim(), 60)
+                        escape_markdown(&crate::domain::story::truncate_plain(name.trim(), 60))
                     ))
                 })?;
             store
@@ -144,7 +146,7 @@ pub async fn run(
                 .await?;
             Ok(Response::Message(Message::public_text(format!(
                 "<@{}> linked <#{channel}> to team **{}**: commands there (and in its threads) use that team.",
-                caller.user_id, target.name
+                caller.user_id, escape_markdown(&target.name)
             ))))
         }
         "team add" | "team remove" => {
@@ -156,23 +158,25 @@ pub async fn run(
                 if store.add_member(&team, user, now).await? {
                     format!(
                         "<@{}> added <@{user}> to team **{}**.",
-                        caller.user_id, team.name
+                        caller.user_id,
+                        escape_markdown(&team.name)
                     )
                 } else {
                     return Err(AppError::user(format!(
                         "<@{user}> is already in team {}.",
-                        team.name
+                        escape_markdown(&team.name)
                     )));
                 }
             } else if store.remove_member(&team, user).await? {
                 format!(
                     "<@{}> removed <@{user}> from team **{}**.",
-                    caller.user_id, team.name
+                    caller.user_id,
+                    escape_markdown(&team.name)
                 )
             } else {
                 return Err(AppError::user(format!(
                     "<@{user}> is not in team {}.",
-                    team.name
+                    escape_markdown(&team.name)
                 )));
             };
             Ok(Response::Message(Message::public_text(text)))
@@ -203,7 +207,8 @@ pub async fn run(
             message.ephemeral = false;
             message.content = Some(format!(
                 "<@{}> changed the settings of team **{}**.",
-                caller.user_id, updated.name
+                caller.user_id,
+                escape_markdown(&updated.name)
             ));
             Ok(Response::Message(message))
         }

@@ -13,6 +13,7 @@ use crate::domain::schedule::LocalTime;
 use crate::domain::team::Timezone;
 use crate::domain::update::weekly::{parse_weekday, WeeklySchedule};
 use crate::error::{AppError, HandlerResult};
+use crate::render::text::escape_markdown;
 use crate::render::{Message, Response};
 use crate::store::outbox::{NewOutboxItem, OutboxKind};
 use crate::store::teams::Team;
@@ -76,12 +77,13 @@ pub async fn unschedule(
     if !services.store.remove_update_schedule(team).await? {
         return Err(AppError::user(format!(
             "Team {} has no weekly update scheduled. Set one with /update schedule.",
-            team.name
+            escape_markdown(&team.name)
         )));
     }
     Ok(Response::Message(Message::public_text(format!(
         "<@{}> stopped the weekly stakeholder update of team {}.",
-        caller.user_id, team.name
+        caller.user_id,
+        escape_markdown(&team.name)
     ))))
 }
 

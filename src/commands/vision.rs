@@ -40,7 +40,7 @@ pub fn definition() -> CreateCommand {
 
 fn vision_embed(team_name: &str, vision: &str) -> Embed {
     Embed {
-        title: Some(format!("Vision · {team_name}")),
+        title: Some(format!("Vision · {}", escape_markdown(team_name))),
         description: Some(escape_markdown(vision)),
         color: Some(0x5865f2),
         ..Embed::default()
@@ -60,7 +60,8 @@ pub async fn run(
             services.store.set_vision(&team, vision.as_str()).await?;
             let message = Message::public_text(format!(
                 "<@{}> set the vision of {}.",
-                caller.user_id, team.name
+                caller.user_id,
+                escape_markdown(&team.name)
             ))
             .with_embed(vision_embed(&team.name, vision.as_str()));
             Ok(Response::Message(message))
@@ -71,7 +72,7 @@ pub async fn run(
                 .private(),
             None => Message::private_text(format!(
                 "Team {} has no vision yet. The Product Owner can set one with /vision set.",
-                team.name
+                escape_markdown(&team.name)
             )),
         })),
         other => Err(AppError::Internal(anyhow::anyhow!(

@@ -13,6 +13,7 @@ use crate::domain::access::Access;
 use crate::domain::story::{Status, StoryNumber};
 use crate::domain::vote::{Candidates, Method, CANDIDATES_MAX};
 use crate::error::{AppError, HandlerResult};
+use crate::render::text::escape_markdown;
 use crate::render::time;
 use crate::render::vote::{ballot_card, method_label};
 use crate::render::{Message, Response};
@@ -138,7 +139,7 @@ async fn candidates(
         return Candidates::new(top).map_err(|_| {
             AppError::user(format!(
                 "A vote needs at least two open stories, and team {} has {found}. Add stories with /story add first.",
-                team.name
+                escape_markdown(&team.name)
             ))
         });
     };
@@ -228,7 +229,7 @@ async fn start(
         caller.user_id,
         method_label(method),
         vote.candidates.len(),
-        team.name
+        escape_markdown(&team.name)
     ));
     Ok(Response::Message(card))
 }
@@ -236,7 +237,7 @@ async fn start(
 fn already_open(team: &Team, open: &Vote) -> AppError {
     AppError::user(format!(
         "Team {} already has an open {} (closes {}). Close or cancel it with /vote close or /vote cancel first.",
-        team.name,
+        escape_markdown(&team.name),
         method_label(open.method),
         time::relative(open.closes_at)
     ))
@@ -245,7 +246,7 @@ fn already_open(team: &Team, open: &Vote) -> AppError {
 fn no_open_vote(team: &Team) -> AppError {
     AppError::user(format!(
         "Team {} has no open vote. A Product Owner can start one with /vote start.",
-        team.name
+        escape_markdown(&team.name)
     ))
 }
 
@@ -255,7 +256,7 @@ async fn status(services: &Services, caller: &Caller, team: &Team) -> HandlerRes
         let text = match store.latest_vote(team.guild_id, team.id).await? {
             Some(last) => format!(
                 "Team {} has no open vote. The last one, a {}, {} {}.",
-                team.name,
+                escape_markdown(&team.name),
                 method_label(last.method),
                 if last.status == crate::store::votes::VoteStatus::Cancelled {
                     "was cancelled"
@@ -285,7 +286,7 @@ async fn status(services: &Services, caller: &Caller, team: &Team) -> HandlerRes
     };
     card.content = Some(format!(
         "Team {}: {voted}; the vote closes {}. {you}",
-        team.name,
+        escape_markdown(&team.name),
         time::relative(vote.closes_at)
     ));
     Ok(Response::Message(card))
@@ -309,7 +310,7 @@ async fn close(services: &Services, caller: &Caller, team: &Team) -> HandlerResu
         "<@{}> closed the {} of {}: {} voted. The results follow in a moment.",
         caller.user_id,
         method_label(vote.method),
-        team.name,
+        escape_markdown(&team.name),
         voters.len()
     ))))
 }
@@ -329,7 +330,7 @@ async fn cancel(services: &Services, caller: &Caller, team: &Team) -> HandlerRes
         "<@{}> cancelled the {} of {}. No results are counted; the backlog stays as it is.",
         caller.user_id,
         method_label(vote.method),
-        team.name
+        escape_markdown(&team.name)
     ))))
 }
 

@@ -15,6 +15,7 @@ use crate::domain::story::StoryNumber;
 use crate::domain::vote::Method;
 use crate::error::{AppError, HandlerResult};
 use crate::render::charts::{value_effort_matrix, MatrixPoint};
+use crate::render::text::escape_markdown;
 use crate::render::vote::{ballot_card, results_card};
 use crate::render::{Message, Response};
 use crate::store::outbox::{enqueue, Attachment, NewOutboxItem, OutboxKind};
@@ -261,7 +262,7 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
     Ok(Response::Message(Message::public_text(format!(
         "<@{}> applied the vote results to the backlog of {}: {} now sit in that order among the places they held ({} moved; every other story kept its place).",
         caller.user_id,
-        team.name,
+        escape_markdown(&team.name),
         kept.join(", "),
         changes.len()
     ))))

@@ -16,7 +16,7 @@ pub fn team_overview(team: &Team, channels: &[u64], members: &[u64]) -> Message 
         }
     };
     let embed = Embed {
-        title: Some(format!("Team {}", team.name)),
+        title: Some(format!("Team {}", escape_markdown(&team.name))),
         description: Some(match &team.vision {
             Some(vision) => format!("> {}", escape_markdown(vision).replace('\n', "\n> ")),
             None => "_No vision yet. The Product Owner can set one with /vision set._".to_string(),

@@ -3,7 +3,7 @@
 //! members the update names (an assignee, who raised a blocker), which stay mentions.
 
 use super::sprint::fitted_lines;
-use super::text::escape_markdown_keeping_mentions;
+use super::text::{escape_markdown, escape_markdown_keeping_mentions};
 use super::{Embed, Message};
 use crate::domain::update::Update;
 
@@ -23,7 +23,8 @@ pub fn update_message(update: &Update) -> Message {
         })
         .collect();
     Message::default().with_embed(Embed {
-        title: Some(update.title.clone()),
+        // The title names the team, as typed.
+        title: Some(escape_markdown(&update.title)),
         fields,
         color: Some(UPDATE_COLOR),
         ..Embed::default()

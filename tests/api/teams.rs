@@ -227,3 +227,51 @@ fn only_channels_the_bot_can_post_in_are_offered_for_its_posts() {
     // A forum may still be linked to a team: commands in its posts (threads) use that team.
     assert_eq!(offered_channel_types("team", "link", "channel"), [0, 5, 15]);
 }
+
+#[tokio::test]
+async fn a_team_name_with_markdown_characters_is_shown_as_typed() {
+    let app = spawn_app().await;
+    let escaped = r"a\*b\_c";
+    let in_team = admin().in_channel(20);
+    let mut replies = vec![
+        say(&app, &admin(), "/team create name:a*b_c").await,
+        say(&app, &admin(), "/team create name:a*b_c").await,
+        say(&app, &admin(), "/team link channel:<#20> team:a*b_c").await,
+    ];
+    for title in ["Guest checkout", "Saved carts"] {
+        say(&app, &in_team, &format!(r#"/story add title:"{title}""#)).await;
+    }
+    for line in [
+        "/team add user:<@300>",
+        "/team add user:<@300>",
+        "/team remove user:<@300>",
+        "/team remove user:<@300>",
+        "/team settings timezone:Europe/Berlin",
+        "/team show",
+        "/vision show",
+        r#"/vision set text:"Fast checkout""#,
+        "/vision show",
+        "/vote status",
+        "/estimate story:1",
+        "/vote start method:score",
+        "/vote status",
+        "/vote close",
+        "/update unschedule",
+        "/update post channel:<#50>",
+        "/sprint status",
+    ] {
+        replies.push(say(&app, &in_team, line).await);
+    }
+    say(
+        &app,
+        &in_team,
+        "/update schedule channel:<#50> day:mon time:09:00",
+    )
+    .await;
+    replies.push(say(&app, &in_team, "/update unschedule").await);
+    for reply in &replies {
+        let shown = text(reply);
+        assert!(shown.contains(escaped), "{shown}");
+        assert!(!shown.contains("a*b_c"), "{shown}");
+    }
+}
