@@ -6,18 +6,20 @@ use super::{
     backlog, estimate, help, sprint, standup, story, story_modal, team, update, vision, vote,
 };
 
-/// Help groups: a heading and the top-level command names under it.
+/// Help groups: a heading and the top-level command names under it, as PRODUCT.md groups its
+/// command tables (`/vision` sits with sprints and updates there).
 pub const GROUPS: &[(&str, &[&str])] = &[
     (
         "Backlog",
         &["story", "backlog", story_modal::ADD_TO_BACKLOG],
     ),
-    ("Prioritisation", &["vote", "estimate"]),
+    ("Priority voting and estimation", &["vote", "estimate"]),
     ("Stand-ups", &["standup"]),
-    ("Sprints and stakeholder updates", &["sprint", "update"]),
-    ("Vision", &["vision"]),
-    ("Teams", &["team"]),
-    ("Help", &["help"]),
+    (
+        "Sprints and stakeholder updates",
+        &["sprint", "update", "vision"],
+    ),
+    ("Teams, help", &["team", "help"]),
 ];
 
 /// The full command list, in the order it is registered.
@@ -64,6 +66,38 @@ mod tests {
         a.sort();
         b.sort();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn help_groups_are_the_sections_of_the_product_spec() {
+        let headings: Vec<&str> = GROUPS.iter().map(|(heading, _)| *heading).collect();
+        assert_eq!(
+            headings,
+            [
+                "Backlog",
+                "Priority voting and estimation",
+                "Stand-ups",
+                "Sprints and stakeholder updates",
+                "Teams, help",
+            ]
+        );
+        let group_of = |name: &str| GROUPS.iter().find(|(_, names)| names.contains(&name));
+        assert_eq!(
+            group_of("vision").unwrap().0,
+            "Sprints and stakeholder updates"
+        );
+        assert_eq!(group_of("help").unwrap().0, "Teams, help");
+    }
+
+    #[test]
+    fn every_help_group_fits_one_field_uncut() {
+        let json = serde_json::to_value(super::help::run().to_json()).unwrap();
+        let fields = json["data"]["embeds"][0]["fields"].as_array().unwrap();
+        assert_eq!(fields.len(), GROUPS.len());
+        for field in fields {
+            let value = field["value"].as_str().unwrap();
+            assert!(!value.ends_with('…'), "{} is cut: {value}", field["name"]);
+        }
     }
 
     #[test]
