@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::limits::FIELD_VALUE;
+use super::limits::{char_len, cut, FIELD_VALUE};
 use super::text::escape_markdown;
 use super::Embed;
 use crate::commands::sprint_facts::SprintFacts;
@@ -15,22 +15,45 @@ use crate::store::stories::Story;
 const SPRINT_COLOR: u32 = 0x3ba55d;
 const BAR_WIDTH: usize = 10;
 
-/// Lines joined until the next one would not fit a field, then "…and N more".
+/// Lines joined until the next one would not fit a field, then "…and N more". Room for that
+/// note is kept only while lines follow; a first line too long for the field on its own is cut
+/// with an ellipsis instead, so the field never shows only "…and 1 more".
 pub fn fitted_lines(lines: &[String], empty: &str) -> String {
     if lines.is_empty() {
         return empty.to_string();
     }
+    let more = |from: usize| format!("…and {} more", lines.len() - from);
+    // Room a note about the lines after `i` needs (a newline and the note).
+    let room_after = |i: usize| {
+        if i + 1 == lines.len() {
+            0
+        } else {
+            1 + char_len(&more(i + 1))
+        }
+    };
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
-        let more = format!("…and {} more", lines.len() - i);
-        if out.chars().count() + line.chars().count() + more.chars().count() + 2 > FIELD_VALUE {
-            out.push_str(&more);
-            return out;
+        let used = char_len(&out) + usize::from(i > 0);
+        if used + char_len(line) + room_after(i) <= FIELD_VALUE {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(line);
+            continue;
         }
-        out.push_str(line);
-        out.push('\n');
+        if i == 0 {
+            out = cut(line, FIELD_VALUE - room_after(0));
+            if lines.len() > 1 {
+                out.push('\n');
+                out.push_str(&more(1));
+            }
+        } else {
+            out.push('\n');
+            out.push_str(&more(i));
+        }
+        return out;
     }
-    out.trim_end().to_string()
+    out
 }
 
 fn story_line(number: i64, title: &str, points: Option<i64>) -> String {
@@ -307,6 +330,26 @@ mod tests {
         assert!(shown.chars().count() <= FIELD_VALUE);
         assert!(shown.ends_with("more"), "{shown}");
         assert_eq!(fitted_lines(&[], "none"), "none");
+    }
+
+    #[test]
+    fn a_single_line_too_long_for_a_field_is_cut_with_an_ellipsis() {
+        let line = "v".repeat(2000);
+        let shown = fitted_lines(std::slice::from_ref(&line), "none");
+        assert_eq!(shown.chars().count(), FIELD_VALUE);
+        assert!(shown.ends_with('…') && !shown.contains("more"), "{shown}");
+        // Followed by others, it is cut and they are counted.
+        let shown = fitted_lines(&[line, "#2".into(), "#3".into()], "none");
+        assert!(shown.chars().count() <= FIELD_VALUE);
+        assert!(shown.ends_with("…\n…and 2 more"), "{shown}");
+    }
+
+    #[test]
+    fn the_last_line_needs_no_room_for_and_n_more() {
+        let first = "a".repeat(500);
+        let last = "b".repeat(FIELD_VALUE - 501);
+        let shown = fitted_lines(&[first.clone(), last.clone()], "none");
+        assert_eq!(shown, format!("{first}\n{last}"));
     }
 
     #[test]

@@ -53,4 +53,21 @@ mod tests {
             "• \\*\\*Bold\\*\\* title (\\#3)\n• Login (\\#1) (<@42>)"
         );
     }
+
+    #[test]
+    fn a_long_vision_full_of_markdown_is_cut_not_replaced_by_and_1_more() {
+        let vision = "*".repeat(1000);
+        let update = Update {
+            title: "Update from Core".into(),
+            sections: vec![Section {
+                heading: "Vision".into(),
+                lines: vec![vision],
+            }],
+        };
+        let message = update_message(&update);
+        let (_, value, _) = &message.embeds[0].fields[0];
+        assert!(value.starts_with("• \\*\\*"), "{value}");
+        assert!(value.ends_with('…') && !value.contains("more"), "{value}");
+        assert!(value.chars().count() <= crate::render::limits::FIELD_VALUE);
+    }
 }
