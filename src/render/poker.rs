@@ -62,6 +62,10 @@ impl PokerView {
 
 const COLOR: u32 = 0x5865f2;
 
+/// Who has not voted, when the team has no member list to compare the votes with.
+pub const NO_ROSTER: &str =
+    "Not known: this team has no member list yet. An admin can add members with /team add.";
+
 pub fn poker_card(view: &PokerView, headline: impl Into<String>) -> Message {
     let round = &view.round;
     let played = view.played();
@@ -72,11 +76,16 @@ pub fn poker_card(view: &PokerView, headline: impl Into<String>) -> Message {
         RoundStatus::Open => {
             let voters: Vec<u64> = played.iter().map(|(id, _)| *id).collect();
             fields.push(field(format!("Voted ({})", voters.len()), &voters));
-            let waiting = view.waiting();
-            fields.push(field(
-                format!("Not voted yet ({})", waiting.len()),
-                &waiting,
-            ));
+            if view.roster.is_empty() {
+                // Without a member list nobody can be named as missing; "nobody" would be wrong.
+                fields.push(("Not voted yet".to_string(), NO_ROSTER.to_string(), false));
+            } else {
+                let waiting = view.waiting();
+                fields.push(field(
+                    format!("Not voted yet ({})", waiting.len()),
+                    &waiting,
+                ));
+            }
             format!(
                 "Round {} · {} scale. Pick a card: votes stay hidden until someone presses **Reveal**.",
                 round.round_number,

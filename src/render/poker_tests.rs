@@ -211,3 +211,16 @@ fn a_long_roster_is_cut_between_mentions_not_inside_one() {
         .filter(|w| w.starts_with("<@"))
         .all(|w| w.ends_with('>')));
 }
+
+#[test]
+fn without_a_member_list_the_open_card_does_not_claim_everyone_voted() {
+    let mut alone = view(
+        Scale::Fibonacci,
+        RoundStatus::Open,
+        vec![vote(GUEST, Some("3"))],
+    );
+    alone.roster.clear();
+    let data = json(poker_card(&alone, "Estimate"));
+    assert_eq!(field(&data, "Not voted yet"), NO_ROSTER);
+    assert!(field(&data, "Voted (1)").contains(&format!("<@{GUEST}>")));
+}
