@@ -73,19 +73,19 @@ pub enum GatewaySwitch {
 pub struct Settings {
     #[serde(default, deserialize_with = "empty_as_none")]
     pub discord_token: Option<Secret>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "discord_id")]
     pub discord_application_id: Option<u64>,
     #[serde(default, deserialize_with = "empty_as_none")]
     pub discord_public_key: Option<String>,
     pub discord_api_base: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "discord_id")]
     pub discord_guild_id: Option<u64>,
     /// Discord's global rate limit for this bot: the outbox never sends faster.
     pub discord_requests_per_second: NonZeroU32,
     pub database_url: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "listen_address")]
     pub http_listen: Option<SocketAddr>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "gateway_switch")]
     pub gateway: Option<GatewaySwitch>,
     pub log: String,
 }
@@ -97,6 +97,72 @@ where
 {
     let value: Option<String> = Option::deserialize(deserializer)?;
     Ok(value.filter(|v| !v.trim().is_empty()).map(T::from))
+}
+
+/// A Discord id from a file (a number) or the environment (digits); blank means unset. Zero
+/// is refused here: serenity's id types cannot hold it and would panic at start-up.
+fn discord_id<'de, D>(deserializer: D) -> Result<Option<u64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum RawId {
+        Number(u64),
+        Text(String),
+    }
+    let id = match Option::<RawId>::deserialize(deserializer)? {
+        None => return Ok(None),
+        Some(RawId::Number(id)) => id,
+        Some(RawId::Text(text)) if text.trim().is_empty() => return Ok(None),
+        Some(RawId::Text(text)) => text
+            .trim()
+            .parse()
+            .map_err(|_| serde::de::Error::custom("expected a Discord id (digits only)"))?,
+    };
+    if id == 0 {
+        return Err(serde::de::Error::custom(
+            "expected a Discord id, a positive number (0 is not one)",
+        ));
+    }
+    Ok(Some(id))
+}
+
+/// An optional setting given as text; blank means unset, like an unset variable.
+fn non_blank<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value: Option<String> = Option::deserialize(deserializer)?;
+    Ok(value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty()))
+}
+
+fn listen_address<'de, D>(deserializer: D) -> Result<Option<SocketAddr>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    non_blank(deserializer)?
+        .map(|text| {
+            text.parse().map_err(|_| {
+                serde::de::Error::custom("expected an address and port, such as 0.0.0.0:8080")
+            })
+        })
+        .transpose()
+}
+
+fn gateway_switch<'de, D>(deserializer: D) -> Result<Option<GatewaySwitch>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    non_blank(deserializer)?
+        .map(|text| match text.to_ascii_lowercase().as_str() {
+            "on" => Ok(GatewaySwitch::On),
+            "off" => Ok(GatewaySwitch::Off),
+            _ => Err(serde::de::Error::custom("expected on or off")),
+        })
+        .transpose()
 }
 
 impl From<String> for Secret {
@@ -154,12 +220,22 @@ impl Settings {
 }
 
 /// Figment errors can quote the offending value; describe the problem without it so a
-/// mistyped secret never reaches the terminal or a log.
+/// mistyped secret never reaches the terminal or a log. Each problem names where the value
+/// came from: the environment variable, or the file (a TOML syntax error gives only its line
+/// and column, since the line itself may hold a secret).
 fn redact_figment_error(error: figment::Error) -> String {
     error
         .into_iter()
         .map(|e| {
             let key = e.path.join(".");
+            let file = match e.metadata.as_ref().and_then(|m| m.source.as_ref()) {
+                Some(figment::Source::File(path)) => Some(path.display().to_string()),
+                _ => None,
+            };
+            let from_environment = e
+                .metadata
+                .as_ref()
+                .is_some_and(|m| m.name.contains("environment"));
             let problem = match &e.kind {
                 figment::error::Kind::InvalidType(_, expected) => format!("expected {expected}"),
                 figment::error::Kind::InvalidValue(_, expected) => format!("expected {expected}"),
@@ -167,16 +243,36 @@ fn redact_figment_error(error: figment::Error) -> String {
                 figment::error::Kind::UnknownVariant(_, expected) => {
                     format!("expected one of {}", expected.join(", "))
                 }
+                // Our own messages (ids, addresses, the switch) and TOML's never quote a
+                // secret's value, except TOML's excerpt of the line, cut off here.
+                figment::error::Kind::Message(message) if !is_secret(&key) => message
+                    .lines()
+                    .next()
+                    .unwrap_or("invalid value")
+                    .to_string(),
                 _ => "invalid value".to_string(),
             };
-            if key.is_empty() {
+            let place = match (from_environment, file) {
+                (true, _) => ENV_KEYS
+                    .iter()
+                    .find(|(_, setting)| *setting == key)
+                    .map_or(key.clone(), |(var, _)| (*var).to_string()),
+                (false, Some(file)) if key.is_empty() => file,
+                (false, Some(file)) => format!("{key} in {file}"),
+                (false, None) => key,
+            };
+            if place.is_empty() {
                 problem
             } else {
-                format!("{key}: {problem}")
+                format!("{place}: {problem}")
             }
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+fn is_secret(key: &str) -> bool {
+    key == "discord_token"
 }
 
 #[cfg(test)]
@@ -231,7 +327,71 @@ mod tests {
             jail.set_env("SPRINTMATE_DISCORD_REQUESTS_PER_SECOND", "0");
             let error = Settings::load().expect_err("zero requests per second");
             assert!(
-                error.to_string().contains("discord_requests_per_second"),
+                error
+                    .to_string()
+                    .contains("SPRINTMATE_DISCORD_REQUESTS_PER_SECOND"),
+                "{error}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_zero_id_is_refused_naming_its_variable_and_a_blank_one_is_unset() {
+        for var in ["DISCORD_APPLICATION_ID", "DISCORD_GUILD_ID"] {
+            figment::Jail::expect_with(|jail| {
+                jail.set_env(var, "0");
+                let error = Settings::load().expect_err("a zero id");
+                assert!(error.to_string().contains(var), "{error}");
+                assert!(error.to_string().contains("positive number"), "{error}");
+                Ok(())
+            });
+        }
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("DISCORD_APPLICATION_ID", "");
+            jail.set_env("DISCORD_GUILD_ID", " ");
+            jail.set_env("SPRINTMATE_HTTP_LISTEN", "");
+            jail.set_env("SPRINTMATE_GATEWAY", "");
+            let settings = Settings::load().expect("blank is unset");
+            assert_eq!(settings.discord_application_id, None);
+            assert_eq!(settings.discord_guild_id, None);
+            assert_eq!(settings.http_listen, None);
+            assert_eq!(settings.gateway, None);
+            jail.set_env("DISCORD_GUILD_ID", "123");
+            jail.set_env("SPRINTMATE_GATEWAY", "OFF");
+            let settings = Settings::load().expect("loads");
+            assert_eq!(settings.discord_guild_id, Some(123));
+            assert_eq!(settings.gateway, Some(GatewaySwitch::Off));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable_or_its_file_and_never_quotes_a_secret() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("SPRINTMATE_HTTP_LISTEN", "nowhere");
+            let error = Settings::load().expect_err("a bad address").to_string();
+            assert!(error.contains("SPRINTMATE_HTTP_LISTEN"), "{error}");
+            assert!(error.contains("0.0.0.0:8080"), "{error}");
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("custom.toml", "discord_token = \"hunter2\nlog = [")?;
+            jail.set_env("SPRINTMATE_CONFIG", "custom.toml");
+            let error = Settings::load().expect_err("broken TOML").to_string();
+            assert!(error.contains("custom.toml"), "{error}");
+            assert!(error.contains("line"), "{error}");
+            assert!(!error.contains("hunter2"), "{error}");
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("custom.toml", "discord_guild_id = 0")?;
+            jail.set_env("SPRINTMATE_CONFIG", "custom.toml");
+            let error = Settings::load()
+                .expect_err("a zero id in the file")
+                .to_string();
+            assert!(
+                error.contains("discord_guild_id in") && error.contains("custom.toml"),
                 "{error}"
             );
             Ok(())

@@ -43,8 +43,13 @@ enum Command {
 }
 
 fn init_logging(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|error| {
+        // Said before logging starts, so it reaches the terminal whatever the filter.
+        eprintln!(
+            "sprintmate: RUST_LOG ({filter}) is not a valid filter ({error}); logging at info"
+        );
+        tracing_subscriber::EnvFilter::new("info")
+    });
     // Colours only on a terminal: piped logs (systemd, docker, tests) stay greppable.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     tracing_subscriber::fmt()
