@@ -2,6 +2,7 @@
 //! goes out and back into a fresh database unchanged, the derived tables follow, refusals
 //! change nothing, and an export never shows another guild's data.
 
+mod schedules;
 mod seed;
 
 use self::seed::{fingerprint, seed};

@@ -120,12 +120,24 @@ impl Store {
         row.as_ref().map(schedule_from_row).transpose()
     }
 
-    /// Every schedule of every guild: the scheduler's work list.
+    /// Every schedule of every guild: the scheduler's work list. A row that does not decode is
+    /// left out and logged with its team, so one bad team cannot stop every guild's stand-ups
+    /// and the outbox drain that follows them in the step.
     pub async fn all_schedules(&self) -> sqlx::Result<Vec<StoredSchedule>> {
         let rows = sqlx::query("SELECT * FROM standup_schedules ORDER BY team_id")
             .fetch_all(self.reads())
             .await?;
-        rows.iter().map(schedule_from_row).collect()
+        let mut schedules = Vec::with_capacity(rows.len());
+        for row in &rows {
+            match schedule_from_row(row) {
+                Ok(schedule) => schedules.push(schedule),
+                Err(error) => {
+                    let team_id: i64 = row.get("team_id");
+                    tracing::warn!(team_id, %error, "skipping a stand-up schedule that does not decode");
+                }
+            }
+        }
+        Ok(schedules)
     }
 
     /// Pauses prompts up to and including `until`; `None` lifts the pause (and clears a
