@@ -18,11 +18,13 @@
 //! - At most [`OpenTitles::CAPACITY_STORIES`] stories and [`OpenTitles::CAPACITY_TEAMS`] teams
 //!   are held; a full cache starts over empty.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::story_search::StoryMatch;
+use super::title_index::fold;
 
 /// A team by guild and id.
 type TeamKey = (u64, i64);
@@ -84,7 +86,7 @@ pub struct TeamTitles {
 #[derive(Debug)]
 struct Title {
     story: StoryMatch,
-    /// The title with ASCII letters in lower case, the folding `LIKE` does.
+    /// The title folded as every title search folds it (`title_index::fold`).
     folded: String,
 }
 
@@ -97,7 +99,7 @@ impl TeamTitles {
         let stories = stories
             .into_iter()
             .map(|story| Title {
-                folded: story.title.to_ascii_lowercase(),
+                folded: fold(&story.title).into_owned(),
                 story,
             })
             .collect();
@@ -109,13 +111,13 @@ impl TeamTitles {
     }
 
     /// Up to `limit` stories, in backlog order, whose title contains every word, ignoring the
-    /// case of ASCII letters (as SQLite's `LIKE '%word%'` does; other characters must match
-    /// exactly).
+    /// case of every letter (`title_index::fold`, as every title search does).
     pub fn matching(&self, words: &[&str], limit: usize) -> Vec<StoryMatch> {
-        let folded: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+        // Typed text is mostly in lower case already: folding it then copies nothing.
+        let folded: Vec<Cow<'_, str>> = words.iter().map(|w| fold(w)).collect();
         self.stories
             .iter()
-            .filter(|t| folded.iter().all(|w| t.folded.contains(w.as_str())))
+            .filter(|t| folded.iter().all(|w| t.folded.contains(w.as_ref())))
             .take(limit)
             .map(|t| t.story.clone())
             .collect()

@@ -7,11 +7,13 @@
 //! thread and back, plus one message per row, besides SQLite's work. The searches that may
 //! scan, or ask the trigram index, run on a blocking thread.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::open_titles::{OpenTitles, TeamTitles};
 use super::quick_reads::QuickSql;
 use super::stories::CLOSED_SQL;
+use super::title_index::fold;
 use super::title_indexes::{TitleSearch, Work};
 use super::{db_id, Store};
 use crate::domain::story::Status;
@@ -184,18 +186,21 @@ impl Store {
         words: &[&str],
         limit: i64,
     ) -> sqlx::Result<Vec<StoryMatch>> {
-        let mut sql = QuickSql::new(format!(
-            "SELECT {MATCH_COLUMNS} FROM stories s INDEXED BY stories_backlog_order
-             WHERE s.team_id = "
-        ));
-        sql.push_bind(team_id)
-            .push(format!(
-                " AND s.status NOT IN {CLOSED_SQL} AND s.guild_id = "
-            ))
-            .push_bind(db_id(guild_id));
-        push_title_words(&mut sql, words);
-        sql.push(" ORDER BY s.rank LIMIT ").push_bind(limit);
-        self.matches(sql).await
+        self.title_matches(words, limit, |fetch| {
+            let mut sql = QuickSql::new(format!(
+                "SELECT {MATCH_COLUMNS} FROM stories s INDEXED BY stories_backlog_order
+                 WHERE s.team_id = "
+            ));
+            sql.push_bind(team_id)
+                .push(format!(
+                    " AND s.status NOT IN {CLOSED_SQL} AND s.guild_id = "
+                ))
+                .push_bind(db_id(guild_id));
+            push_title_words(&mut sql, words);
+            sql.push(" ORDER BY s.rank LIMIT ").push_bind(fetch);
+            sql
+        })
+        .await
     }
 
     /// Closed stories whose title has every word: done and accepted first, then archived.
@@ -206,24 +211,61 @@ impl Store {
         words: &[&str],
         limit: i64,
     ) -> sqlx::Result<Vec<StoryMatch>> {
-        let mut sql = QuickSql::new(format!(
-            "SELECT {MATCH_COLUMNS} FROM stories s WHERE s.team_id = "
-        ));
-        sql.push_bind(team_id)
-            .push(format!(" AND s.status IN {CLOSED_SQL} AND s.guild_id = "))
-            .push_bind(db_id(guild_id));
-        push_title_words(&mut sql, words);
-        sql.push(" ORDER BY (s.status = 'archived') ASC, s.rank LIMIT ")
-            .push_bind(limit);
-        self.matches(sql).await
+        self.title_matches(words, limit, |fetch| {
+            let mut sql = QuickSql::new(format!(
+                "SELECT {MATCH_COLUMNS} FROM stories s WHERE s.team_id = "
+            ));
+            sql.push_bind(team_id)
+                .push(format!(" AND s.status IN {CLOSED_SQL} AND s.guild_id = "))
+                .push_bind(db_id(guild_id));
+            push_title_words(&mut sql, words);
+            sql.push(" ORDER BY (s.status = 'archived') ASC, s.rank LIMIT ")
+                .push_bind(fetch);
+            sql
+        })
+        .await
+    }
+
+    /// Up to `limit` of the matches `select(n)` picks with [`push_title_words`] (at most `n`),
+    /// tested with the shared folding (`title_index::fold`) when a word is not all ASCII: `LIKE`
+    /// folds only ASCII letters, so there it matches any other character with `_`, a few rows
+    /// too many. Those are read again, four times as many, until enough pass or none are left.
+    async fn title_matches(
+        &self,
+        words: &[&str],
+        limit: i64,
+        select: impl Fn(i64) -> QuickSql,
+    ) -> sqlx::Result<Vec<StoryMatch>> {
+        if words.iter().all(|w| w.is_ascii()) {
+            return self.matches(select(limit)).await;
+        }
+        let folded: Vec<Cow<'_, str>> = words.iter().map(|w| fold(w)).collect();
+        let wanted = usize::try_from(limit).unwrap_or(0);
+        let mut fetch = limit.max(1).saturating_mul(4);
+        loop {
+            let rows = self.matches(select(fetch)).await?;
+            let exhausted = (rows.len() as i64) < fetch;
+            let found: Vec<StoryMatch> = rows
+                .into_iter()
+                .filter(|s| {
+                    let title = fold(&s.title);
+                    folded.iter().all(|w| title.contains(w.as_ref()))
+                })
+                .take(wanted)
+                .collect();
+            if exhausted || found.len() >= wanted {
+                return Ok(found);
+            }
+            fetch = fetch.saturating_mul(4);
+        }
     }
 
     /// Every story whose title has every word (each at least three characters): through the
     /// team's titles in memory, or, for a team too big to hold there, through the
     /// trigram index of migration 0011 and, for the newest stories that wait outside it
     /// (migration 0013), by reading them: open ones first, in backlog order. (The index folds
-    /// the case of every letter, `LIKE` only of ASCII ones, so a waiting title that differs from
-    /// the typed text only in the case of a non-ASCII letter is found once it is indexed.)
+    /// case one character at a time, as `title_index::fold` does; the waiting titles are tested
+    /// with that folding by [`Self::title_matches`].)
     async fn indexed_title_matches(
         &self,
         guild_id: u64,
@@ -256,32 +298,35 @@ impl Store {
             .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
             .collect::<Vec<_>>()
             .join(" AND ");
-        let mut sql = QuickSql::new(format!(
-            // CROSS JOIN keeps the index first and `+s.team_id` keeps the team's index out of the
-            // second part: otherwise SQLite may walk every story of the team instead (3.46 does
-            // in this union; 3.51 does even for the first part alone).
-            "SELECT {MATCH_COLUMNS} FROM (
-               SELECT {MATCH_COLUMNS}, s.rank FROM story_title_search f
-                 CROSS JOIN stories s ON s.id = f.rowid
-               WHERE story_title_search MATCH "
-        ));
-        sql.push_bind(expression)
-            .push(" AND s.team_id = ")
-            .push_bind(team_id)
-            .push(" AND s.guild_id = ")
-            .push_bind(db_id(guild_id))
-            .push(format!(
-                " UNION ALL
-               SELECT {MATCH_COLUMNS}, s.rank FROM stories s
-               WHERE s.id > (SELECT indexed_through FROM story_title_index) AND +s.team_id = "
-            ))
-            .push_bind(team_id)
-            .push(" AND s.guild_id = ")
-            .push_bind(db_id(guild_id));
-        push_title_words(&mut sql, words);
-        sql.push(format!(") s ORDER BY {} LIMIT ", MATCH_ORDER))
-            .push_bind(limit);
-        self.matches(sql).await
+        self.title_matches(words, limit, |fetch| {
+            let mut sql = QuickSql::new(format!(
+                // CROSS JOIN keeps the index first and `+s.team_id` keeps the team's index out of the
+                // second part: otherwise SQLite may walk every story of the team instead (3.46 does
+                // in this union; 3.51 does even for the first part alone).
+                "SELECT {MATCH_COLUMNS} FROM (
+                   SELECT {MATCH_COLUMNS}, s.rank FROM story_title_search f
+                     CROSS JOIN stories s ON s.id = f.rowid
+                   WHERE story_title_search MATCH "
+            ));
+            sql.push_bind(expression.clone())
+                .push(" AND s.team_id = ")
+                .push_bind(team_id)
+                .push(" AND s.guild_id = ")
+                .push_bind(db_id(guild_id))
+                .push(format!(
+                    " UNION ALL
+                   SELECT {MATCH_COLUMNS}, s.rank FROM stories s
+                   WHERE s.id > (SELECT indexed_through FROM story_title_index) AND +s.team_id = "
+                ))
+                .push_bind(team_id)
+                .push(" AND s.guild_id = ")
+                .push_bind(db_id(guild_id));
+            push_title_words(&mut sql, words);
+            sql.push(format!(") s ORDER BY {} LIMIT ", MATCH_ORDER))
+                .push_bind(fetch);
+            sql
+        })
+        .await
     }
 
     /// Stories whose number starts with `digits`, the exact number first.
@@ -354,11 +399,16 @@ fn push_title_words(sql: &mut QuickSql, words: &[&str]) {
     }
 }
 
-/// `%word%` with `LIKE`'s wildcards in the word taken literally.
+/// `%word%` with `LIKE`'s wildcards in the word taken literally, and `_` for each character
+/// that is not ASCII, whose case `LIKE` does not fold (see [`Store::title_matches`]).
 fn like_pattern(word: &str) -> String {
     let mut pattern = String::with_capacity(word.len() + 4);
     pattern.push('%');
     for c in word.chars() {
+        if !c.is_ascii() {
+            pattern.push('_');
+            continue;
+        }
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }

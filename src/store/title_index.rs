@@ -7,14 +7,18 @@
 //! delta-coded, answer it in about 7 µs (at 100,000 of the benchmark's titles, in 9 MB): the shortest lists are intersected, and the
 //! few titles left are tested for each word.
 //!
-//! Titles are folded one character at a time with [`char::to_lowercase`], for the title and
-//! the typed words alike, so folding keeps every substring a substring (as the trigram index
-//! folds case, of every letter, not only ASCII ones).
+//! Titles are folded one character at a time with [`fold_char`], for the title and the typed
+//! words alike, so folding keeps every substring a substring. Every title search folds this
+//! way (the backlog's top in `open_titles.rs`, the SQL scans in `story_search.rs`), so whether a
+//! title is found never depends on the team's size: the case of every letter is ignored
+//! (`écran` finds `Écran`), accents are not (`ecran` does not), and `ß` is not `ss`, as in
+//! SQLite's trigram index (migration 0011), which folds case one character at a time too.
 //!
 //! Invariants: slots follow story ids upwards (stories are appended in id order), and each
 //! trigram's list holds a slot at most once. What the index covers, and when it is stale, is
 //! `title_indexes.rs`'s business.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A trigram of folded title bytes, packed into the low three bytes.
@@ -66,14 +70,7 @@ impl TeamTitleIndex {
     /// The ids of the stories whose folded title contains every folded word, ascending. Every
     /// word must be at least three bytes long once folded, so that it has a trigram.
     pub fn matching(&self, words: &[&str]) -> Vec<i64> {
-        let words: Vec<String> = words
-            .iter()
-            .map(|word| {
-                let mut folded = String::with_capacity(word.len());
-                fold_into(&mut folded, word);
-                folded
-            })
-            .collect();
+        let words: Vec<Cow<'_, str>> = words.iter().map(|word| fold(word)).collect();
         let mut lists = Vec::new();
         for word in &words {
             for gram in grams(word.as_bytes()) {
@@ -101,7 +98,7 @@ impl TeamTitleIndex {
             .into_iter()
             .filter(|&slot| {
                 let title = self.title(slot);
-                words.iter().all(|word| title.contains(word.as_str()))
+                words.iter().all(|word| title.contains(word.as_ref()))
             })
             .map(|slot| self.ids[slot as usize])
             .collect()
@@ -114,14 +111,41 @@ impl TeamTitleIndex {
     }
 }
 
+/// One character folded for title search: an ASCII letter to lower case; any other character
+/// to its lower case when that is one character that is not ASCII (`É` to `é`, `Σ` to `σ`),
+/// else as it is (`İ`, whose lower case is two characters, the Kelvin sign, whose is `k`).
+/// Nothing folds into or out of ASCII, so on ASCII text this is SQLite's `LIKE`, and a
+/// character stays one character, as `LIKE`'s `_` matches: `story_search.rs` relies on both.
+pub(super) fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(folded), None) if !folded.is_ascii() => folded,
+        _ => c,
+    }
+}
+
+/// `text` folded ([`fold_char`]); borrowed when that changes nothing, as for most typed text.
+pub(super) fn fold(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut folded = String::with_capacity(text.len());
+    fold_into(&mut folded, text);
+    Cow::Owned(folded)
+}
+
 /// Appends `text` folded a character at a time.
 fn fold_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(c.to_lowercase());
-        }
+    if text.is_ascii() {
+        out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.extend(text.chars().map(fold_char));
     }
 }
 

@@ -113,3 +113,13 @@ fn a_title_repeating_a_trigram_is_listed_once() {
     assert_eq!(index.grams.values().map(|p| p.count).sum::<u32>(), 2);
     assert_eq!(index.matching(&["aaaa"]), vec![1]);
 }
+
+#[test]
+fn folding_keeps_ascii_apart_from_other_characters_and_one_character_one() {
+    assert_eq!(fold("Écran ΣΊΣΥΦΟΣ"), "écran σίσυφοσ");
+    assert!(matches!(fold("already folded"), Cow::Borrowed(_)));
+    // `İ` lower-cases to two characters, the Kelvin sign to an ASCII `k`: both stay, so that
+    // SQLite's `LIKE` (ASCII) and its `_` (one character) agree with the folding.
+    assert_eq!(fold("İ\u{212A}"), "İ\u{212A}");
+    assert_eq!(fold("STRAẞE"), "straße");
+}

@@ -156,6 +156,23 @@ async fn autocomplete_offers_at_most_25_stories_by_number_prefix_or_title_words(
 }
 
 #[tokio::test]
+async fn autocomplete_ignores_the_case_of_letters_beyond_ascii_in_a_small_team() {
+    let app = spawn_app().await;
+    say(&app, &member(), r#"/story add title:"Écran de connexion""#).await;
+    say(&app, &member(), r#"/story add title:"Écran d'accueil""#).await;
+    let values = |choices: Vec<(String, String)>| -> Vec<String> {
+        choices.into_iter().map(|(_, value)| value).collect()
+    };
+    let open = complete(&app, &member(), "/story show story:écran").await;
+    assert_eq!(values(open), ["1", "2"]);
+    // A finished story is found through SQL, which must fold the same way.
+    say(&app, &member(), "/story move story:1 status:in_progress").await;
+    say(&app, &member(), "/story move story:1 status:done").await;
+    let closed = complete(&app, &member(), "/story show story:ÉCRAN DE").await;
+    assert_eq!(values(closed), ["1"]);
+}
+
+#[tokio::test]
 async fn autocomplete_lists_open_stories_before_finished_ones() {
     let app = spawn_app().await;
     say(&app, &member(), r#"/story add title:"Finished thing""#).await;
