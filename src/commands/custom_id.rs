@@ -35,11 +35,15 @@ pub enum Action {
         number: i64,
         version: u64,
     },
-    /// `/sprint plan`'s **Add these**: add the plan for `capacity` to the sprint (PO).
+    /// `/sprint plan`'s **Add these**: add the plan for `capacity` to the sprint (PO). The plan
+    /// is recomputed against the sprint as it was at `members_at` (its membership version) and
+    /// must still hash to `plan_hash`, so a press adds exactly the stories the plan showed.
     SprintPlanAdd {
         team_id: i64,
         sprint_id: i64,
         capacity: u32,
+        members_at: i64,
+        plan_hash: u64,
     },
     /// A stakeholder update preview's **Publish** (PO).
     UpdatePublish { team_id: i64, update_id: i64 },
@@ -151,7 +155,9 @@ impl Action {
                 team_id,
                 sprint_id,
                 capacity,
-            } => format!("spa:{team_id}:{sprint_id}:{capacity}"),
+                members_at,
+                plan_hash,
+            } => format!("spa:{team_id}:{sprint_id}:{capacity}:{members_at}:{plan_hash:x}"),
             Action::UpdatePublish { team_id, update_id } => format!("upp:{team_id}:{update_id}"),
             Action::UpdateCancel { team_id, update_id } => format!("upc:{team_id}:{update_id}"),
             Action::StandupAnswerForm { team_id, day_id } => format!("sq:{team_id}:{day_id}"),
@@ -245,10 +251,12 @@ impl Action {
                 number: int(2)?,
                 version: u64::from_str_radix(parts[3], 16).ok()?,
             }),
-            "spa" if parts.len() == 4 => Some(Action::SprintPlanAdd {
+            "spa" if parts.len() == 6 => Some(Action::SprintPlanAdd {
                 team_id: int(1)?,
                 sprint_id: int(2)?,
                 capacity: parts[3].parse().ok()?,
+                members_at: int(4)?,
+                plan_hash: u64::from_str_radix(parts[5], 16).ok()?,
             }),
             "upp" if parts.len() == 3 => Some(Action::UpdatePublish {
                 team_id: int(1)?,
@@ -317,6 +325,8 @@ mod tests {
                 team_id: i64::MAX,
                 sprint_id: i64::MAX,
                 capacity: u32::MAX,
+                members_at: i64::MIN,
+                plan_hash: u64::MAX,
             }
             .encode(),
         ];
@@ -368,6 +378,8 @@ mod tests {
                 team_id: 2,
                 sprint_id: 3,
                 capacity: 21,
+                members_at: 40,
+                plan_hash: 0xfeed,
             },
             Action::UpdatePublish {
                 team_id: 2,

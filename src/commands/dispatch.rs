@@ -227,7 +227,17 @@ async fn button(
             team_id,
             sprint_id,
             capacity,
-        } => sprint_plan::add_planned(services, caller, team_id, sprint_id, capacity).await,
+            members_at,
+            plan_hash,
+        } => {
+            let shown = sprint_plan::ShownPlan {
+                sprint_id,
+                capacity,
+                members_at,
+                plan_hash,
+            };
+            sprint_plan::add_planned(services, caller, team_id, shown).await
+        }
         Action::UpdatePublish { team_id, update_id } => {
             update::publish(services, caller, team_id, update_id).await
         }

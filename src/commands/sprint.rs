@@ -18,7 +18,7 @@ use crate::domain::Invalid;
 use crate::error::{AppError, HandlerResult};
 use crate::render::text::escape_markdown;
 use crate::render::{Message, Response};
-use crate::store::sprints::{NewSprint, Sprint};
+use crate::store::sprints::{MembershipOutcome, NewSprint, Sprint};
 use crate::store::teams::Team;
 
 pub const SPRINT_NAME_MAX: usize = 100;
@@ -256,11 +256,19 @@ async fn change_membership(
         )
         .await?;
     let sprint_name = escape_markdown(&sprint.name);
-    if !changed {
-        let already = if into { "already in" } else { "not in" };
-        return Err(AppError::user(format!(
-            "Story {number} is {already} {sprint_name}."
-        )));
+    match changed {
+        MembershipOutcome::Changed => {}
+        MembershipOutcome::Unchanged => {
+            let already = if into { "already in" } else { "not in" };
+            return Err(AppError::user(format!(
+                "Story {number} is {already} {sprint_name}."
+            )));
+        }
+        MembershipOutcome::SprintClosed => {
+            return Err(AppError::user(format!(
+                "{sprint_name} closed before story {number} was moved: nothing changed."
+            )));
+        }
     }
     let points = story
         .points

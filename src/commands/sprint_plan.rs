@@ -1,7 +1,9 @@
 //! `/sprint plan` and its **Add these** button: the top-ranked `new`/`ready` stories that are
 //! not blocked by unfinished work, up to a capacity (by default what the team finished in its
-//! last three closed sprints). The button recomputes the plan from the database when pressed,
-//! so it carries only the team, the sprint and the capacity.
+//! last three closed sprints). The button carries the capacity, the sprint's membership version
+//! when the plan was shown and a hash of the plan; a press recomputes the plan against the sprint
+//! as it was then, refuses if it no longer hashes the same, and adds only what is not in yet, so
+//! it adds exactly the stories shown, once.
 
 use std::collections::HashSet;
 
@@ -12,13 +14,12 @@ use crate::domain::access::Access;
 use crate::domain::sprint::{
     default_capacity, suggest_plan, PlanCandidate, SprintPlan, SprintResult,
 };
-use crate::domain::story::{Status, StoryNumber};
+use crate::domain::story::StoryNumber;
 use crate::domain::wording::counted;
 use crate::error::{AppError, HandlerResult};
 use crate::render::sprint::plan_embed;
 use crate::render::text::escape_markdown;
 use crate::render::{Button, ButtonStyle, Message, Response};
-use crate::store::sprints::Sprint;
 use crate::store::stories::Story;
 use crate::store::teams::Team;
 
@@ -42,25 +43,38 @@ impl Suggestion {
     }
 }
 
+/// What an **Add these** button says about the plan it was shown with.
+#[derive(Debug, Clone, Copy)]
+pub struct ShownPlan {
+    pub sprint_id: i64,
+    pub capacity: u32,
+    /// The sprint's membership version when the plan was made.
+    pub members_at: i64,
+    pub plan_hash: u64,
+}
+
+/// FNV-1a over the picked stories' row ids in order: fixed, so a button outlives a restart.
+fn plan_hash(stories: &[&Story]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in stories.iter().flat_map(|s| s.id.to_le_bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The plan among the open stories not in `in_sprint` (story row ids).
 async fn suggest(
     services: &Services,
     team: &Team,
-    sprint: Option<&Sprint>,
+    in_sprint: &HashSet<i64>,
     capacity: u32,
 ) -> HandlerResult<Suggestion> {
     let store = &services.store;
     let mut stories = store.open_stories(team.guild_id, team.id).await?;
     // A blocker still open (it is in this list of open stories) blocks; finished ones do not.
     let open: HashSet<i64> = stories.iter().map(|s| s.number).collect();
-    if let Some(sprint) = sprint {
-        let histories = store.sprint_story_histories(sprint).await?;
-        let in_sprint: HashSet<i64> = histories
-            .iter()
-            .filter(|h| h.in_sprint)
-            .map(|h| h.story.id)
-            .collect();
-        stories.retain(|s| !in_sprint.contains(&s.id));
-    }
+    stories.retain(|s| !in_sprint.contains(&s.id));
     let blocked: HashSet<i64> = store
         .dependency_edges(team.guild_id, team.id)
         .await?
@@ -121,7 +135,15 @@ pub async fn plan(
 ) -> HandlerResult<Response> {
     let capacity = capacity_or_default(services, team, capacity).await?;
     let sprint = services.store.active_sprint(team.guild_id, team.id).await?;
-    let suggestion = suggest(services, team, sprint.as_ref(), capacity).await?;
+    let (members_at, in_sprint) = match &sprint {
+        Some(sprint) => {
+            let version = services.store.sprint_membership_version(sprint).await?;
+            let members = services.store.sprint_members_at(sprint, version).await?;
+            (version, members)
+        }
+        None => (0, HashSet::new()),
+    };
+    let suggestion = suggest(services, team, &in_sprint, capacity).await?;
     let lines = |numbers: &[StoryNumber]| -> Vec<(i64, String, Option<i64>)> {
         numbers
             .iter()
@@ -144,6 +166,8 @@ pub async fn plan(
                 team_id: team.id,
                 sprint_id: sprint.id,
                 capacity,
+                members_at,
+                plan_hash: plan_hash(&suggestion.picked()),
             };
             let label = format!("Add these ({})", suggestion.plan.picked.len());
             message = message.with_row(vec![Button::new(
@@ -162,13 +186,13 @@ pub async fn plan(
     Ok(Response::Message(message))
 }
 
-/// **Add these**: moves the plan's stories (as the plan is now) into the sprint.
+/// **Add these**: adds the stories the plan showed that are not in the sprint yet, in one
+/// transaction; refused when the plan would now pick other stories.
 pub async fn add_planned(
     services: &Services,
     caller: &Caller,
     team_id: i64,
-    sprint_id: i64,
-    capacity: u32,
+    shown: ShownPlan,
 ) -> HandlerResult<Response> {
     let team = services
         .store
@@ -181,49 +205,58 @@ pub async fn add_planned(
         "add planned stories to the sprint",
     )?;
     let sprint = require_active(services, &team).await?;
-    if sprint.id != sprint_id {
+    if sprint.id != shown.sprint_id {
         return Err(AppError::user(
             "That plan was made for a sprint that has closed. Run /sprint plan again.",
         ));
     }
-    let suggestion = suggest(services, &team, Some(&sprint), capacity).await?;
+    // The sprint as it was when the plan was shown, so stories added since (by an earlier press
+    // of this button, say) are still the plan's and not replaced by the next ones down.
+    let then = services
+        .store
+        .sprint_members_at(&sprint, shown.members_at)
+        .await?;
+    let suggestion = suggest(services, &team, &then, shown.capacity).await?;
+    let picked = suggestion.picked();
+    if plan_hash(&picked) != shown.plan_hash {
+        return Err(AppError::user(
+            "The backlog changed since this plan was shown (stories ranked, estimated, added or moved), so it would add other stories now. Run /sprint plan again.",
+        ));
+    }
     let now = services.clock.now();
     let scope_change = super::sprint_facts::is_scope_change(&sprint, now);
-    let mut added = Vec::new();
-    for story in suggestion.picked() {
-        if story.status == Status::Archived {
-            continue;
-        }
-        let moved = services
-            .store
-            .change_sprint_membership(
-                &sprint,
-                story,
-                true,
-                scope_change,
-                caller.user_id,
-                now.timestamp(),
-            )
-            .await?;
-        if moved {
-            added.push(format!(
-                "#{} {}",
-                story.number,
-                escape_markdown(&story.title)
-            ));
-        }
-    }
+    let planned: Vec<Story> = picked.into_iter().cloned().collect();
+    let added = services
+        .store
+        .add_stories_to_sprint(
+            &sprint,
+            &planned,
+            scope_change,
+            caller.user_id,
+            now.timestamp(),
+        )
+        .await?
+        .ok_or_else(|| {
+            AppError::user(format!(
+                "{} closed before these stories were added: nothing was added.",
+                escape_markdown(&sprint.name)
+            ))
+        })?;
     if added.is_empty() {
         return Err(AppError::user(
             "Nothing left to add: the planned stories are already in the sprint.",
         ));
     }
-    let points = suggestion.plan.picked_points;
+    let points: i64 = added.iter().filter_map(|s| s.points).sum();
+    let lines: Vec<String> = added
+        .iter()
+        .map(|s| format!("#{} {}", s.number, escape_markdown(&s.title)))
+        .collect();
     Ok(Response::Message(Message::public_text(format!(
         "<@{}> added {} ({points} pts) to **{}**:\n{}",
         caller.user_id,
         counted(added.len(), "story", "stories"),
         escape_markdown(&sprint.name),
-        added.join("\n")
+        lines.join("\n")
     ))))
 }

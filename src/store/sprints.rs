@@ -213,39 +213,6 @@ impl Store {
         is_in(&mut conn, sprint.id, story.id).await
     }
 
-    /// Moves a story into (`added`) or out of the sprint; false when it already was (out).
-    pub async fn change_sprint_membership(
-        &self,
-        sprint: &Sprint,
-        story: &Story,
-        added: bool,
-        scope_change: bool,
-        by: u64,
-        now: i64,
-    ) -> sqlx::Result<bool> {
-        if story.team_id != sprint.team_id || story.guild_id != sprint.guild_id {
-            return Ok(false);
-        }
-        let mut tx = self.begin_write().await?;
-        if is_in(&mut tx, sprint.id, story.id).await? == added {
-            return Ok(false);
-        }
-        sqlx::query(
-            "INSERT INTO sprint_story_changes (sprint_id, story_id, added, scope_change, changed_by, changed_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(sprint.id)
-        .bind(story.id)
-        .bind(added)
-        .bind(scope_change)
-        .bind(db_id(by))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
     /// Every story ever in the sprint, in backlog order, with its moves and status history.
     pub async fn sprint_story_histories(
         &self,
@@ -412,8 +379,26 @@ async fn move_to_top(
     Ok(())
 }
 
+mod membership;
 #[cfg(test)]
 mod tests;
+
+pub use membership::MembershipOutcome;
+
+/// A story by its row id, read inside the caller's transaction.
+async fn story_in(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    id: i64,
+) -> sqlx::Result<Option<Story>> {
+    let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE guild_id = ? AND id = ?");
+    let row = sqlx::query(&sql)
+        .bind(db_id(guild_id))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.as_ref().map(story_from_row))
+}
 
 /// The goal of the team's active sprint, read inside the caller's transaction (the stand-up
 /// prompt shows it).

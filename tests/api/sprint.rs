@@ -512,3 +512,68 @@ async fn a_sprint_started_late_with_a_past_start_date_is_planned_on_the_day_it_i
         assert!(shown.contains(expected), "{expected} missing from {shown}");
     }
 }
+
+#[tokio::test]
+async fn pressing_add_these_twice_adds_the_plan_once() {
+    let app = spawn_app().await;
+    say(&app, &po(), r#"/story add title:"Guest checkout" points:3"#).await;
+    say(&app, &po(), r#"/story add title:"Saved carts" points:2"#).await;
+    say(&app, &po(), r#"/story add title:"Gift cards" points:1"#).await;
+    say(&app, &po(), r#"/story add title:"Refunds" points:4"#).await;
+    say(&app, &po(), "/sprint start days:10").await;
+    let plan = say(&app, &po(), "/sprint plan capacity:5").await;
+    let added = press(&app, &po(), &plan, "Add these (2)").await;
+    assert_public(&added);
+    assert!(
+        text(&added).contains("added 2 stories (5 pts)"),
+        "{}",
+        text(&added)
+    );
+    // The same button again: the plan it showed is in; the next stories are not its.
+    assert_refused(
+        &press(&app, &po(), &plan, "Add these (2)").await,
+        "Nothing left to add: the planned stories are already in the sprint",
+    );
+    say(&app, &member(), "/sprint status").await;
+    let (status, _) = deferred_answer(&app, 1).await;
+    let shown = text(&status);
+    assert!(shown.contains("(5 committed)"), "{shown}");
+    assert!(!shown.contains("Gift cards"), "{shown}");
+    // A fresh plan picks the next stories, and its button adds them.
+    let next = say(&app, &po(), "/sprint plan capacity:5").await;
+    let added = press(&app, &po(), &next, "Add these (2)").await;
+    assert!(
+        text(&added).contains("Gift cards") && text(&added).contains("Refunds"),
+        "{}",
+        text(&added)
+    );
+}
+
+#[tokio::test]
+async fn add_these_refuses_a_plan_the_backlog_has_changed_and_reports_the_points_it_added() {
+    let app = spawn_app().await;
+    say(&app, &po(), r#"/story add title:"Guest checkout" points:3"#).await;
+    say(&app, &po(), r#"/story add title:"Saved carts" points:2"#).await;
+    say(&app, &po(), r#"/story add title:"Gift cards" points:1"#).await;
+    say(&app, &po(), "/sprint start days:10").await;
+    let plan = say(&app, &po(), "/sprint plan capacity:5").await;
+    // Re-estimated: the plan would now pick Gift cards as well.
+    say(&app, &po(), "/story edit story:2 points:1").await;
+    assert_refused(
+        &press(&app, &po(), &plan, "Add these (2)").await,
+        "Run /sprint plan again",
+    );
+    say(&app, &member(), "/sprint status").await;
+    let (status, _) = deferred_answer(&app, 1).await;
+    assert!(text(&status).contains("(0 committed)"), "{}", text(&status));
+
+    let plan = say(&app, &po(), "/sprint plan capacity:10").await;
+    // Still the same stories (5 pts shown), with other points: the reply counts what was added.
+    say(&app, &po(), "/story edit story:3 points:2").await;
+    let added = press(&app, &po(), &plan, "Add these (3)").await;
+    assert!(
+        text(&added).contains("added 3 stories (6 pts)"),
+        "{}",
+        text(&added)
+    );
+}

@@ -58,18 +58,26 @@ async fn moving_a_story_in_twice_changes_nothing_and_every_move_is_logged() {
         .unwrap()
         .unwrap();
     let s = story(&store, &team, "Pay as guest", Some(3)).await;
-    assert!(store
-        .change_sprint_membership(&sprint, &s, true, false, USER, 11)
-        .await
-        .unwrap());
-    assert!(!store
-        .change_sprint_membership(&sprint, &s, true, false, USER, 12)
-        .await
-        .unwrap());
-    assert!(store
-        .change_sprint_membership(&sprint, &s, false, true, USER, 13)
-        .await
-        .unwrap());
+    let changed = |outcome| assert_eq!(outcome, MembershipOutcome::Changed);
+    changed(
+        store
+            .change_sprint_membership(&sprint, &s, true, false, USER, 11)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        store
+            .change_sprint_membership(&sprint, &s, true, false, USER, 12)
+            .await
+            .unwrap(),
+        MembershipOutcome::Unchanged
+    );
+    changed(
+        store
+            .change_sprint_membership(&sprint, &s, false, true, USER, 13)
+            .await
+            .unwrap(),
+    );
     assert!(!store.is_in_sprint(&sprint, &s).await.unwrap());
     let histories = store.sprint_story_histories(&sprint).await.unwrap();
     assert_eq!(histories.len(), 1);
@@ -144,4 +152,76 @@ async fn closing_puts_carried_stories_on_top_in_their_order_and_queues_its_posts
     let closed = store.sprint_by_id(GUILD, sprint.id).await.unwrap().unwrap();
     assert!(!closed.active);
     assert_eq!(closed.figures, Some(figures));
+}
+
+#[tokio::test]
+async fn a_move_read_while_the_sprint_was_active_is_refused_once_it_closed() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    let s = story(&store, &team, "Pay as guest", Some(3)).await;
+    // Read while active, as `/sprint add` does before it writes.
+    let stale = store
+        .start_sprint(GUILD, team.id, &two_weeks(), USER, 10)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .close_sprint(&stale, SprintFigures::default(), &[], &[], USER, 20)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .change_sprint_membership(&stale, &s, true, false, USER, 21)
+            .await
+            .unwrap(),
+        MembershipOutcome::SprintClosed
+    );
+    assert_eq!(
+        store
+            .add_stories_to_sprint(&stale, std::slice::from_ref(&s), false, USER, 21)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(!store.is_in_sprint(&stale, &s).await.unwrap());
+    assert!(store
+        .sprint_story_histories(&stale)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn adding_planned_stories_twice_adds_them_once_and_the_old_membership_stays_readable() {
+    let (store, _dir) = store().await;
+    let team = team(&store).await;
+    let sprint = store
+        .start_sprint(GUILD, team.id, &two_weeks(), USER, 10)
+        .await
+        .unwrap()
+        .unwrap();
+    let a = story(&store, &team, "Pay as guest", Some(3)).await;
+    let b = story(&store, &team, "Save the cart", Some(2)).await;
+    let before = store.sprint_membership_version(&sprint).await.unwrap();
+    let planned = [a.clone(), b.clone()];
+    let added = store
+        .add_stories_to_sprint(&sprint, &planned, false, USER, 11)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(added.iter().map(|s| s.id).collect::<Vec<_>>(), [a.id, b.id]);
+    let again = store
+        .add_stories_to_sprint(&sprint, &planned, false, USER, 12)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(again.is_empty());
+    assert!(store
+        .sprint_members_at(&sprint, before)
+        .await
+        .unwrap()
+        .is_empty());
+    let now = store.sprint_membership_version(&sprint).await.unwrap();
+    let members = store.sprint_members_at(&sprint, now).await.unwrap();
+    assert_eq!(members, [a.id, b.id].into_iter().collect());
 }
