@@ -22,6 +22,10 @@ use crate::domain::story::Status;
 /// asks the trigram index for the rest: the ones remembered in memory.
 const TITLE_SCAN_BUDGET: i64 = OpenTitles::TOP as i64;
 
+/// Punctuation that ends a typed word without being part of what is searched for: text copied
+/// from a sentence (`checkout,`) still finds the title (`Guest checkout`).
+const WORD_END: &[char] = &[',', '.', ';', ':', '!', '?'];
+
 /// What a search returns of a story.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoryMatch {
@@ -62,7 +66,8 @@ pub(super) fn match_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryM
 
 impl Store {
     /// Stories for autocomplete: by number prefix when `query` is digits (`#` allowed), else by
-    /// title words; open stories first (in backlog order), at most `limit`.
+    /// title words (a leading `#` and each word's trailing [`WORD_END`] left out); open stories
+    /// first (in backlog order), at most `limit`.
     pub async fn search_stories(
         &self,
         guild_id: u64,
@@ -71,13 +76,27 @@ impl Store {
         limit: i64,
     ) -> sqlx::Result<Vec<StoryMatch>> {
         let query = query.trim();
-        let digits = query.strip_prefix('#').unwrap_or(query).trim();
-        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && digits.len() <= 12 {
-            return self
-                .search_by_number(guild_id, team_id, digits, limit)
-                .await;
+        // `#` is how a number is typed: alone it is no text yet (the backlog's top, as with
+        // nothing typed), and before words it is not part of them.
+        let query = query.strip_prefix('#').unwrap_or(query).trim_start();
+        if !query.is_empty() && query.bytes().all(|b| b.is_ascii_digit()) {
+            // Numbers start at 1: leading zeros say nothing, and zeros alone match no story.
+            let digits = query.trim_start_matches('0');
+            if digits.is_empty() {
+                return Ok(Vec::new());
+            }
+            if digits.len() <= 12 {
+                return self
+                    .search_by_number(guild_id, team_id, digits, limit)
+                    .await;
+            }
         }
-        let words: Vec<&str> = query.split_whitespace().take(8).collect();
+        let words: Vec<&str> = query
+            .split_whitespace()
+            .map(|word| word.trim_end_matches(WORD_END))
+            .filter(|word| !word.is_empty())
+            .take(8)
+            .collect();
         // The trigram index needs three characters a word; with it to fall back on, the search
         // in backlog order only looks at the top of the backlog.
         let indexed = !words.is_empty() && words.iter().all(|w| w.chars().count() >= 3);

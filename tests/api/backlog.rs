@@ -156,6 +156,43 @@ async fn autocomplete_offers_at_most_25_stories_by_number_prefix_or_title_words(
 }
 
 #[tokio::test]
+async fn autocomplete_reads_a_lone_hash_zeros_and_trailing_punctuation_sensibly() {
+    let app = spawn_app().await;
+    for i in 1..=30 {
+        say(
+            &app,
+            &member(),
+            &format!("/story add title:\"Story number {i}\""),
+        )
+        .await;
+    }
+    say(&app, &member(), r#"/story add title:"Guest checkout""#).await;
+    let values = |choices: Vec<(String, String)>| -> Vec<String> {
+        choices.into_iter().map(|(_, value)| value).collect()
+    };
+    let nothing = values(complete(&app, &member(), "/story show story:").await);
+    // `#`, the first keystroke of `#42`, lists what empty input lists.
+    let hash = values(complete(&app, &member(), "/story show story:#").await);
+    assert_eq!(hash.len(), 25);
+    assert_eq!(hash, nothing);
+    // `#` before words is not title text.
+    let words = values(complete(&app, &member(), "/story show story:#gu").await);
+    assert_eq!(words, ["31"]);
+    // Numbers start at 1: zeros alone match nothing, leading zeros are ignored.
+    for zeros in ["0", "00", "#0"] {
+        let found = complete(&app, &member(), &format!("/story show story:{zeros}")).await;
+        assert!(found.is_empty(), "{zeros}: {found:?}");
+    }
+    let padded = values(complete(&app, &member(), "/story show story:#007").await);
+    assert_eq!(padded, ["7"]);
+    // Punctuation ending a typed word is not searched for.
+    let comma = values(complete(&app, &member(), "/story show story:checkout,").await);
+    assert_eq!(comma, ["31"]);
+    let sentence = values(complete(&app, &member(), "/story show story:guest checkout.").await);
+    assert_eq!(sentence, ["31"]);
+}
+
+#[tokio::test]
 async fn autocomplete_ignores_the_case_of_letters_beyond_ascii_in_a_small_team() {
     let app = spawn_app().await;
     say(&app, &member(), r#"/story add title:"Écran de connexion""#).await;
