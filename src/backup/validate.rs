@@ -16,7 +16,9 @@ use crate::domain::team::{Timezone, TEAM_NAME_MAX, VISION_MAX};
 use crate::domain::Invalid;
 
 mod activity;
+mod fields;
 mod ranks;
+mod unique;
 
 /// At most this many problems are listed; the rest are counted.
 const PROBLEMS_SHOWN: usize = 20;
@@ -180,6 +182,8 @@ fn check_team(team: &TeamDoc, problems: &mut Problems) {
     ranks::check_ranks(&at, team, problems);
     activity::check_cycles(&at, team, problems);
     activity::check_activity(&at, team, problems);
+    fields::check_fields(&at, team, problems);
+    unique::check_unique(&at, team, problems);
 }
 
 /// Refuses text that parses but is not in the form the domain stores.

@@ -2,6 +2,7 @@
 //! goes out and back into a fresh database unchanged, the derived tables follow, refusals
 //! change nothing, and an export never shows another guild's data.
 
+mod holes;
 mod schedules;
 mod seed;
 
