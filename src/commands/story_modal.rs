@@ -4,7 +4,7 @@
 
 use serenity::all::{
     ActionRowComponent, CommandInteraction, CommandType, CreateCommand, InteractionContext,
-    ModalInteraction,
+    Message, ModalInteraction,
 };
 
 use super::caller::team_for;
@@ -148,9 +148,7 @@ pub async fn from_message(command: &CommandInteraction) -> HandlerResult<Respons
         .target_id
         .ok_or_else(|| AppError::user("Discord did not say which message to add. Try again."))?;
     let message = command.data.resolved.messages.get(&target.get().into());
-    let text = message
-        .map(|m| m.content.trim().to_string())
-        .unwrap_or_default();
+    let text = message.map(message_text).unwrap_or_default();
     let first_line = text.lines().next().unwrap_or_default();
     let title = crate::domain::story::truncate_plain(first_line, TITLE_MAX);
     let details = crate::domain::story::truncate_plain(&text, DETAILS_MAX);
@@ -161,6 +159,33 @@ pub async fn from_message(command: &CommandInteraction) -> HandlerResult<Respons
         Some(&details),
         None,
     )))
+}
+
+/// What a message offers a new story: its text; for a message with none, as webhooks and bots
+/// (GitHub, CI alerts) post, its first embed's title and description; else its files' names.
+fn message_text(message: &Message) -> String {
+    let content = message.content.trim();
+    if !content.is_empty() {
+        return content.to_string();
+    }
+    let embed = message.embeds.iter().find_map(|embed| {
+        let parts: Vec<&str> = [embed.title.as_deref(), embed.description.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("\n"))
+    });
+    embed.unwrap_or_else(|| {
+        let names: Vec<&str> = message
+            .attachments
+            .iter()
+            .map(|file| file.filename.trim())
+            .filter(|name| !name.is_empty())
+            .collect();
+        names.join("\n")
+    })
 }
 
 /// The values of a submitted modal by field id.

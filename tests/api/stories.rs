@@ -1,7 +1,8 @@
 //! The story commands end to end: add (options, form, message menu), show, edit (options,
 //! pre-filled form), move, assign, accept/reject, criteria, dependencies, rank, archive/restore.
 
-use sprintmate::console::synth::Actor;
+use serde_json::{json, Value};
+use sprintmate::console::synth::{Actor, Synth, TargetMessage};
 
 use crate::chat::*;
 use crate::helpers::spawn_app;
@@ -124,6 +125,66 @@ async fn add_to_backlog_turns_a_message_into_a_story_that_links_back() {
         shown.contains(&format!("/{}", target.id)),
         "links to the message: {shown}"
     );
+}
+
+/// **Add to backlog** on a message with no text, carrying `embeds` and `attachments`, as a
+/// webhook or a bot posts it; gives back the title and details the form opens with.
+async fn add_to_backlog_without_text(
+    app: &crate::helpers::TestApp,
+    embeds: Value,
+    attachments: Value,
+) -> (String, String) {
+    let target = TargetMessage::new(900, "ci", "");
+    let mut interaction = Synth::new()
+        .message_command(&member(), "Add to backlog", &target)
+        .expect("message command");
+    let message = &mut interaction["data"]["resolved"]["messages"][target.id.to_string()];
+    message["embeds"] = embeds;
+    message["attachments"] = attachments;
+    let modal = app.interact(&interaction).await;
+    assert_eq!(modal["type"], 9, "{modal}");
+    let value = |row: usize| {
+        modal["data"]["components"][row]["components"][0]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    (value(0), value(1))
+}
+
+#[tokio::test]
+async fn add_to_backlog_on_a_message_without_text_fills_the_form_from_its_embed_or_files() {
+    let app = spawn_app().await;
+    let long = "Build failed on main ".repeat(15);
+    let embeds = json!([
+        { "type": "rich", "url": "https://ci.example/1" },
+        {
+            "type": "rich",
+            "title": long,
+            "description": "Job `test` failed after 3 minutes.",
+        },
+    ]);
+    let (title, details) = add_to_backlog_without_text(&app, embeds, json!([])).await;
+    assert_eq!(title.chars().count(), 200, "{title}");
+    assert!(title.starts_with("Build failed on main") && title.ends_with('…'));
+    assert!(
+        details.ends_with("\nJob `test` failed after 3 minutes."),
+        "{details}"
+    );
+
+    let files = json!([
+        {
+            "id": "1", "filename": "crash.log", "size": 10,
+            "url": "https://cdn.example/crash.log", "proxy_url": "https://cdn.example/crash.log",
+        },
+        {
+            "id": "2", "filename": "screen.png", "size": 10,
+            "url": "https://cdn.example/screen.png", "proxy_url": "https://cdn.example/screen.png",
+        },
+    ]);
+    let (title, details) = add_to_backlog_without_text(&app, json!([]), files).await;
+    assert_eq!(title, "crash.log");
+    assert_eq!(details, "crash.log\nscreen.png");
 }
 
 #[tokio::test]
