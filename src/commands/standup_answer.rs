@@ -74,12 +74,17 @@ async fn check_open_for(
 ) -> HandlerResult<bool> {
     let existing = services.store.answer(day.id, user_id).await?;
     if day.status == DayStatus::Closed && existing.is_some() {
-        return Err(AppError::user(format!(
-            "The stand-up of {} has closed, so answers can no longer be edited. /standup summary shows it.",
-            day.date
-        )));
+        return Err(closed_for_edits(day, ""));
     }
     Ok(existing.is_some())
+}
+
+/// `after` follows "answers can no longer be edited", e.g. "; your edit was not saved".
+fn closed_for_edits(day: &StandupDay, after: &str) -> AppError {
+    AppError::user(format!(
+        "The stand-up of {} has closed, so answers can no longer be edited{after}. /standup summary shows it.",
+        day.date
+    ))
 }
 
 fn input(
@@ -181,12 +186,16 @@ pub async fn submit(
         .save_answer(&day, caller.user_id, &text, services.now_unix())
         .await?;
     services.scheduler_wake.notify_one();
-    let what = match (saved, day.status) {
-        (AnswerSaved::Edited, _) => "Your answer is updated; the thread post follows.",
-        (AnswerSaved::New, DayStatus::Closed) => {
+    let what = match saved {
+        AnswerSaved::Edited => "Your answer is updated; the thread post follows.",
+        AnswerSaved::Late => {
             "Thanks! The stand-up had closed, so your answer is added to the summary and the thread."
         }
-        (AnswerSaved::New, _) => "Thanks! Your answer is posted in the stand-up thread.",
+        AnswerSaved::New => "Thanks! Your answer is posted in the stand-up thread.",
+        // It closed after the check above: the edit lost the race and was not written.
+        AnswerSaved::ClosedForEdits => {
+            return Err(closed_for_edits(&day, "; your edit was not saved"))
+        }
     };
     Ok(Response::Message(Message::private_text(format!(
         "✅ {} ({})",

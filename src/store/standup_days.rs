@@ -79,11 +79,16 @@ pub struct AnswerText {
     pub blockers: String,
 }
 
-/// Whether an answer was new or replaced an earlier one.
+/// Whether an answer was new (on an open or already closed day) or replaced an earlier one, or
+/// was refused as an edit of a closed day, as the day stood when the answer was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnswerSaved {
     New,
+    /// New, on a day already closed: the summary is marked for an edit.
+    Late,
     Edited,
+    /// An edit of an answer after its day closed: nothing was written.
+    ClosedForEdits,
 }
 
 fn day_from_row(row: &sqlx::sqlite::SqliteRow) -> sqlx::Result<StandupDay> {
@@ -382,6 +387,17 @@ impl Store {
         .bind(db_id(user_id))
         .fetch_optional(&mut *tx)
         .await?;
+        // The day's status as of this write, not as the caller read it: a close may have come
+        // in between, after which answers may still arrive but not change.
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM standup_days WHERE id = ?")
+                .bind(day.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let closed = status.as_deref() == Some("closed");
+        if closed && existed.is_some() {
+            return Ok(AnswerSaved::ClosedForEdits);
+        }
         // `updated_at` is the version the scheduler claims; keep it strictly increasing even
         // when two edits land in the same second.
         let version = existed.map_or(now, |previous| now.max(previous + 1));
@@ -406,10 +422,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(if existed.is_some() {
-            AnswerSaved::Edited
-        } else {
-            AnswerSaved::New
+        Ok(match (existed, closed) {
+            (Some(_), _) => AnswerSaved::Edited,
+            (None, true) => AnswerSaved::Late,
+            (None, false) => AnswerSaved::New,
         })
     }
 }

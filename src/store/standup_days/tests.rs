@@ -249,3 +249,46 @@ async fn a_failing_schedule_remembers_why_until_a_post_goes_through() {
         None
     );
 }
+
+#[tokio::test]
+async fn an_edit_read_while_the_day_was_open_is_refused_once_it_closed() {
+    let (store, team, _dir) = store_with_team().await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let id = insert_open_day(&mut conn, &new_day(&team, d(2)))
+        .await
+        .unwrap()
+        .unwrap();
+    let stale = store.standup_day(&team, d(2)).await.unwrap().unwrap();
+    assert_eq!(
+        store.save_answer(&stale, 9, &text("a"), 150).await.unwrap(),
+        AnswerSaved::New
+    );
+    assert!(close_day(&mut conn, id, 300).await.unwrap());
+
+    assert_eq!(
+        store.save_answer(&stale, 9, &text("b"), 400).await.unwrap(),
+        AnswerSaved::ClosedForEdits
+    );
+    let answers = store.answers(id).await.unwrap();
+    assert_eq!(answers.len(), 1);
+    assert_eq!(
+        (answers[0].today.as_str(), answers[0].updated_at),
+        ("a", 150)
+    );
+    assert!(
+        !store
+            .standup_day(&team, d(2))
+            .await
+            .unwrap()
+            .unwrap()
+            .summary_stale
+    );
+    // A first answer after the close is a late one, still accepted.
+    assert_eq!(
+        store
+            .save_answer(&stale, 10, &text("c"), 400)
+            .await
+            .unwrap(),
+        AnswerSaved::Late
+    );
+}
