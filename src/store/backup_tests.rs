@@ -3,6 +3,7 @@
 //! change nothing, and an export never shows another guild's data.
 
 mod holes;
+mod order;
 mod schedules;
 mod seed;
 

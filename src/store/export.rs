@@ -196,7 +196,8 @@ async fn stories(
         team_id,
         "story_labels",
         "x.label",
-        "x.label",
+        // The order the card shows them in (`story_extras.rs`), which the import's inserts keep.
+        "x.rowid",
     )
     .await?
     {

@@ -105,9 +105,10 @@ pub(super) async fn read_activity(
             votes: Vec::new(),
         });
     }
+    // In the order first cast, as the poker card lists them (`poker.rs`); the import keeps it.
     let sql = "SELECT v.* FROM poker_votes v JOIN poker_rounds x ON x.id = v.round_id \
                JOIN teams t ON t.id = x.team_id AND t.guild_id = ?1 WHERE x.team_id = ?2 \
-               ORDER BY v.round_id, v.round_number, v.voter_id";
+               ORDER BY v.round_id, v.round_number, v.rowid";
     for row in rows(conn, sql, guild_id, team_id).await? {
         if let Some(&i) = round_index.get(&row.get::<i64, _>("round_id")) {
             team.poker_rounds[i].votes.push(PokerVoteDoc {
