@@ -9,6 +9,8 @@
 mod drain;
 pub mod standups;
 
+pub use drain::Deliver;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,7 +48,7 @@ pub struct StepReport {
 
 impl StepReport {
     /// Whether the step changed anything; a step that did nothing means nothing is due now.
-    fn did_something(&self) -> bool {
+    pub fn did_something(&self) -> bool {
         self.weekly_updates
             + self.closed_votes
             + self.sent
@@ -65,12 +67,21 @@ impl StepReport {
 #[derive(Clone, Debug)]
 pub struct Scheduler {
     services: Services,
-    sender: Option<OutboxSender>,
+    sender: Option<Arc<dyn Deliver>>,
 }
 
 impl Scheduler {
     pub fn new(services: Services, sender: Option<OutboxSender>) -> Self {
+        let sender = sender.map(|sender| Arc::new(sender) as Arc<dyn Deliver>);
         Self { services, sender }
+    }
+
+    /// A scheduler whose outbox goes somewhere other than Discord (the console).
+    pub fn delivering_to(services: Services, sender: Arc<dyn Deliver>) -> Self {
+        Self {
+            services,
+            sender: Some(sender),
+        }
     }
 
     /// Does everything due at `now` (unix seconds) and reports it.

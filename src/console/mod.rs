@@ -6,10 +6,12 @@
 //!
 //! - [`synth`]: the interaction factory, shared with the integration tests.
 //! - `session`: the read–dispatch–show loop; `form`: filling modals; `meta`: the console's own
-//!   commands; `terminal`: line input and output; [`render`]: replies as text.
+//!   commands; `terminal`: line input and output; [`render`]: replies as text; `outbox`: what
+//!   the bot posts on its own, delivered by the scheduler's drain to the console and shown.
 
 mod form;
 mod meta;
+mod outbox;
 pub mod render;
 mod session;
 pub mod synth;

@@ -1,19 +1,31 @@
 //! One console session: reads lines, turns them into interactions with [`Synth`], answers them
-//! through the same [`dispatch`] as Discord's transports, and shows the replies. Remembers the
-//! last message with buttons so a number presses one of them.
+//! through the same [`dispatch`] as Discord's transports, and shows the replies. After each
+//! line it runs the scheduler's due work and shows what the bot posted on its own
+//! ([`outbox`](super::outbox)). Remembers the recent messages with buttons: a number presses a
+//! button of the newest.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 use tokio::io::{AsyncBufRead, AsyncWrite};
 
 use super::form;
 use super::meta::{self, Meta};
+use super::outbox::{self, ConsoleOutbox};
 use super::render;
 use super::synth::{self, Actor, Synth, TargetMessage};
 use super::terminal::Terminal;
 use crate::commands::{dispatch, Services};
 use crate::render::Response;
+use crate::scheduler::Scheduler;
+use crate::store::outbox::OutboxKind;
 
 const PROMPT: &str = "> ";
+/// Messages with buttons remembered (the newest is pressed by number).
+const SHOWN: usize = 20;
+/// Scheduler steps after one line: a stand-up prompt is posted in one, its thread in the next.
+const STEPS: usize = 8;
 
 /// A message the console has shown, with the id buttons on it are pressed under.
 #[derive(Debug, Clone)]
@@ -21,15 +33,23 @@ struct Shown {
     id: u64,
     /// The `data` of the response that sent (or last updated) it.
     data: Value,
+    /// Where it is: a press comes from that channel (and its thread's parent).
+    channel_id: u64,
+    thread_parent_id: Option<u64>,
 }
 
-/// The console: who acts, where, and the last message with buttons.
+/// The console: who acts, where, and the recent messages with buttons.
 pub struct Console {
     services: Services,
     synth: Synth,
     actor: Actor,
-    last: Option<Shown>,
+    /// Messages with buttons, oldest first.
+    shown: Vec<Shown>,
     echo: bool,
+    scheduler: Scheduler,
+    outbox: Arc<ConsoleOutbox>,
+    /// Threads the bot started, by id: their parent channel.
+    threads: HashMap<u64, u64>,
 }
 
 enum Flow {
@@ -41,12 +61,17 @@ impl Console {
     /// A console acting as the default [`Actor`]: user 100 "console", an admin, in guild 1,
     /// channel 10.
     pub fn new(services: Services) -> Self {
+        let outbox = Arc::new(ConsoleOutbox::default());
+        let scheduler = Scheduler::delivering_to(services.clone(), outbox.clone());
         Self {
             services,
             synth: Synth::new(),
             actor: Actor::default(),
-            last: None,
+            shown: Vec::new(),
             echo: false,
+            scheduler,
+            outbox,
+            threads: HashMap::new(),
         }
     }
 
@@ -72,10 +97,13 @@ impl Console {
             .say("Sprintmate console: type a slash command (try /help), or help for the console's own commands.")
             .await?;
         terminal.say(&meta::describe(&self.actor)).await?;
+        // Whatever an earlier session or `sprintmate run` left due goes out first.
+        self.catch_up(&mut terminal).await?;
         while let Some(line) = terminal.ask(PROMPT).await? {
             if let Flow::Quit = self.handle(line.trim(), &mut terminal).await? {
                 break;
             }
+            self.catch_up(&mut terminal).await?;
         }
         terminal.say("Bye.").await
     }
@@ -169,9 +197,95 @@ impl Console {
         Ok(Flow::Continue)
     }
 
-    /// The button press for `number` on the last message with buttons.
+    /// Runs the scheduler's due work (vote deadlines, stand-ups, weekly updates) and shows what
+    /// the bot posted, edited or started on its own, as Discord would have received it.
+    async fn catch_up<R, W>(&mut self, terminal: &mut Terminal<R, W>) -> std::io::Result<()>
+    where
+        R: AsyncBufRead + Unpin,
+        W: AsyncWrite + Unpin,
+    {
+        self.outbox.serve(self.actor.guild_id);
+        for _ in 0..STEPS {
+            let now = self.services.clock.now().timestamp();
+            let step = self.scheduler.run_due(now).await;
+            for delivered in self.outbox.take() {
+                self.show_delivered(&delivered, terminal).await?;
+            }
+            match step {
+                Ok(report) if report.did_something() => {}
+                Ok(_) => break,
+                Err(error) => {
+                    return terminal
+                        .say(&format!("error: the scheduler's step failed: {error:#}"))
+                        .await
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn show_delivered<R, W>(
+        &mut self,
+        delivered: &outbox::Delivered,
+        terminal: &mut Terminal<R, W>,
+    ) -> std::io::Result<()>
+    where
+        R: AsyncBufRead + Unpin,
+        W: AsyncWrite + Unpin,
+    {
+        let id = delivered.message_id;
+        let parent = self.threads.get(&delivered.channel_id).copied();
+        let data = match delivered.kind {
+            OutboxKind::Thread => {
+                self.threads.insert(id, delivered.channel_id);
+                return terminal
+                    .say(&outbox::text(delivered, &delivered.body))
+                    .await;
+            }
+            OutboxKind::Post => delivered.body.clone(),
+            OutboxKind::Edit => match self.shown.iter().find(|shown| shown.id == id) {
+                Some(shown) => outbox::edited(&shown.data, &delivered.body),
+                None => delivered.body.clone(),
+            },
+        };
+        terminal.say(&outbox::text(delivered, &data)).await?;
+        match delivered.kind {
+            OutboxKind::Edit => self.update(id, data),
+            _ => self.remember(Shown {
+                id,
+                data,
+                channel_id: delivered.channel_id,
+                thread_parent_id: parent,
+            }),
+        }
+        Ok(())
+    }
+
+    /// Keeps a shown message if it has buttons, as the newest.
+    fn remember(&mut self, shown: Shown) {
+        self.shown.retain(|old| old.id != shown.id);
+        if !render::buttons(&shown.data).is_empty() {
+            self.shown.push(shown);
+        }
+        if self.shown.len() > SHOWN {
+            self.shown.remove(0);
+        }
+    }
+
+    /// A remembered message now reads `data`: with buttons it becomes the newest, without it is
+    /// forgotten, so a number presses the message with buttons before it again.
+    fn update(&mut self, id: u64, data: Value) {
+        let Some(at) = self.shown.iter().position(|shown| shown.id == id) else {
+            return;
+        };
+        let mut shown = self.shown.remove(at);
+        shown.data = data;
+        self.remember(shown);
+    }
+
+    /// The button press for `number` on the newest message with buttons.
     fn press(&self, number: usize) -> Result<Value, String> {
-        let Some(last) = &self.last else {
+        let Some(last) = self.shown.last() else {
             return Err("No message with buttons yet.".to_string());
         };
         let buttons = render::buttons(&last.data);
@@ -184,9 +298,14 @@ impl Console {
         if button.disabled {
             return Err(format!("[{number}] {} is disabled.", button.label));
         }
+        // Pressed where the message is, as Discord sends it.
+        let actor = match last.thread_parent_id {
+            Some(parent) => self.actor.clone().in_thread(last.channel_id, parent),
+            None => self.actor.clone().in_channel(last.channel_id),
+        };
         Ok(self
             .synth
-            .button_press(&self.actor, &button.custom_id, last.id, &last.data))
+            .button_press(&actor, &button.custom_id, last.id, &last.data))
     }
 
     /// Dispatches an interaction and shows the reply; a form is filled and submitted in turn.
@@ -225,25 +344,33 @@ impl Console {
                 Some(1) => terminal.say("PONG").await?,
                 Some(4) => {
                     terminal.say(&render::message(data)).await?;
-                    if !render::buttons(data).is_empty() {
-                        self.last = Some(Shown {
-                            id: synth::new_id(),
-                            data: data.clone(),
-                        });
-                    }
+                    self.remember(Shown {
+                        id: synth::new_id(),
+                        data: data.clone(),
+                        channel_id: self.actor.channel_id,
+                        thread_parent_id: self.actor.thread_parent_id,
+                    });
                 }
                 Some(7) => {
                     // An update keeps the message (and whether it is ephemeral); it changes
                     // only what the message shows.
+                    // Only the newest message with buttons is ever pressed, so it is the one.
                     let mut updated = data.clone();
-                    let (id, flags) = match &self.last {
-                        Some(last) => (last.id, last.data["flags"].clone()),
-                        None => (synth::new_id(), Value::from(0)),
+                    updated["flags"] = match self.shown.last() {
+                        Some(last) => last.data["flags"].clone(),
+                        None => Value::from(0),
                     };
-                    updated["flags"] = flags;
                     terminal.say("(the message now reads)").await?;
                     terminal.say(&render::message(&updated)).await?;
-                    self.last = Some(Shown { id, data: updated });
+                    match self.shown.last().map(|last| last.id) {
+                        Some(id) => self.update(id, updated),
+                        None => self.remember(Shown {
+                            id: synth::new_id(),
+                            data: updated,
+                            channel_id: self.actor.channel_id,
+                            thread_parent_id: self.actor.thread_parent_id,
+                        }),
+                    }
                 }
                 Some(8) => terminal.say(&render::choices(data)).await?,
                 Some(9) => {

@@ -2,17 +2,34 @@
 //! console prints back.
 
 use super::{services, Console};
+use crate::commands::Services;
 use crate::config::Settings;
+use crate::store::outbox::{NewOutboxItem, OutboxKind};
 
 /// Runs `script` (one line per entry) in a fresh console and returns everything it printed.
 async fn session(script: &[&str]) -> String {
+    session_keeping(script).await.0
+}
+
+/// [`session`], also returning its services and the folder of its database, to look at after.
+async fn session_keeping(script: &[&str]) -> (String, Services, tempfile::TempDir) {
+    let (services, dir) = fresh().await;
+    (run(&services, script).await, services, dir)
+}
+
+/// Services on a fresh database in a temporary folder.
+async fn fresh() -> (Services, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::defaults();
     settings.database_url = format!("sqlite://{}", dir.path().join("console.db").display());
-    let services = services(&settings).await.unwrap();
+    (services(&settings).await.unwrap(), dir)
+}
+
+/// Runs `script` in a console on `services` and returns everything it printed.
+async fn run(services: &Services, script: &[&str]) -> String {
     let input = script.join("\n") + "\n";
     let mut output = Vec::new();
-    Console::new(services)
+    Console::new(services.clone())
         .with_echo(true)
         .run(input.as_bytes(), &mut output)
         .await
@@ -156,4 +173,98 @@ async fn console_commands_suggestions_and_mistakes() {
     assert_shows(&output, "`hello` is not a command.");
     assert_shows(&output, "menu Add to backlog: <text>");
     assert_shows(&output, "Title (required): \nThis field is required.\nTitle (required): \nForm cancelled.\n> \nBye.");
+}
+
+/// A dot vote: `/vote start`, open the ballot, add a dot to #1 and submit.
+const DOT_VOTE: [&str; 5] = [
+    "/story add title:A",
+    "/story add title:B",
+    "/vote start method:dots stories:#1 #2",
+    "1",
+    "2",
+];
+
+#[tokio::test]
+async fn what_the_bot_posts_on_its_own_is_shown_and_its_buttons_pressed() {
+    let mut script = DOT_VOTE.to_vec();
+    script.extend(["5", "/vote close", "1"]);
+    let (output, services, _dir) = session_keeping(&script).await;
+
+    // The vote card's count, an outbox edit of the card the reply showed.
+    assert_shows(&output, "Dot vote ==");
+    let edit = output.find("[edited message ").expect("the card's edit");
+    assert_shows(&output[edit..], "Voted: 1: <@100>");
+    assert_shows(
+        &output,
+        "The results follow in a moment.\n[posted in <#10> as message ",
+    );
+    assert_shows(&output, "== 📊 Results of the dot vote ==\n**1.** **#1** A");
+    assert_shows(&output, "[1] Apply to backlog\n");
+    // Pressing 1 after the results presses Apply on the posted results.
+    let pressed = output.rfind("> 1\n").unwrap();
+    assert_shows(&output[pressed..], "this vote's order");
+    // Nothing is left for a later `sprintmate run` to post to the console's made-up channels.
+    let far = services.clock.now().timestamp() + 86_400 * 30;
+    assert_eq!(services.store.due_outbox(far, 10).await.unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_stand_up_prompt_is_posted_with_its_answer_button_and_thread() {
+    let output = session(&[
+        "/standup setup channel:<#10> time:09:00",
+        "/standup now",
+        "1",
+        "Shipped the login page",
+    ])
+    .await;
+    assert_shows(
+        &output,
+        "the prompt is on its way to <#10>.\n[posted in <#10> as message ",
+    );
+    assert_shows(&output, "☀️ **Stand-up for ");
+    assert_shows(&output, "\n[1] Answer\n[started thread <#");
+    assert_shows(&output, "> 1\nForm: Stand-up ");
+}
+
+#[tokio::test]
+async fn an_update_without_buttons_leaves_the_earlier_message_pressable() {
+    let mut script = DOT_VOTE.to_vec();
+    // Submit turns the ballot into a note without buttons; 1 then opens the ballot again
+    // from the vote card.
+    script.extend(["5", "1"]);
+    let output = session(&script).await;
+    assert_shows(
+        &output,
+        "> 5\n(the message now reads)\n(only you see this)\n✅ Your ballot",
+    );
+    let pressed = output.rfind("> 1\n").unwrap();
+    assert_shows(
+        &output[pressed..],
+        "== Your ballot · dot vote · story 1 of 2 ==",
+    );
+}
+
+#[tokio::test]
+async fn posts_queued_for_a_guild_the_console_is_not_in_are_left_for_the_bot() {
+    let (services, _dir) = fresh().await;
+    let now = services.clock.now().timestamp();
+    for (guild_id, content) in [(777, "for a real guild"), (1, "for the console")] {
+        let post = NewOutboxItem {
+            guild_id,
+            kind: OutboxKind::Post,
+            channel_id: 70,
+            target_message_id: None,
+            purpose: "test".to_string(),
+            body: serde_json::json!({ "content": content }),
+            attachment: None,
+        };
+        services.store.enqueue_post(&post, now).await.unwrap();
+    }
+    let output = run(&services, &["quit"]).await;
+    assert_shows(&output, "[posted in <#70> as message ");
+    assert_shows(&output, "for the console");
+    assert!(!output.contains("for a real guild"), "{output}");
+    let left = services.store.due_outbox(now, 10).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].guild_id, 777);
 }

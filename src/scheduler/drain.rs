@@ -8,8 +8,10 @@
 //! this step; a longer wait, a 5xx or a network error is stored on the row (`not_before`).
 
 use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -43,13 +45,38 @@ impl StepClock {
     }
 }
 
+/// Where the drain delivers rows: Discord's REST API ([`OutboxSender`]), or the console, which
+/// shows them as text. The drain (leases, retries, stand-up bookkeeping) is the same for both.
+#[async_trait]
+pub trait Deliver: Send + Sync + std::fmt::Debug {
+    /// How many sends the drain keeps in flight at once.
+    fn max_in_flight(&self) -> usize;
+    /// Whether this sender sends `item`; a row it does not take is left alone, unclaimed.
+    fn takes(&self, _item: &OutboxItem) -> bool {
+        true
+    }
+    /// Sends one row and says what became of it.
+    async fn deliver(&self, item: &OutboxItem, now: i64) -> Delivery;
+}
+
+#[async_trait]
+impl Deliver for OutboxSender {
+    fn max_in_flight(&self) -> usize {
+        OutboxSender::max_in_flight(self)
+    }
+
+    async fn deliver(&self, item: &OutboxItem, now: i64) -> Delivery {
+        OutboxSender::deliver(self, item, now).await
+    }
+}
+
 /// What one row's send added to the step's report.
 type Sent = anyhow::Result<(OutboxItem, StepReport)>;
 
 /// Sends what is due at `now`, adding to `report`.
 pub(super) async fn drain(
     services: &Services,
-    sender: &OutboxSender,
+    sender: &Arc<dyn Deliver>,
     now: i64,
     report: &mut StepReport,
 ) -> anyhow::Result<()> {
@@ -67,7 +94,7 @@ pub(super) async fn drain(
         let taking = report.paused_for.is_none() && clock.started.elapsed() < DRAIN_BUDGET;
         if taking && queue.is_empty() && flying.len() < most {
             queue = services.store.due_outbox(clock.at(), BATCH).await?.into();
-            queue.retain(|item: &OutboxItem| !rows.contains(&item.id));
+            queue.retain(|item: &OutboxItem| !rows.contains(&item.id) && sender.takes(item));
         }
         while taking && flying.len() < most {
             let Some(at) = queue
@@ -105,7 +132,7 @@ fn add(report: &mut StepReport, part: StepReport) {
 /// Claims one row and sends it, sitting out a short 429 once; records the outcome.
 async fn send_one(
     services: &Services,
-    sender: &OutboxSender,
+    sender: &Arc<dyn Deliver>,
     item: OutboxItem,
     clock: StepClock,
 ) -> Sent {
@@ -116,7 +143,7 @@ async fn send_one(
 
 async fn record(
     services: &Services,
-    sender: &OutboxSender,
+    sender: &Arc<dyn Deliver>,
     item: &OutboxItem,
     clock: StepClock,
     report: &mut StepReport,
