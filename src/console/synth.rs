@@ -178,9 +178,14 @@ impl Synth {
         Self { definitions }
     }
 
+    /// Splits a typed line knowing the commands' options (see [`line`]).
+    fn split(&self, line: &str) -> Result<TypedLine, SynthError> {
+        line::split_knowing(line, |path| resolve::option_names(&self.definitions, path))
+    }
+
     /// An APPLICATION_COMMAND (type 2) for a typed slash command line.
     pub fn command(&self, actor: &Actor, line: &str) -> Result<Value, SynthError> {
-        let typed = split(line)?;
+        let typed = self.split(line)?;
         let data = resolve::command_data(&self.definitions, &typed, actor, Mode::Invoke)?;
         Ok(wire::envelope(actor, 2, data))
     }
@@ -189,7 +194,7 @@ impl Synth {
     /// typed (`/story show story:gue`); it is sent as a string with `"focused": true`, and
     /// required options may still be missing.
     pub fn autocomplete(&self, actor: &Actor, line: &str) -> Result<Value, SynthError> {
-        let typed = split(line)?;
+        let typed = self.split(line)?;
         let data = resolve::command_data(&self.definitions, &typed, actor, Mode::Autocomplete)?;
         Ok(wire::envelope(actor, 4, data))
     }

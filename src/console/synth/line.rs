@@ -2,8 +2,11 @@
 //! the command path and the `name:value` options, before anything is known about the command.
 //!
 //! Rules: words before the first option name the command, group and sub-command; an option is
-//! `name:value`, the value either `"quoted"` (with `\"` and `\\` escapes) or running to the next
-//! option, so `text:pays by card` is one value; `name:` alone gives an empty value.
+//! `name:value`, the value either `"quoted"` or running to the next option, so
+//! `text:pays by card` is one value; `name:` alone gives an empty value. In an unquoted value a
+//! quote is just a quote, and a `word:` that is not an option of the command (`10:30`, `Note:`)
+//! is part of the value. Both kinds of value read `\n` as a new line, `\"` and `\\` as `"`
+//! and `\`; any other backslash stays.
 
 use super::SynthError;
 
@@ -30,6 +33,31 @@ fn is_option_name(text: &str) -> bool {
             .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
+/// The character `\` followed by `next` stands for, if it is an escape.
+fn escape(next: char) -> Option<char> {
+    match next {
+        'n' => Some('\n'),
+        '"' | '\\' => Some(next),
+        _ => None,
+    }
+}
+
+/// An unquoted value with its escapes read, as in a quoted one.
+fn unescape(value: &str) -> String {
+    let mut out = String::new();
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek().copied().filter(|_| c == '\\').and_then(escape) {
+            Some(escaped) => {
+                out.push(escaped);
+                chars.next();
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// Reads a quoted string starting after the opening quote; returns it and the rest.
 fn quoted(rest: &str) -> Result<(String, &str), SynthError> {
     let mut out = String::new();
@@ -38,8 +66,13 @@ fn quoted(rest: &str) -> Result<(String, &str), SynthError> {
         match c {
             '"' => return Ok((out, &rest[i + 1..])),
             '\\' => match chars.next() {
-                Some((_, 'n')) => out.push('\n'),
-                Some((_, escaped)) => out.push(escaped),
+                Some((_, next)) => match escape(next) {
+                    Some(escaped) => out.push(escaped),
+                    None => {
+                        out.push('\\');
+                        out.push(next);
+                    }
+                },
                 None => break,
             },
             other => out.push(other),
@@ -50,18 +83,43 @@ fn quoted(rest: &str) -> Result<(String, &str), SynthError> {
     ))
 }
 
-/// Splits `line` into path words and options.
+impl OpenOption {
+    fn done(self) -> (String, String) {
+        let value = if self.quoted {
+            self.value
+        } else {
+            unescape(&self.value)
+        };
+        (self.name, value)
+    }
+}
+
+/// Splits `line` into path words and options, taking every `word:` for an option name.
 pub fn split(line: &str) -> Result<TypedLine, SynthError> {
+    split_knowing(line, |_| None)
+}
+
+/// Splits `line` into path words and options; `options_of(path)` gives the option names of the
+/// command the path words name (`None`: not known), so a `word:` in an unquoted value that is
+/// none of them stays in the value.
+pub fn split_knowing(
+    line: &str,
+    options_of: impl Fn(&[String]) -> Option<Vec<String>>,
+) -> Result<TypedLine, SynthError> {
     let mut path = Vec::new();
     let mut options: Vec<(String, String)> = Vec::new();
     let mut open: Option<OpenOption> = None;
+    // Read once the first option ends the path.
+    let mut known: Option<Option<Vec<String>>> = None;
     let mut rest = line.trim_start().trim_start_matches('/');
     loop {
         rest = rest.trim_start();
         if rest.is_empty() {
             break;
         }
-        if let Some(after_quote) = rest.strip_prefix('"') {
+        // A quote inside an unquoted value is part of it.
+        let in_value = matches!(&open, Some(o) if !o.quoted && !o.value.is_empty());
+        if let Some(after_quote) = rest.strip_prefix('"').filter(|_| !in_value) {
             let (text, after) = quoted(after_quote)?;
             rest = after;
             match open.as_mut() {
@@ -75,12 +133,23 @@ pub fn split(line: &str) -> Result<TypedLine, SynthError> {
         }
         let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let word = &rest[..end];
-        if let Some((name, value_start)) = word
-            .split_once(':')
-            .filter(|(name, _)| is_option_name(name))
-        {
+        let option = word.split_once(':').filter(|(name, _)| {
+            if !is_option_name(name) {
+                return false;
+            }
+            if !matches!(&open, Some(o) if !o.quoted) {
+                return true;
+            }
+            // `Meet at 10:30`: not an option of the command, so still the open value.
+            let names = known.get_or_insert_with(|| options_of(&path));
+            match names {
+                Some(names) => names.iter().any(|known| known == name),
+                None => true,
+            }
+        });
+        if let Some((name, value_start)) = option {
             if let Some(done) = open.take() {
-                options.push((done.name, done.value));
+                options.push(done.done());
             }
             let name = name.to_string();
             let after_colon = &rest[name.len() + 1..];
@@ -115,7 +184,7 @@ pub fn split(line: &str) -> Result<TypedLine, SynthError> {
         rest = &rest[end..];
     }
     if let Some(done) = open {
-        options.push((done.name, done.value));
+        options.push(done.done());
     }
     Ok(TypedLine { path, options })
 }
@@ -174,6 +243,57 @@ mod tests {
         );
         assert_eq!(options("/x a:\"\" b:"), [pair("a", ""), pair("b", "")]);
         assert_eq!(options("/x a: \"spaced out\""), [pair("a", "spaced out")]);
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_value_is_part_of_it() {
+        assert_eq!(
+            options(r#"/story add title:Support "guest" checkout points:3"#),
+            [
+                pair("title", r#"Support "guest" checkout"#),
+                pair("points", "3")
+            ]
+        );
+        assert_eq!(options(r#"/x a:say "hi"#), [pair("a", r#"say "hi"#)]);
+    }
+
+    #[test]
+    fn a_colon_word_that_is_no_option_of_the_command_stays_in_the_value() {
+        let story_add = |line| {
+            split_knowing(line, |path: &[String]| {
+                assert_eq!(path, ["story", "add"]);
+                Some(vec!["title".into(), "details".into(), "points".into()])
+            })
+            .unwrap()
+            .options
+        };
+        assert_eq!(
+            story_add("/story add title:Meet at 10:30 daily points:3 details:Note: x"),
+            [
+                pair("title", "Meet at 10:30 daily"),
+                pair("points", "3"),
+                pair("details", "Note: x")
+            ]
+        );
+        // The first option is taken as typed, so a misspelt one is still reported.
+        assert_eq!(story_add("/story add pionts:3"), [pair("pionts", "3")]);
+        // Without the command's options, every `word:` starts an option.
+        assert_eq!(
+            options("/x title:Meet at 10:30"),
+            [pair("title", "Meet at"), pair("10", "30")]
+        );
+    }
+
+    #[test]
+    fn escapes_read_the_same_quoted_or_not() {
+        for line in [
+            r#"/x a:one\ntwo \"q\" c\\d"#,
+            r#"/x a:"one\ntwo \"q\" c\\d""#,
+        ] {
+            assert_eq!(options(line), [pair("a", "one\ntwo \"q\" c\\d")], "{line}");
+        }
+        assert_eq!(options(r"/x a:C:\path"), [pair("a", r"C:\path")]);
+        assert_eq!(options(r#"/x a:"C:\path""#), [pair("a", r"C:\path")]);
     }
 
     #[test]

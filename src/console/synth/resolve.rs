@@ -48,6 +48,23 @@ fn slash_commands(definitions: &Value) -> impl Iterator<Item = (usize, &Value)> 
         .filter(|(_, c)| c["type"].as_u64().unwrap_or(1) == 1)
 }
 
+/// The option names of the command, group and sub-command `path` names; `None` when the path
+/// names no command with options (the line is then refused with its own reason).
+pub fn option_names(definitions: &Value, path: &[String]) -> Option<Vec<String>> {
+    let (command_name, words) = path.split_first()?;
+    let (_, mut level) = slash_commands(definitions).find(|(_, c)| name(c) == command_name)?;
+    for word in words {
+        level = list(&level["options"])
+            .iter()
+            .find(|o| is_sub(o) && name(o) == word)?;
+    }
+    let options = list(&level["options"]);
+    if options.iter().any(is_sub) {
+        return None;
+    }
+    Some(options.iter().map(|o| name(o).to_string()).collect())
+}
+
 /// Builds the interaction `data` for `typed`.
 pub fn command_data(
     definitions: &Value,

@@ -349,7 +349,7 @@ fn typing_mistakes_are_explained() {
     assert!(refused("/story add title:a title:b").contains("`title` is given twice"));
     let long = format!("/story add title:{}", "x".repeat(201));
     assert!(refused(&long).contains("at most 200 characters"));
-    assert!(refused("/story add details:see https://example.com").contains("must be in quotes"));
+    assert!(refused("/story add https://example.com").contains("must be in quotes"));
     let kinds = Synth::with_definitions(test_definitions());
     assert!(error(kinds.command(&actor, "/kinds ratio:2")).contains("at most 1"));
     assert!(error(kinds.command(&actor, "/kinds where:general")).contains("a channel"));
@@ -365,4 +365,19 @@ fn choices_accept_the_shown_name_and_send_the_value() {
         .command(&Actor::default(), "/story move story:1 status:DONE")
         .unwrap();
     assert_eq!(invocation(&json).text("status"), Some("done"));
+}
+
+#[test]
+fn a_colon_in_an_unquoted_value_stays_in_it_unless_an_option_of_the_command_follows() {
+    let synth = Synth::new();
+    let json = synth
+        .command(
+            &Actor::default(),
+            "/story add title:Meet at 10:30 daily details:Note: see https://example.com points:3",
+        )
+        .unwrap();
+    let options = &json["data"]["options"][0]["options"];
+    assert_eq!(options[0]["value"], "Meet at 10:30 daily");
+    assert_eq!(options[1]["value"], "Note: see https://example.com");
+    assert_eq!(options[2]["value"], 3);
 }
