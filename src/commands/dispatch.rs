@@ -11,6 +11,7 @@ use super::custom_id::Action;
 use super::options::Invocation;
 use super::poker_id::PokerPress;
 use super::story::{find_story, move_story, public_card};
+use super::vote_custom_id::VoteAction;
 use super::{
     autocomplete, backlog, estimate, estimate_press, help, restored_cards, sprint, sprint_plan,
     standup, standup_answer, story, story_modal, team, update, vision, vote, Caller, Services,
@@ -63,12 +64,15 @@ fn interaction_name(interaction: &Interaction) -> String {
     }
 }
 
+/// The head of an id Sprintmate made (`bl`, `pk`, `vo`, ...); any other id, which anyone can
+/// send, is `unknown`, so junk ids cannot grow the metrics' label set.
 fn prefix(custom_id: &str) -> &str {
-    let head = custom_id.split(':').next().unwrap_or_default();
-    if head.len() <= 4 {
-        head
-    } else {
-        "unknown"
+    let ours = Action::parse(custom_id).is_some()
+        || PokerPress::parse(custom_id).is_some()
+        || VoteAction::parse(custom_id).is_some();
+    match custom_id.split(':').next() {
+        Some(head) if ours => head,
+        _ => "unknown",
     }
 }
 
@@ -250,5 +254,27 @@ async fn button(
         Action::NewStoryForm { .. }
         | Action::EditStoryForm { .. }
         | Action::StandupAnswer { .. } => Err(stale()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix;
+
+    #[test]
+    fn only_ids_sprintmate_made_name_their_metrics_label() {
+        for (id, label) in [
+            ("sa:1:2", "sa"),
+            ("bl:1:0::::", "bl"),
+            ("pk:r:1", "pk"),
+            ("vo:o:1", "vo"),
+            ("vb:1:2:n", "vb"),
+            ("abcd:1", "unknown"),
+            ("zz", "unknown"),
+            ("sa:x", "unknown"),
+            ("", "unknown"),
+        ] {
+            assert_eq!(prefix(id), label, "{id}");
+        }
     }
 }
