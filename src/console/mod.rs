@@ -49,6 +49,9 @@ impl GuildNames for ConsoleGuildNames {
     }
 }
 
+/// How often the console looks for due work (stand-up reminders, vote deadlines) while idle.
+const IDLE_TICK: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Runs the console on stdin and stdout; when stdin is not a terminal, each line read is echoed
 /// so the output reads like a transcript.
 pub async fn run_stdio(settings: Settings) -> anyhow::Result<()> {
@@ -57,6 +60,7 @@ pub async fn run_stdio(settings: Settings) -> anyhow::Result<()> {
     let input = tokio::io::BufReader::new(tokio::io::stdin());
     Console::new(services.clone())
         .with_echo(echo)
+        .with_idle_tick(IDLE_TICK)
         .run(input, tokio::io::stdout())
         .await?;
     services.store.close().await;

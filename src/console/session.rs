@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 use tokio::io::{AsyncBufRead, AsyncWrite};
@@ -15,7 +16,7 @@ use super::meta::{self, Meta};
 use super::outbox::{self, ConsoleOutbox};
 use super::render;
 use super::synth::{self, Actor, Synth, TargetMessage};
-use super::terminal::Terminal;
+use super::terminal::{Read, Terminal};
 use crate::commands::{dispatch, Services};
 use crate::render::Response;
 use crate::scheduler::Scheduler;
@@ -46,6 +47,8 @@ pub struct Console {
     /// Messages with buttons, oldest first.
     shown: Vec<Shown>,
     echo: bool,
+    /// While nobody types, the scheduler's step runs this often (`None`: only after a line).
+    idle_tick: Option<Duration>,
     scheduler: Scheduler,
     outbox: Arc<ConsoleOutbox>,
     /// Threads the bot started, by id: their parent channel.
@@ -69,6 +72,7 @@ impl Console {
             actor: Actor::default(),
             shown: Vec::new(),
             echo: false,
+            idle_tick: None,
             scheduler,
             outbox,
             threads: HashMap::new(),
@@ -79,6 +83,13 @@ impl Console {
     /// transcript).
     pub fn with_echo(mut self, echo: bool) -> Self {
         self.echo = echo;
+        self
+    }
+
+    /// Also run the scheduler's step every `tick` while waiting for a line, so reminders,
+    /// closes and deadlines show when they are due.
+    pub fn with_idle_tick(mut self, tick: Duration) -> Self {
+        self.idle_tick = Some(tick);
         self
     }
 
@@ -98,12 +109,24 @@ impl Console {
             .await?;
         terminal.say(&meta::describe(&self.actor)).await?;
         // Whatever an earlier session or `sprintmate run` left due goes out first.
-        self.catch_up(&mut terminal).await?;
-        while let Some(line) = terminal.ask(PROMPT).await? {
-            if let Flow::Quit = self.handle(line.trim(), &mut terminal).await? {
-                break;
+        self.catch_up(&mut terminal, false).await?;
+        terminal.prompt(PROMPT).await?;
+        loop {
+            match terminal.read_within(self.idle_tick).await? {
+                Read::End => break,
+                Read::Idle => {
+                    if self.catch_up(&mut terminal, true).await? {
+                        terminal.prompt(PROMPT).await?;
+                    }
+                }
+                Read::Line(line) => {
+                    if let Flow::Quit = self.handle(line.trim(), &mut terminal).await? {
+                        break;
+                    }
+                    self.catch_up(&mut terminal, false).await?;
+                    terminal.prompt(PROMPT).await?;
+                }
             }
-            self.catch_up(&mut terminal).await?;
         }
         terminal.say("Bye.").await
     }
@@ -199,29 +222,41 @@ impl Console {
 
     /// Runs the scheduler's due work (vote deadlines, stand-ups, weekly updates) and shows what
     /// the bot posted, edited or started on its own, as Discord would have received it.
-    async fn catch_up<R, W>(&mut self, terminal: &mut Terminal<R, W>) -> std::io::Result<()>
+    /// `at_prompt`: the prompt is showing, so a line break goes first. Says whether it printed.
+    async fn catch_up<R, W>(
+        &mut self,
+        terminal: &mut Terminal<R, W>,
+        at_prompt: bool,
+    ) -> std::io::Result<bool>
     where
         R: AsyncBufRead + Unpin,
         W: AsyncWrite + Unpin,
     {
         self.outbox.serve(self.actor.guild_id);
+        let mut printed = false;
         for _ in 0..STEPS {
             let now = self.services.clock.now().timestamp();
             let step = self.scheduler.run_due(now).await;
-            for delivered in self.outbox.take() {
-                self.show_delivered(&delivered, terminal).await?;
+            let delivered = self.outbox.take();
+            if at_prompt && !printed && (!delivered.is_empty() || step.is_err()) {
+                terminal.say("").await?;
+            }
+            for each in &delivered {
+                self.show_delivered(each, terminal).await?;
+                printed = true;
             }
             match step {
                 Ok(report) if report.did_something() => {}
                 Ok(_) => break,
                 Err(error) => {
-                    return terminal
+                    terminal
                         .say(&format!("error: the scheduler's step failed: {error:#}"))
-                        .await
+                        .await?;
+                    return Ok(true);
                 }
             }
         }
-        Ok(())
+        Ok(printed)
     }
 
     async fn show_delivered<R, W>(

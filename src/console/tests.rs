@@ -37,6 +37,19 @@ async fn run(services: &Services, script: &[&str]) -> String {
     String::from_utf8(output).unwrap()
 }
 
+/// A post the bot queued in `guild_id`, channel 70.
+fn post(guild_id: u64, content: &str) -> NewOutboxItem {
+    NewOutboxItem {
+        guild_id,
+        kind: OutboxKind::Post,
+        channel_id: 70,
+        target_message_id: None,
+        purpose: "test".to_string(),
+        body: serde_json::json!({ "content": content }),
+        attachment: None,
+    }
+}
+
 fn assert_shows(output: &str, expected: &str) {
     assert!(
         output.contains(expected),
@@ -249,16 +262,11 @@ async fn posts_queued_for_a_guild_the_console_is_not_in_are_left_for_the_bot() {
     let (services, _dir) = fresh().await;
     let now = services.clock.now().timestamp();
     for (guild_id, content) in [(777, "for a real guild"), (1, "for the console")] {
-        let post = NewOutboxItem {
-            guild_id,
-            kind: OutboxKind::Post,
-            channel_id: 70,
-            target_message_id: None,
-            purpose: "test".to_string(),
-            body: serde_json::json!({ "content": content }),
-            attachment: None,
-        };
-        services.store.enqueue_post(&post, now).await.unwrap();
+        services
+            .store
+            .enqueue_post(&post(guild_id, content), now)
+            .await
+            .unwrap();
     }
     let output = run(&services, &["quit"]).await;
     assert_shows(&output, "[posted in <#70> as message ");
@@ -267,4 +275,33 @@ async fn posts_queued_for_a_guild_the_console_is_not_in_are_left_for_the_bot() {
     let left = services.store.due_outbox(now, 10).await.unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].guild_id, 777);
+}
+
+#[tokio::test]
+async fn while_nobody_types_what_falls_due_is_shown() {
+    use tokio::io::AsyncWriteExt as _;
+
+    let (services, _dir) = fresh().await;
+    let (mut typing, input) = tokio::io::duplex(1024);
+    let console = Console::new(services.clone())
+        .with_echo(true)
+        .with_idle_tick(std::time::Duration::from_millis(20));
+    let session = tokio::spawn(async move {
+        let mut console = console;
+        let mut output = Vec::new();
+        let input = tokio::io::BufReader::new(input);
+        console.run(input, &mut output).await.unwrap();
+        String::from_utf8(output).unwrap()
+    });
+    typing.write_all(b"whoami\n").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    // Something falls due while the console waits at its prompt, e.g. a reminder.
+    let now = services.clock.now().timestamp();
+    let reminder = post(1, "A reminder");
+    services.store.enqueue_post(&reminder, now).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    typing.write_all(b"quit\n").await.unwrap();
+    let output = session.await.unwrap();
+    assert_shows(&output, "channel 10.\n> \n[posted in <#70> as message ");
+    assert_shows(&output, "A reminder\n> quit\nBye.");
 }
