@@ -10,6 +10,7 @@ use crate::domain::schedule::{is_expected, parse_date};
 use crate::error::{AppError, HandlerResult};
 use crate::render::charts::{participation, MemberParticipation};
 use crate::render::standup::{self as view, Participation};
+use crate::render::text::escape_markdown;
 use crate::render::Picture;
 use crate::render::Response;
 use crate::store::standup_days::DayStatus;
@@ -31,7 +32,10 @@ pub async fn summary(
                 .standup_day(&team, date)
                 .await?
                 .ok_or_else(|| {
-                    AppError::user(format!("Team {} held no stand-up on {date}.", team.name))
+                    AppError::user(format!(
+                        "Team {} held no stand-up on {date}.",
+                        escape_markdown(&team.name)
+                    ))
                 })?
         }
         None => services
@@ -39,7 +43,10 @@ pub async fn summary(
             .latest_standup_day(&team)
             .await?
             .ok_or_else(|| {
-                AppError::user(format!("Team {} has not held a stand-up yet.", team.name))
+                AppError::user(format!(
+                    "Team {} has not held a stand-up yet.",
+                    escape_markdown(&team.name)
+                ))
             })?,
     };
     if day.status == crate::store::standup_days::DayStatus::Skipped {

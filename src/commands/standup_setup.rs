@@ -10,6 +10,7 @@ use crate::domain::schedule::{
 };
 use crate::domain::team::Timezone;
 use crate::error::{AppError, HandlerResult};
+use crate::render::text::escape_markdown;
 use crate::render::{time, Embed, Message, Response};
 use crate::store::standup_days::DayStatus;
 use crate::store::standups::{ScheduleSetup, StoredSchedule};
@@ -53,7 +54,7 @@ async fn schedule_of(services: &Services, team: &Team) -> Result<StoredSchedule,
     services.store.schedule(team).await?.ok_or_else(|| {
         AppError::user(format!(
             "Team {} has no stand-up yet. An admin sets one up with /standup setup.",
-            team.name
+            escape_markdown(&team.name)
         ))
     })
 }
@@ -102,7 +103,7 @@ pub async fn setup(
     Ok(Response::Message(Message::public_text(format!(
         "<@{}> set up team **{}**'s stand-up: {}.\nNext prompts:{}",
         caller.user_id,
-        team.name,
+        escape_markdown(&team.name),
         describe(&stored),
         if next.is_empty() {
             format!(" {}", no_prompts(&exclusions))
@@ -171,7 +172,7 @@ pub async fn show(services: &Services, caller: &Caller) -> HandlerResult<Respons
     Ok(Response::Message(
         Message::default()
             .with_embed(Embed {
-                title: Some(format!("Stand-up of team {}", team.name)),
+                title: Some(format!("Stand-up of team {}", escape_markdown(&team.name))),
                 description: Some(lines.join("\n")),
                 ..Embed::default()
             })

@@ -13,6 +13,7 @@ use crate::domain::story::{
 };
 use crate::error::{AppError, HandlerResult};
 use crate::render::story_card::{story_card, StoryView};
+use crate::render::text::escape_markdown;
 use crate::render::{Message, Response};
 use crate::store::stories::{Criterion, FormVersion, NewStory, Story, StoryChange};
 use crate::store::teams::Team;
@@ -31,7 +32,7 @@ pub async fn find_story(
         .ok_or_else(|| {
             AppError::user(format!(
                 "Story {number} does not exist in team {}. Try /backlog.",
-                team.name
+                escape_markdown(&team.name)
             ))
         })
 }
@@ -248,7 +249,9 @@ pub async fn insert_and_show(
         .await?;
     let headline = format!(
         "<@{}> added #{} to the backlog of {}.",
-        caller.user_id, added.story.number, team.name
+        caller.user_id,
+        added.story.number,
+        escape_markdown(&team.name)
     );
     let mut message = story_card(&new_story_view(team, new, added));
     message.content = Some(headline);

@@ -239,7 +239,23 @@ async fn a_team_name_with_markdown_characters_is_shown_as_typed() {
         say(&app, &admin(), "/team link channel:<#20> team:a*b_c").await,
     ];
     for title in ["Guest checkout", "Saved carts"] {
-        say(&app, &in_team, &format!(r#"/story add title:"{title}""#)).await;
+        let added = say(&app, &in_team, &format!(r#"/story add title:"{title}""#)).await;
+        // The headline; the card's footer is plain text (Discord renders no markdown there).
+        let headline = added["data"]["content"].as_str().unwrap_or_default();
+        assert!(
+            headline.contains(&format!("backlog of {escaped}.")),
+            "{headline}"
+        );
+    }
+    for line in [
+        "/story show story:99",
+        "/standup summary",
+        "/standup summary date:2026-01-05",
+        "/standup show",
+        "/standup setup channel:<#20> time:09:00",
+        "/standup show",
+    ] {
+        replies.push(say(&app, &in_team, line).await);
     }
     for line in [
         "/team add user:<@300>",
