@@ -38,8 +38,8 @@ async fn load_vote(services: &Services, caller: &Caller, vote_id: i64) -> Handle
         .ok_or_else(|| AppError::user("That vote does not exist in this server."))
 }
 
-/// **Open my ballot**: remembers the public card it was pressed on, then shows the caller's
-/// ballot.
+/// **Open my ballot**: remembers the public card it was pressed on (the first time), then
+/// shows the caller's ballot.
 pub async fn open(
     services: &Services,
     caller: &Caller,
@@ -49,13 +49,15 @@ pub async fn open(
     let vote = load_vote(services, caller, vote_id).await?;
     still_open(&vote, services.now_unix())?;
     let store = &services.store;
-    // `/vote status` shows a private copy of the card with this button; edits of an ephemeral
-    // message fail, so only a press on the public card may tell where the card is.
+    // `/vote start`'s reply is the card, and its id is only learnt from a press on it. Edits of
+    // an ephemeral message fail, and `/vote status` shows a private copy with this button, so
+    // only a public press in the vote's channel may tell where the card is; and only the first
+    // (the store keeps a recorded card), so a press elsewhere cannot move the card.
     let private = component
         .message
         .flags
         .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
-    if !private {
+    if vote.card.is_none() && !private && component.channel_id.get() == vote.channel_id {
         store
             .record_vote_card(
                 caller.guild_id,

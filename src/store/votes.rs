@@ -229,7 +229,8 @@ impl Store {
         vote_in(&mut conn, guild_id, vote_id).await
     }
 
-    /// Remembers the public ballot card, learnt from a button pressed on it.
+    /// Remembers the public ballot card, learnt from a button pressed on it; a card already
+    /// recorded is kept (so a later press elsewhere cannot move it, even in a race).
     pub async fn record_vote_card(
         &self,
         guild_id: u64,
@@ -238,7 +239,8 @@ impl Store {
         message_id: u64,
     ) -> sqlx::Result<()> {
         let statement = sqlx::query(
-            "UPDATE votes SET card_channel_id = ?, card_message_id = ? WHERE guild_id = ? AND id = ?",
+            "UPDATE votes SET card_channel_id = ?, card_message_id = ?
+             WHERE guild_id = ? AND id = ? AND card_message_id IS NULL",
         )
         .bind(db_id(channel_id))
         .bind(db_id(message_id))

@@ -513,3 +513,38 @@ async fn opening_a_ballot_from_the_private_status_copy_keeps_the_public_card_liv
     let last = edits[1].body.clone().unwrap().to_string();
     assert!(last.contains("Voted: 2"), "{last}");
 }
+
+#[tokio::test]
+async fn a_later_open_press_on_another_message_does_not_move_the_recorded_card() {
+    let app = spawn_app().await;
+    backlog_of(&app, 2).await;
+    let card = say(&app, &po(), "/vote start method:score stories:1,2").await;
+    let public_id = sprintmate::console::synth::new_id();
+    let [first, second, _] = members();
+    let ballot = press_on_message(&app, &first, &card, "Open my ballot", public_id).await;
+    let ballot = press(&app, &first, &ballot, "4").await;
+    press(&app, &first, &ballot, "Submit").await;
+    // The same button pressed on some other public message (a copy, or a forged press).
+    let elsewhere = sprintmate::console::synth::new_id();
+    let ballot = press_on_message(&app, &second, &card, "Open my ballot", elsewhere).await;
+    let ballot = press(&app, &second, &ballot, "5").await;
+    press(&app, &second, &ballot, "Submit").await;
+    let edits = app
+        .fake()
+        .wait_for(
+            "PATCH",
+            "/channels/{c}/messages/{m}",
+            2,
+            Duration::from_secs(5),
+        )
+        .await;
+    assert_eq!(edits.len(), 2, "one card edit per ballot");
+    for edit in &edits {
+        assert_eq!(
+            edit.segment(3),
+            public_id.to_string(),
+            "every edit goes to the card first pressed: {}",
+            edit.path
+        );
+    }
+}
