@@ -6,11 +6,15 @@ use super::synth::{Actor, MANAGE_GUILD, MEMBER_PERMISSIONS};
 pub const HELP: &str = r#"Type a slash command as in Discord, e.g.
   /story add title:"Guest checkout" points:3 labels:ui,checkout
   /backlog public:true assignee:<@42>
-Options are name:value. A value runs to the next option; quote it ("...") to keep colons or
-exact spaces. Users, channels and roles: <@123>, <#123>, <@&123> or a bare id.
+Options are name:value. A value runs to the next option of the command (title:Meet at 10:30
+is one value); quote it ("...") to keep exact spaces or an option's name: in it. \n is a new
+line. Users, channels and roles: <@123>, <#123>, <@&123> or a bare id.
+What the bot posts on its own (vote results, stand-up prompts, reminders, updates) shows as
+[posted in <#channel> as message N] or [edited message N], after each line and while you wait.
 
 Console commands:
-  1, 2, ...                      press that button of the last message that has buttons
+  1, 2, ...                      press that button of the newest message that still has buttons
+                                 (a reply, or a post of the bot's)
   ?/story show story:gu          suggestions for the last option, as you type (autocomplete)
   menu Add to backlog: <text>    use a message command on a message with that text
   as <user id> [admin|member] [role ids...]

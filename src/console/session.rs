@@ -397,6 +397,7 @@ impl Console {
                     };
                     terminal.say("(the message now reads)").await?;
                     terminal.say(&render::message(&updated)).await?;
+                    let no_buttons = render::buttons(&updated).is_empty();
                     match self.shown.last().map(|last| last.id) {
                         Some(id) => self.update(id, updated),
                         None => self.remember(Shown {
@@ -405,6 +406,15 @@ impl Console {
                             channel_id: self.actor.channel_id,
                             thread_parent_id: self.actor.thread_parent_id,
                         }),
+                    }
+                    // Say which message a number now presses, since it is not the one above.
+                    if let Some(earlier) = self.shown.last().filter(|_| no_buttons) {
+                        let count = render::buttons(&earlier.data).len();
+                        terminal
+                            .say(&format!(
+                                "(1 to {count} press the buttons of the earlier message again)"
+                            ))
+                            .await?;
                     }
                 }
                 Some(8) => terminal.say(&render::choices(data)).await?,

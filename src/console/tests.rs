@@ -250,6 +250,10 @@ async fn an_update_without_buttons_leaves_the_earlier_message_pressable() {
         &output,
         "> 5\n(the message now reads)\n(only you see this)\n✅ Your ballot",
     );
+    assert_shows(
+        &output,
+        "-- Unused dots are simply not cast.\n(1 to 1 press the buttons of the earlier message again)",
+    );
     let pressed = output.rfind("> 1\n").unwrap();
     assert_shows(
         &output[pressed..],
