@@ -1,5 +1,6 @@
 //! Cards posted before a restore: `sprintmate import` gives the guild's rows new ids, so a
-//! button on an older card is refused instead of acting on whatever its ids name now.
+//! button on an older card is refused instead of acting on whatever its ids name now. Also: a
+//! restored stand-up schedule the bot cannot read stops no other guild's stand-up.
 
 use sprintmate::backup::Snowflake;
 use sprintmate::console::synth::{id_at, Actor};
@@ -112,4 +113,23 @@ async fn an_import_refuses_rank_keys_no_story_could_be_ranked_between_and_names_
             .contains("story #2: the rank is all zeros"),
         "{error}"
     );
+}
+
+#[tokio::test]
+async fn a_stand_up_schedule_row_the_bot_cannot_read_stops_no_other_guilds_prompt() {
+    use crate::standup::{at, channel_posts, set_up, settle, spawn};
+    let app = spawn().await;
+    set_up(&app).await;
+    let other = member().guild_id + 1;
+    restore_copy_into(&app, other).await;
+    // What an import could write before it checked the schedule: no weekdays at all.
+    let broken = sqlx::query("UPDATE standup_schedules SET days = 0 WHERE guild_id = ?")
+        .bind(other as i64);
+    app.services().store.write_alone(broken).await.unwrap();
+
+    app.clock.set(at(9, 30));
+    let report = settle(&app).await;
+
+    assert_eq!(report.standups_opened, 1, "{report:?}");
+    assert_eq!(app.fake().requests_to("POST", &channel_posts()).len(), 1);
 }
