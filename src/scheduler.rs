@@ -86,7 +86,7 @@ impl Scheduler {
 
     /// Does everything due at `now` (unix seconds) and reports it.
     pub async fn run_due(&self, now: i64) -> anyhow::Result<StepReport> {
-        // Closing only queues the results, so it runs even without a sender (console, tests).
+        // Closing only queues the results, so it runs even without a sender (tests).
         let closed_votes = crate::commands::vote_results::close_overdue(&self.services, now)
             .await
             .map_err(|e| match e {

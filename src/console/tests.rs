@@ -228,6 +228,8 @@ async fn a_stand_up_prompt_is_posted_with_its_answer_button_and_thread() {
         "/standup now",
         "1",
         "Shipped the login page",
+        "Checkout",
+        "none",
     ])
     .await;
     assert_shows(
@@ -237,6 +239,14 @@ async fn a_stand_up_prompt_is_posted_with_its_answer_button_and_thread() {
     assert_shows(&output, "☀️ **Stand-up for ");
     assert_shows(&output, "\n[1] Answer\n[started thread <#");
     assert_shows(&output, "> 1\nForm: Stand-up ");
+    // The answer goes to the thread the prompt started (a thread's id is its message's).
+    let thread = output.split("[started thread <#").nth(1).unwrap();
+    let thread = &thread[..thread.find('>').unwrap()];
+    assert_shows(&output, &format!("[posted in <#{thread}> as message "));
+    assert_shows(
+        &output,
+        "**Yesterday:** Shipped the login page\n**Today:** Checkout",
+    );
 }
 
 #[tokio::test]
