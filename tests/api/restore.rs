@@ -123,8 +123,8 @@ async fn a_stand_up_schedule_row_the_bot_cannot_read_stops_no_other_guilds_promp
     let other = member().guild_id + 1;
     restore_copy_into(&app, other).await;
     // What an import could write before it checked the schedule: no weekdays at all.
-    let broken = sqlx::query("UPDATE standup_schedules SET days = 0 WHERE guild_id = ?")
-        .bind(other as i64);
+    let broken =
+        sqlx::query("UPDATE standup_schedules SET days = 0 WHERE guild_id = ?").bind(other as i64);
     app.services().store.write_alone(broken).await.unwrap();
 
     app.clock.set(at(9, 30));
