@@ -3,7 +3,6 @@
 
 use super::limits::{ACTION_ROWS, BUTTONS_PER_ROW, FIELD_VALUE};
 use super::message::{Button, ButtonStyle, Embed, Message};
-use super::text::escape_markdown;
 use crate::commands::poker_id::RoundAction;
 use crate::domain::poker::{statistics, Card, PokerStats, Scale};
 use crate::store::poker::{PokerRound, PokerVote, RoundStatus};
@@ -138,10 +137,8 @@ pub fn poker_card(view: &PokerView, headline: impl Into<String>) -> Message {
         )),
         description: Some(description),
         fields,
-        footer: Some(format!(
-            "Team {} · planning poker",
-            escape_markdown(&view.team_name)
-        )),
+        // Discord shows a footer as plain text: escaping would print the backslashes.
+        footer: Some(format!("Team {} · planning poker", view.team_name)),
         color: Some(COLOR),
         url: None,
         image: None,

@@ -224,3 +224,14 @@ fn without_a_member_list_the_open_card_does_not_claim_everyone_voted() {
     assert_eq!(field(&data, "Not voted yet"), NO_ROSTER);
     assert!(field(&data, "Voted (1)").contains(&format!("<@{GUEST}>")));
 }
+
+#[test]
+fn the_footer_shows_the_team_name_as_typed_since_footers_are_plain_text() {
+    let mut named = view(Scale::Fibonacci, RoundStatus::Open, vec![]);
+    named.team_name = "a*b_c".to_string();
+    let data = json(poker_card(&named, "Estimate"));
+    assert_eq!(
+        data["embeds"][0]["footer"]["text"],
+        "Team a*b_c · planning poker"
+    );
+}
