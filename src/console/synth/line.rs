@@ -147,6 +147,11 @@ pub fn split_knowing(
                 None => true,
             }
         });
+        if option.is_none() {
+            if let Some(error) = misspelt_option(word, known.as_ref().and_then(Option::as_ref)) {
+                return Err(error);
+            }
+        }
         if let Some((name, value_start)) = option {
             if let Some(done) = open.take() {
                 options.push(done.done());
@@ -187,6 +192,40 @@ pub fn split_knowing(
         options.push(done.done());
     }
     Ok(TypedLine { path, options })
+}
+
+/// A `word:` kept in a value because it is no option, but so close to one (`pionts:` for
+/// `points:`) that it is more likely a typo than text: refused, rather than silently becoming
+/// part of the value before it.
+fn misspelt_option(word: &str, names: Option<&Vec<String>>) -> Option<SynthError> {
+    let (name, _) = word.split_once(':')?;
+    if name.chars().count() < 3 || !is_option_name(name) {
+        return None;
+    }
+    let meant = names?
+        .iter()
+        .find(|known| edit_distance(name, known) <= 2)?;
+    Some(SynthError::new(format!(
+        "`{name}:` is not an option here; did you mean `{meant}:`? (If it is part of the value, put the value in quotes.)"
+    )))
+}
+
+/// Levenshtein distance; option names are short, so the quadratic table is nothing.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 fn misplaced(text: &str, open: Option<&OpenOption>) -> SynthError {
@@ -282,6 +321,20 @@ mod tests {
             options("/x title:Meet at 10:30"),
             [pair("title", "Meet at"), pair("10", "30")]
         );
+    }
+
+    #[test]
+    fn a_misspelt_option_after_a_value_is_refused_with_the_option_meant() {
+        let names = |_: &[String]| Some(vec!["title".to_string(), "points".to_string()]);
+        let error = split_knowing("/story add title:Foo pionts:3", names)
+            .expect_err("a typo of points")
+            .to_string();
+        assert!(error.contains("did you mean `points:`"), "{error}");
+        // Far from every option: text, kept in the value.
+        let typed = split_knowing("/story add title:Call Bob: urgent", names).unwrap();
+        assert_eq!(typed.options, [pair("title", "Call Bob: urgent")]);
+        assert_eq!(edit_distance("pionts", "points"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 
     #[test]
