@@ -268,7 +268,6 @@ async fn a_team_name_with_markdown_characters_is_shown_as_typed() {
         r#"/vision set text:"Fast checkout""#,
         "/vision show",
         "/vote status",
-        "/estimate story:1",
         "/vote start method:score",
         "/vote status",
         "/vote close",
@@ -285,6 +284,12 @@ async fn a_team_name_with_markdown_characters_is_shown_as_typed() {
     )
     .await;
     replies.push(say(&app, &in_team, "/update unschedule").await);
+    // The poker card names the team only in its footer, which Discord shows as plain text.
+    let poker = say(&app, &in_team, "/estimate story:1").await;
+    assert_eq!(
+        poker["data"]["embeds"][0]["footer"]["text"],
+        "Team a*b_c · planning poker"
+    );
     for reply in &replies {
         let shown = text(reply);
         assert!(shown.contains(escaped), "{shown}");
