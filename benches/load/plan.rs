@@ -113,11 +113,7 @@ impl Plan {
 
     /// Whether the interaction scenario `name` runs; the floor always does (ratios need it).
     pub fn runs_scenario(&self, name: &str) -> bool {
-        name.starts_with("floor")
-            || self
-                .scenario
-                .as_deref()
-                .map_or(true, |s| name.starts_with(s))
+        name.starts_with("floor") || self.scenario.as_deref().is_none_or(|s| name.starts_with(s))
     }
 
     /// Whether the section `name` runs.

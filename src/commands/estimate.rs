@@ -62,7 +62,7 @@ pub async fn open_round(
     }
     let store = &services.store;
     if let Some(round) = store.unfinished_poker_round(story).await? {
-        if scale.map_or(true, |wanted| wanted == round.scale) {
+        if scale.is_none_or(|wanted| wanted == round.scale) {
             let headline = format!(
                 "<@{}> reopened planning poker for #{} (round {}).",
                 caller.user_id, story.number, round.round_number

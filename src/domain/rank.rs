@@ -113,7 +113,7 @@ impl Rank {
             }
         }
         let well_formed =
-            low.map_or(true, Rank::is_well_formed) && high.map_or(true, Rank::is_well_formed);
+            low.is_none_or(Rank::is_well_formed) && high.is_none_or(Rank::is_well_formed);
         let key = if well_formed {
             Self::between_well_formed(low, high)
         } else {
@@ -122,7 +122,7 @@ impl Rank {
             between_bytes(low, high.map(Rank::as_bytes)).map(Self)
         }
         .ok_or(NoRoom)?;
-        debug_assert!(low.map_or(true, |l| *l < key) && high.map_or(true, |h| key < *h));
+        debug_assert!(low.is_none_or(|l| *l < key) && high.is_none_or(|h| key < *h));
         Ok(key)
     }
 

@@ -39,7 +39,7 @@ pub struct TeamTitleIndex {
 impl TeamTitleIndex {
     /// Adds a story; its id must be above every id already held.
     pub fn push(&mut self, id: i64, title: &str) {
-        debug_assert!(self.ids.last().map_or(true, |&last| last < id));
+        debug_assert!(self.ids.last().is_none_or(|&last| last < id));
         let slot = u32::try_from(self.ids.len()).expect("fewer than 2^32 stories");
         let start = self.text.len();
         fold_into(&mut self.text, title);

@@ -156,7 +156,7 @@ fn check_standup(at: &str, standup: &StandupDoc, problems: &mut Problems) {
         if !is_local_time(&schedule.local_time)
             || Timezone::parse(&schedule.timezone).is_err()
             || !is_date(&schedule.last_handled)
-            || !schedule.paused_until.as_deref().map_or(true, is_date)
+            || !schedule.paused_until.as_deref().is_none_or(is_date)
         {
             problems.add(at, "the stand-up schedule has a bad time, zone or date");
         } else if let Err(e) = standup_schedule(schedule) {
