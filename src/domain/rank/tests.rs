@@ -1,3 +1,6 @@
+//! Tests of backlog keys: the order they keep, room between neighbours, and degenerate keys
+//! (equal, misordered, all-zero, ending in zero) answered at once instead of searched forever.
+
 use std::sync::mpsc::{channel, RecvTimeoutError};
 use std::time::Duration;
 
