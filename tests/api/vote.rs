@@ -492,24 +492,7 @@ async fn opening_a_ballot_from_the_private_status_copy_keeps_the_public_card_liv
     assert!(is_ephemeral(&ballot), "{ballot}");
     ballot = press(&app, &second, &ballot, "5").await;
     press(&app, &second, &ballot, "Submit").await;
-    let edits = app
-        .fake()
-        .wait_for(
-            "PATCH",
-            "/channels/{c}/messages/{m}",
-            2,
-            Duration::from_secs(5),
-        )
-        .await;
-    assert_eq!(edits.len(), 2, "one card edit per ballot");
-    for edit in &edits {
-        assert_eq!(
-            edit.segment(3),
-            public_id.to_string(),
-            "every edit goes to the public card: {}",
-            edit.path
-        );
-    }
+    let edits = card_edits_all_on(&app, public_id, "the public card").await;
     let last = edits[1].body.clone().unwrap().to_string();
     assert!(last.contains("Voted: 2"), "{last}");
 }
@@ -529,6 +512,15 @@ async fn a_later_open_press_on_another_message_does_not_move_the_recorded_card()
     let ballot = press_on_message(&app, &second, &card, "Open my ballot", elsewhere).await;
     let ballot = press(&app, &second, &ballot, "5").await;
     press(&app, &second, &ballot, "Submit").await;
+    card_edits_all_on(&app, public_id, "the card first pressed").await;
+}
+
+/// The two card edits two ballots make, once both arrived; each must edit `card`.
+async fn card_edits_all_on(
+    app: &TestApp,
+    card: u64,
+    which: &str,
+) -> Vec<crate::fake_discord::RecordedRequest> {
     let edits = app
         .fake()
         .wait_for(
@@ -542,9 +534,10 @@ async fn a_later_open_press_on_another_message_does_not_move_the_recorded_card()
     for edit in &edits {
         assert_eq!(
             edit.segment(3),
-            public_id.to_string(),
-            "every edit goes to the card first pressed: {}",
+            card.to_string(),
+            "every edit goes to {which}: {}",
             edit.path
         );
     }
+    edits
 }
