@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::store::outbox::OutboxKind;
+use crate::store::teams::Team;
 use crate::store::test_support::{store, story, team, GUILD, USER};
 
 fn two_weeks() -> NewSprint {
@@ -14,6 +15,15 @@ fn two_weeks() -> NewSprint {
         goal: Some("Guest checkout".into()),
         span: SprintSpan::new(start, 14, zone).unwrap(),
     }
+}
+
+/// The team's two-week sprint, started at 10 by [`USER`].
+async fn active_sprint(store: &Store, team: &Team) -> Sprint {
+    store
+        .start_sprint(GUILD, team.id, &two_weeks(), USER, 10)
+        .await
+        .unwrap()
+        .expect("no sprint was active")
 }
 
 #[tokio::test]
@@ -52,11 +62,7 @@ async fn a_team_has_one_active_sprint_at_a_time_named_after_its_number() {
 async fn moving_a_story_in_twice_changes_nothing_and_every_move_is_logged() {
     let (store, _dir) = store().await;
     let team = team(&store).await;
-    let sprint = store
-        .start_sprint(GUILD, team.id, &two_weeks(), USER, 10)
-        .await
-        .unwrap()
-        .unwrap();
+    let sprint = active_sprint(&store, &team).await;
     let s = story(&store, &team, "Pay as guest", Some(3)).await;
     let changed = |outcome| assert_eq!(outcome, MembershipOutcome::Changed);
     changed(
@@ -104,11 +110,7 @@ async fn moving_a_story_in_twice_changes_nothing_and_every_move_is_logged() {
 async fn closing_puts_carried_stories_on_top_in_their_order_and_queues_its_posts_once() {
     let (store, _dir) = store().await;
     let team = team(&store).await;
-    let sprint = store
-        .start_sprint(GUILD, team.id, &two_weeks(), USER, 10)
-        .await
-        .unwrap()
-        .unwrap();
+    let sprint = active_sprint(&store, &team).await;
     let top = story(&store, &team, "Top of the backlog", None).await;
     let a = story(&store, &team, "Carried first", Some(2)).await;
     let b = story(&store, &team, "Carried second", Some(5)).await;
@@ -160,11 +162,7 @@ async fn a_move_read_while_the_sprint_was_active_is_refused_once_it_closed() {
     let team = team(&store).await;
     let s = story(&store, &team, "Pay as guest", Some(3)).await;
     // Read while active, as `/sprint add` does before it writes.
-    let stale = store
-        .start_sprint(GUILD, team.id, &two_weeks(), USER, 10)
-        .await
-        .unwrap()
-        .unwrap();
+    let stale = active_sprint(&store, &team).await;
     store
         .close_sprint(&stale, SprintFigures::default(), &[], &[], USER, 20)
         .await
@@ -195,11 +193,7 @@ async fn a_move_read_while_the_sprint_was_active_is_refused_once_it_closed() {
 async fn adding_planned_stories_twice_adds_them_once_and_the_old_membership_stays_readable() {
     let (store, _dir) = store().await;
     let team = team(&store).await;
-    let sprint = store
-        .start_sprint(GUILD, team.id, &two_weeks(), USER, 10)
-        .await
-        .unwrap()
-        .unwrap();
+    let sprint = active_sprint(&store, &team).await;
     let a = story(&store, &team, "Pay as guest", Some(3)).await;
     let b = story(&store, &team, "Save the cart", Some(2)).await;
     let before = store.sprint_membership_version(&sprint).await.unwrap();
