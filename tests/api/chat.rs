@@ -131,6 +131,28 @@ pub async fn add_to_backlog(app: &TestApp, actor: &Actor, content: &str) -> (Val
     (app.interact(&interaction).await, target)
 }
 
+/// The route of the REST edit that completes a deferred reply.
+pub const ORIGINAL_RESPONSE: &str = "/webhooks/{app}/{token}/messages/@original";
+
+/// The first edit of an original response (a deferred reply completed), once it arrived (up to
+/// 10 s), as a reply-shaped value for [`text`]; its files are on the request.
+pub async fn first_edited_reply(app: &TestApp) -> (Value, crate::fake_discord::RecordedRequest) {
+    let edits = app
+        .fake()
+        .wait_for(
+            "PATCH",
+            ORIGINAL_RESPONSE,
+            1,
+            std::time::Duration::from_secs(10),
+        )
+        .await;
+    let edit = edits
+        .into_iter()
+        .next()
+        .expect("no deferred reply was completed");
+    (serde_json::json!({ "data": edit.body.clone() }), edit)
+}
+
 /// All the text a reply shows: content, embed titles, descriptions, fields and footers.
 pub fn text(response: &Value) -> String {
     let data = &response["data"];

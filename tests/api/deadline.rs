@@ -62,12 +62,7 @@ async fn a_new_story_held_up_past_the_deadline_is_deferred_then_posted_for_the_t
     );
     let removed = app
         .fake()
-        .wait_for(
-            "DELETE",
-            "/webhooks/{app}/{token}/messages/@original",
-            1,
-            Duration::from_secs(5),
-        )
+        .wait_for("DELETE", ORIGINAL_RESPONSE, 1, Duration::from_secs(5))
         .await;
     assert_eq!(removed.len(), 1, "the private placeholder stayed");
 }
@@ -88,16 +83,7 @@ async fn a_press_held_up_past_the_deadline_is_acknowledged_then_edits_the_card()
     assert_eq!(first["type"], 6, "{first}");
 
     holder.await.unwrap();
-    let edits = app
-        .fake()
-        .wait_for(
-            "PATCH",
-            "/webhooks/{app}/{token}/messages/@original",
-            1,
-            Duration::from_secs(10),
-        )
-        .await;
-    let edited = serde_json::json!({ "data": edits[0].body.clone() });
+    let (edited, _) = first_edited_reply(&app).await;
     assert!(
         text(&edited).contains("in progress") || text(&edited).contains("in_progress"),
         "{edited}"

@@ -67,12 +67,7 @@ async fn deferred_answer_with_pictures(
 ) -> (serde_json::Value, Vec<String>, Vec<Vec<u8>>) {
     let edits = app
         .fake()
-        .wait_for(
-            "PATCH",
-            "/webhooks/{app}/{token}/messages/@original",
-            nth,
-            Duration::from_secs(10),
-        )
+        .wait_for("PATCH", ORIGINAL_RESPONSE, nth, Duration::from_secs(10))
         .await;
     let edit = edits
         .get(nth - 1)
@@ -387,22 +382,13 @@ async fn a_failed_edit_of_a_deferred_reply_is_counted_as_a_discord_error() {
     use crate::fake_discord::Failure;
     let app = spawn_app().await;
     say(&app, &po(), "/sprint start name:Counted").await;
-    app.fake().fail_next(
-        "PATCH",
-        "/webhooks/{app}/{token}/messages/@original",
-        1,
-        Failure::ServerError,
-    );
+    app.fake()
+        .fail_next("PATCH", ORIGINAL_RESPONSE, 1, Failure::ServerError);
     say(&app, &member(), "/sprint status").await;
     // Once the retry arrives, the failed first try has been counted.
     let edits = app
         .fake()
-        .wait_for(
-            "PATCH",
-            "/webhooks/{app}/{token}/messages/@original",
-            2,
-            Duration::from_secs(10),
-        )
+        .wait_for("PATCH", ORIGINAL_RESPONSE, 2, Duration::from_secs(10))
         .await;
     assert_eq!(edits.len(), 2, "the edit was not retried");
     let (_, metrics) = app.get("/metrics").await;
@@ -418,17 +404,13 @@ async fn shutdown_waits_for_the_edit_that_completes_a_deferred_reply() {
     let app = spawn_app().await;
     say(&app, &po(), "/sprint start name:Closing").await;
     // The first edit fails, so the picture lands only on the retry 200 ms later.
-    app.fake().fail_next(
-        "PATCH",
-        "/webhooks/{app}/{token}/messages/@original",
-        1,
-        Failure::ServerError,
-    );
+    app.fake()
+        .fail_next("PATCH", ORIGINAL_RESPONSE, 1, Failure::ServerError);
     let deferred = say(&app, &member(), "/sprint status").await;
     assert_eq!(deferred["type"], 5);
     let fake = app.fake().clone();
     app.stop().await;
-    let edits = fake.requests_to("PATCH", "/webhooks/{app}/{token}/messages/@original");
+    let edits = fake.requests_to("PATCH", ORIGINAL_RESPONSE);
     assert_eq!(
         edits.len(),
         2,

@@ -3,7 +3,9 @@
 
 use chrono::Duration;
 
-use crate::chat::{assert_public, assert_refused, is_ephemeral, say, submit, text};
+use crate::chat::{
+    assert_public, assert_refused, first_edited_reply, is_ephemeral, say, submit, text,
+};
 use crate::helpers::TestApp;
 use crate::standup::{
     ada, answer, at, bea, channel_posts, set_up, settle, spawn, ADA, BEA, CAL, STANDUP_CHANNEL,
@@ -149,17 +151,8 @@ async fn summary_and_stats_show_answers_blockers_and_participation() {
     let deferred = say(&app, &ada(), "/standup stats days:7").await;
     assert_eq!(deferred["type"], 5, "{deferred}");
     assert!(is_ephemeral(&deferred));
-    let edits = app
-        .fake()
-        .wait_for(
-            "PATCH",
-            "/webhooks/{a}/{t}/messages/@original",
-            1,
-            std::time::Duration::from_secs(5),
-        )
-        .await;
-    assert_eq!(edits[0].files, ["participation.png"], "{:?}", edits[0]);
-    let edited = serde_json::json!({ "data": edits[0].body.clone().unwrap() });
+    let (edited, edit) = first_edited_reply(&app).await;
+    assert_eq!(edit.files, ["participation.png"], "{edit:?}");
     assert_eq!(
         edited["data"]["embeds"][0]["image"]["url"],
         "attachment://participation.png"
@@ -345,16 +338,7 @@ async fn a_blockers_answer_of_none_or_n_a_is_no_blocker_in_summary_stats_or_upda
     );
 
     say(&app, &ada(), "/standup stats days:7").await;
-    let edits = app
-        .fake()
-        .wait_for(
-            "PATCH",
-            "/webhooks/{a}/{t}/messages/@original",
-            1,
-            std::time::Duration::from_secs(5),
-        )
-        .await;
-    let stats = text(&serde_json::json!({ "data": edits[0].body.clone().unwrap() }));
+    let stats = text(&first_edited_reply(&app).await.0);
     assert!(
         stats.contains(&format!("<@{BEA}>: 1/1 answered (100%), 0 blockers raised")),
         "{stats}"
@@ -381,16 +365,7 @@ async fn stats_expect_nobody_on_the_open_day_and_outsiders_only_when_they_answer
     submit(&app, &bea(), &form, &answer("c", "d", "")).await;
 
     say(&app, &ada(), "/standup stats days:7").await;
-    let edits = app
-        .fake()
-        .wait_for(
-            "PATCH",
-            "/webhooks/{a}/{t}/messages/@original",
-            1,
-            std::time::Duration::from_secs(5),
-        )
-        .await;
-    let stats = text(&serde_json::json!({ "data": edits[0].body.clone().unwrap() }));
+    let stats = text(&first_edited_reply(&app).await.0);
     assert!(stats.contains("1 stand-up held, 1 still open"), "{stats}");
     for line in [
         format!("<@{BEA}>: 2/2 answered"),
