@@ -90,6 +90,7 @@ pub struct Settings {
     pub log: String,
 }
 
+/// An optional text setting; blank means unset, like an unset variable.
 fn empty_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -128,24 +129,13 @@ where
     Ok(Some(id))
 }
 
-/// An optional setting given as text; blank means unset, like an unset variable.
-fn non_blank<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    let value: Option<String> = Option::deserialize(deserializer)?;
-    Ok(value
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty()))
-}
-
 fn listen_address<'de, D>(deserializer: D) -> Result<Option<SocketAddr>, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
-    non_blank(deserializer)?
+    empty_as_none::<_, String>(deserializer)?
         .map(|text| {
-            text.parse().map_err(|_| {
+            text.trim().parse().map_err(|_| {
                 serde::de::Error::custom("expected an address and port, such as 0.0.0.0:8080")
             })
         })
@@ -156,8 +146,8 @@ fn gateway_switch<'de, D>(deserializer: D) -> Result<Option<GatewaySwitch>, D::E
 where
     D: serde::Deserializer<'de>,
 {
-    non_blank(deserializer)?
-        .map(|text| match text.to_ascii_lowercase().as_str() {
+    empty_as_none::<_, String>(deserializer)?
+        .map(|text| match text.trim().to_ascii_lowercase().as_str() {
             "on" => Ok(GatewaySwitch::On),
             "off" => Ok(GatewaySwitch::Off),
             _ => Err(serde::de::Error::custom("expected on or off")),
