@@ -86,7 +86,7 @@ pub fn backlog_message(
         description.push_str(&lines.join("\n"));
     }
     let embed = Embed {
-        title: Some(format!("Backlog · {}", team.name)),
+        title: Some(format!("Backlog · {}", escape_markdown(&team.name))),
         description: Some(description),
         footer: Some(format!("Page {} of {pages}", page_index + 1)),
         color: Some(0x5865f2),

@@ -264,6 +264,7 @@ async fn a_team_name_with_markdown_characters_is_shown_as_typed() {
         "/team remove user:<@300>",
         "/team settings timezone:Europe/Berlin",
         "/team show",
+        "/backlog",
         "/vision show",
         r#"/vision set text:"Fast checkout""#,
         "/vision show",
