@@ -11,6 +11,7 @@ use super::custom_id::Action;
 use super::sprint::require_active;
 use super::{Caller, Services};
 use crate::domain::access::Access;
+use crate::domain::fingerprint::Fingerprint;
 use crate::domain::sprint::{
     default_capacity, suggest_plan, PlanCandidate, SprintPlan, SprintResult,
 };
@@ -55,12 +56,11 @@ pub struct ShownPlan {
 
 /// FNV-1a over the picked stories' row ids in order: fixed, so a button outlives a restart.
 fn plan_hash(stories: &[&Story]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in stories.iter().flat_map(|s| s.id.to_le_bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    let mut hash = Fingerprint::default();
+    for story in stories {
+        hash.bytes(&story.id.to_le_bytes());
     }
-    hash
+    hash.finish()
 }
 
 /// The plan among the open stories not in `in_sprint` (story row ids).

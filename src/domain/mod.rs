@@ -7,6 +7,7 @@ pub mod access;
 pub mod apply_results;
 pub mod blockers;
 pub mod dependency;
+pub mod fingerprint;
 pub mod poker;
 pub mod rank;
 pub mod schedule;

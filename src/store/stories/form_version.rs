@@ -5,6 +5,7 @@
 //! `updated_at`, which two changes in one second share and which other fields also move.
 
 use super::Story;
+use crate::domain::fingerprint::Fingerprint;
 
 /// The hash of a story's editable fields (FNV-1a, 64 bits: fixed, so a form opened before a
 /// restart or an upgrade still matches).
@@ -13,7 +14,7 @@ pub struct FormVersion(pub u64);
 
 impl FormVersion {
     pub fn of(story: &Story, labels: &[String]) -> Self {
-        let mut hash = Fnv(0xcbf2_9ce4_8422_2325);
+        let mut hash = Fingerprint::default();
         hash.field(story.title.as_bytes());
         hash.field(story.details.as_bytes());
         hash.field(story.kind.as_str().as_bytes());
@@ -27,19 +28,7 @@ impl FormVersion {
         for label in labels {
             hash.field(label.as_bytes());
         }
-        Self(hash.0)
-    }
-}
-
-struct Fnv(u64);
-
-impl Fnv {
-    /// One field, after its length, so `("ab", "c")` and `("a", "bc")` differ.
-    fn field(&mut self, bytes: &[u8]) {
-        for byte in (bytes.len() as u64).to_le_bytes().iter().chain(bytes) {
-            self.0 ^= u64::from(*byte);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        Self(hash.finish())
     }
 }
 
