@@ -110,8 +110,7 @@ pub fn story_card(view: &StoryView) -> Message {
             false,
         ));
     }
-    fields.extend(criteria_fields(&view.criteria));
-    fields.push((
+    let created = (
         "Created".to_string(),
         format!(
             "by <@{}> {}",
@@ -119,12 +118,31 @@ pub fn story_card(view: &StoryView) -> Message {
             time::moment(story.created_at)
         ),
         false,
+    );
+    let title = format!("#{} · {}", story.number, story.title);
+    let footer = format!("Team {}", view.team_name);
+    // Discord counts every embed text against one 6,000 total; the details and their source
+    // link come first, so the checklist gets what the rest leaves.
+    let used = [&title, &footer, &description]
+        .iter()
+        .map(|text| char_len(text))
+        .chain(
+            fields
+                .iter()
+                .chain([&created])
+                .map(|(name, value, _)| char_len(name) + char_len(value)),
+        )
+        .sum::<usize>();
+    fields.extend(criteria_fields(
+        &view.criteria,
+        limits::EMBED_TOTAL.saturating_sub(used),
     ));
+    fields.push(created);
     let embed = Embed {
-        title: Some(format!("#{} · {}", story.number, story.title)),
+        title: Some(title),
         description: Some(description),
         fields,
-        footer: Some(format!("Team {}", view.team_name)),
+        footer: Some(footer),
         color: Some(status_color(story.status)),
         url: None,
         image: None,
@@ -135,8 +153,9 @@ pub fn story_card(view: &StoryView) -> Message {
 }
 
 /// The checklist in as many fields as it needs: one field holds at most 1,024 characters, and
-/// 20 criteria of up to 200 would be cut after the fifth or so. Lines are never split.
-fn criteria_fields(criteria: &[Criterion]) -> Vec<(String, String, bool)> {
+/// 20 criteria of up to 200 would be cut after the fifth or so. Lines are never split. At most
+/// `room` characters in all: criteria past it are counted in a last line instead.
+fn criteria_fields(criteria: &[Criterion], room: usize) -> Vec<(String, String, bool)> {
     let mut chunks: Vec<String> = Vec::new();
     for c in criteria {
         let line = format!(
@@ -153,19 +172,37 @@ fn criteria_fields(criteria: &[Criterion]) -> Vec<(String, String, bool)> {
             _ => chunks.push(line),
         }
     }
-    chunks
-        .into_iter()
-        .enumerate()
-        .map(|(i, chunk)| {
-            let name = if i == 0 {
-                "Acceptance criteria"
-            } else {
-                "Acceptance criteria, continued"
-            };
-            (name.to_string(), chunk, false)
-        })
-        .collect()
+    let name = |i: usize| {
+        if i == 0 {
+            "Acceptance criteria"
+        } else {
+            "Acceptance criteria, continued"
+        }
+    };
+    let mut fields = Vec::new();
+    let (mut left, mut shown) = (room, 0);
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        // Keep room for the line that counts what did not fit.
+        let cost = char_len(name(i)) + char_len(&chunk);
+        if cost + MORE_CRITERIA_ROOM > left {
+            break;
+        }
+        left -= cost;
+        shown += chunk.lines().count();
+        fields.push((name(i).to_string(), chunk, false));
+    }
+    if shown < criteria.len() {
+        let more = format!(
+            "…and {} more criteria (the details came first in the card's room).",
+            criteria.len() - shown
+        );
+        fields.push((name(fields.len()).to_string(), more, false));
+    }
+    fields
 }
+
+/// Room kept for the "…and N more" line of a checklist cut short.
+const MORE_CRITERIA_ROOM: usize = 100;
 
 /// Start, Done and Accept, each enabled only where the flow allows it; Estimate opens the
 /// story's planning poker round (any status but archived).
@@ -236,7 +273,7 @@ mod tests {
                 checked: position % 2 == 0,
             })
             .collect();
-        let fields = criteria_fields(&criteria);
+        let fields = criteria_fields(&criteria, limits::EMBED_TOTAL);
         assert!(fields.len() > 1 && fields.len() <= 6, "{}", fields.len());
         for (_, value, _) in &fields {
             assert!(
@@ -252,6 +289,57 @@ mod tests {
                 "{position}"
             );
         }
+    }
+
+    #[test]
+    fn long_details_and_their_source_link_come_before_a_long_checklist() {
+        let story = Story {
+            id: 1,
+            guild_id: 2,
+            team_id: 3,
+            number: 4,
+            title: "t".repeat(200),
+            details: "d".repeat(2000),
+            kind: crate::domain::story::StoryKind::Feature,
+            status: Status::New,
+            points: None,
+            assignee_id: None,
+            rank: crate::domain::rank::Rank::first(),
+            source_url: Some("https://discord.com/channels/1/2/3".to_string()),
+            created_by: 5,
+            created_at: 0,
+            updated_at: 0,
+        };
+        let view = StoryView {
+            story,
+            labels: Labels::default(),
+            criteria: (1..=20)
+                .map(|position| Criterion {
+                    position,
+                    text: "c".repeat(200),
+                    checked: false,
+                })
+                .collect(),
+            position: Some(1),
+            team_name: "Core".to_string(),
+            blockers: vec![],
+            ranked_above_blocker: false,
+            rejection: None,
+        };
+        let json = crate::render::Response::Message(story_card(&view)).to_json();
+        let embed = &json["data"]["embeds"][0];
+        let description = embed["description"].as_str().unwrap();
+        assert!(description.ends_with("[Source message](https://discord.com/channels/1/2/3)"));
+        let fields = embed["fields"].as_array().unwrap();
+        let values: Vec<&str> = fields
+            .iter()
+            .map(|f| f["value"].as_str().unwrap())
+            .collect();
+        assert!(values.iter().any(|v| v.starts_with("…and ")), "{values:?}");
+        assert!(
+            values.last().unwrap().starts_with("by <@5>"),
+            "the Created field stays"
+        );
     }
 
     #[test]
