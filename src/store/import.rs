@@ -7,8 +7,7 @@
 //! refused with an error naming it, and nothing is written.
 //!
 //! Tables kept by triggers are not written here: inserting a team and its stories lets SQLite
-//! fill `backlog_totals` in the same transaction, and every imported title is taken into
-//! `story_title_search` before it commits. A story's first history row is written by its
+//! fill `backlog_totals` in the same transaction. A story's first history row is written by its
 //! trigger too, so the story goes in with the status of its first history entry; that row is
 //! made to match the document's entry, the later entries are inserted, and then the story is
 //! moved to its final status (which the totals trigger sees).
@@ -61,8 +60,6 @@ impl Store {
                 .with_context(|| format!("writing the activity of team {:?}", team.name))?;
             stories += team.stories.len();
         }
-        // Titles join the index in batches (migration 0013); an import is one batch already.
-        super::story_search::index_all_titles(&mut tx).await?;
         super::guild_restores::note_restore(&mut tx, guild_id, now).await?;
         let committed = tx.commit().await;
         self.teams_imported();

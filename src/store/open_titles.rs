@@ -130,7 +130,7 @@ impl TeamTitles {
 
 impl OpenTitles {
     /// How many open stories from the top of a team's backlog are kept: the same part of the
-    /// backlog a title search scans in order before it asks the trigram index.
+    /// backlog a title search scans in order before it asks the team's titles in memory.
     pub const TOP: usize = 1_000;
     /// How long a remembered list is trusted without reading it again.
     pub const TTL: Duration = Duration::from_secs(2);

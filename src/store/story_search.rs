@@ -5,7 +5,10 @@
 //! the rest through SQL, on the store's own rusqlite connections (`quick_reads.rs`): a search
 //! is a keystroke's answer, and through sqlx each one paid a hand-over to the connection's
 //! thread and back, plus one message per row, besides SQLite's work. The searches that may
-//! scan, or ask the trigram index, run on a blocking thread.
+//! scan run on a blocking thread. A team too big to hold in memory (over
+//! `TitleIndexes::CAPACITY_STORIES` stories) is scanned in backlog order: since migration 0018
+//! there is no index of titles on disk, whose upkeep every new story paid for (README,
+//! Performance).
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -19,7 +22,7 @@ use super::{db_id, Store};
 use crate::domain::story::Status;
 
 /// How many open stories from the top of the backlog a title search reads in order before it
-/// asks the trigram index for the rest: the ones remembered in memory.
+/// asks the team's titles in memory for the rest: the ones remembered in memory.
 const TITLE_SCAN_BUDGET: i64 = OpenTitles::TOP as i64;
 
 /// Punctuation that ends a typed word without being part of what is searched for: text copied
@@ -97,31 +100,39 @@ impl Store {
             .filter(|word| !word.is_empty())
             .take(8)
             .collect();
-        // The trigram index needs three characters a word; with it to fall back on, the search
-        // in backlog order only looks at the top of the backlog.
+        // Titles in memory need three characters a word (a trigram); with them to fall back on,
+        // the search in backlog order only looks at the top of the backlog.
         let indexed = !words.is_empty() && words.iter().all(|w| w.chars().count() >= 3);
         let top = self.open_titles_of(guild_id, team_id).await?;
         let mut found = top.matching(&words, usize::try_from(limit).unwrap_or(0));
-        if !indexed && !top.complete && (found.len() as i64) < limit {
-            // Short words have no index to fall back on: look past the top, in order.
-            found = self
-                .open_title_matches(guild_id, team_id, &words, limit)
-                .await?;
-        }
         if found.len() as i64 >= limit {
             return Ok(found);
         }
-        // The index answers for every team's titles at once, so a word common elsewhere is
-        // costly there; a team no bigger than the scan budget is cheaper to scan. (More open
-        // stories than the top holds answers that without asking.)
+        // A team no bigger than the scan budget is cheaper to scan than to hold in memory.
+        // (More open stories than the top holds answers that without asking.)
         let big = indexed
             && (!top.complete || self.stories_ever_added(guild_id, team_id)? > TITLE_SCAN_BUDGET);
-        let more = if big {
-            self.indexed_title_matches(guild_id, team_id, &words, limit + found.len() as i64)
+        let held = if big {
+            self.held_title_matches(guild_id, team_id, &words, limit + found.len() as i64)
                 .await?
         } else {
-            self.closed_title_matches(guild_id, team_id, &words, limit - found.len() as i64)
-                .await?
+            None
+        };
+        let more = match held {
+            Some(more) => more,
+            None => {
+                if !top.complete {
+                    // Short words, or a team too big to hold: look past the top, in order.
+                    found = self
+                        .open_title_matches(guild_id, team_id, &words, limit)
+                        .await?;
+                    if found.len() as i64 >= limit {
+                        return Ok(found);
+                    }
+                }
+                self.closed_title_matches(guild_id, team_id, &words, limit - found.len() as i64)
+                    .await?
+            }
         };
         for story in more {
             if found.len() as i64 >= limit {
@@ -279,20 +290,17 @@ impl Store {
         }
     }
 
-    /// Every story whose title has every word (each at least three characters): through the
-    /// team's titles in memory, or, for a team too big to hold there, through the
-    /// trigram index of migration 0011 and, for the newest stories that wait outside it
-    /// (migration 0013), by reading them: open ones first, in backlog order. (The index folds
-    /// case one character at a time, as `title_index::fold` does; the waiting titles are tested
-    /// with that folding by [`Self::title_matches`].)
-    async fn indexed_title_matches(
+    /// Every story whose title has every word (each at least three characters), open ones first
+    /// in backlog order, through the team's titles in memory; `None` for a team too big to hold
+    /// there, which the caller scans instead.
+    async fn held_title_matches(
         &self,
         guild_id: u64,
         team_id: i64,
         words: &[&str],
         limit: i64,
-    ) -> sqlx::Result<Vec<StoryMatch>> {
-        // The titles in memory: on this thread when that is quick, else on a blocking one.
+    ) -> sqlx::Result<Option<Vec<StoryMatch>>> {
+        // On this thread when that is quick, else on a blocking one.
         let key = (guild_id, team_id);
         let indexes = &self.title_indexes;
         let mut found = self.quick_read(|connection| {
@@ -308,44 +316,10 @@ impl Store {
                 })
                 .await?;
         }
-        if let TitleSearch::Found(found) = found {
-            return Ok(found);
-        }
-        // Each word as an FTS5 string (a double quote doubled), all required.
-        let expression = words
-            .iter()
-            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        self.title_matches(words, limit, |fetch| {
-            let mut sql = QuickSql::new(format!(
-                // CROSS JOIN keeps the index first and `+s.team_id` keeps the team's index out of the
-                // second part: otherwise SQLite may walk every story of the team instead (3.46 does
-                // in this union; 3.51 does even for the first part alone).
-                "SELECT {MATCH_COLUMNS} FROM (
-                   SELECT {MATCH_COLUMNS}, s.rank FROM story_title_search f
-                     CROSS JOIN stories s ON s.id = f.rowid
-                   WHERE story_title_search MATCH "
-            ));
-            sql.push_bind(expression.clone())
-                .push(" AND s.team_id = ")
-                .push_bind(team_id)
-                .push(" AND s.guild_id = ")
-                .push_bind(db_id(guild_id))
-                .push(format!(
-                    " UNION ALL
-                   SELECT {MATCH_COLUMNS}, s.rank FROM stories s
-                   WHERE s.id > (SELECT indexed_through FROM story_title_index) AND +s.team_id = "
-                ))
-                .push_bind(team_id)
-                .push(" AND s.guild_id = ")
-                .push_bind(db_id(guild_id));
-            push_title_words(&mut sql, words);
-            sql.push(format!(") s ORDER BY {} LIMIT ", MATCH_ORDER))
-                .push_bind(fetch);
-            sql
+        Ok(match found {
+            TitleSearch::Found(found) => Some(found),
+            TitleSearch::TooBig | TitleSearch::TooLong => None,
         })
-        .await
     }
 
     /// Stories whose number starts with `digits`, the exact number first.
@@ -385,23 +359,11 @@ impl Store {
     }
 
     /// The matches `sql` selects ([`MATCH_COLUMNS`]), read on a blocking thread: each of these
-    /// searches may scan or ask the trigram index.
+    /// searches may scan.
     async fn matches(&self, sql: QuickSql) -> sqlx::Result<Vec<StoryMatch>> {
         self.blocking_read(move |connection| sql.query_rows(connection, match_from_row))
             .await
     }
-}
-
-/// Takes every story into the trigram index now, instead of when the next batch of new
-/// stories fills (migration 0013): for a write that adds many at once, such as an import.
-pub(super) async fn index_all_titles(tx: &mut sqlx::SqliteConnection) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE story_title_index
-         SET indexed_through = max(indexed_through, (SELECT coalesce(max(id), 0) FROM stories))",
-    )
-    .execute(tx)
-    .await?;
-    Ok(())
 }
 
 /// `AND` one case-insensitive substring test per typed word: `LIKE` folds ASCII case as

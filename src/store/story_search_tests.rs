@@ -44,14 +44,14 @@ async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_through_the_titles
 }
 
 #[tokio::test]
-async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_through_the_trigram_index() {
+async fn text_only_a_story_deep_in_a_big_backlog_has_is_found_by_a_scan_when_not_held() {
     let (store, _dir) = store_without_titles_in_memory().await;
     let team_id = text_only_a_story_deep_in_a_big_backlog_has_is_found(&store).await;
     assert!(!store.title_indexes.holds(GUILD, team_id));
 }
 
-/// A store whose big teams' title searches ask SQLite's trigram index, as a team too big to
-/// hold in memory does.
+/// A store that holds no team's titles in memory, so big teams' title searches scan, as a team
+/// too big to hold does.
 async fn store_without_titles_in_memory() -> (Store, tempfile::TempDir) {
     let (mut store, dir) = store().await;
     store.title_indexes = std::sync::Arc::new(TitleIndexes::with_capacity(0));
@@ -69,12 +69,12 @@ async fn text_only_a_story_deep_in_a_big_backlog_has_is_found(store: &Store) -> 
     assert_eq!(found_ids(store, team.id, "ZEBRA cross").await, [deep.id]);
 
     // A story added at the bottom of a backlog longer than the remembered top leaves the top
-    // remembered, and is found through the index like any deep story.
+    // remembered, and is found like any deep story.
     let added = story(store, &team, "Okapi sighting", None).await;
     assert!(store.open_titles.get(GUILD, team.id).is_some());
     assert_eq!(found_ids(store, team.id, "okapi").await, [added.id]);
 
-    // Two-letter words cannot use the index and still find it by scanning.
+    // Two-letter words cannot use the titles in memory and still find it by scanning.
     let short = store
         .search_stories(GUILD, team.id, "ze cr", 25)
         .await
@@ -111,15 +111,15 @@ async fn text_only_a_story_deep_in_a_big_backlog_has_is_found(store: &Store) -> 
         titles,
         ["Checkout step 0", "Checkout step 1", "Checkout step 2"]
     );
-    // A quote in the typed text is text, not FTS syntax.
+    // A quote in the typed text is text, not syntax.
     assert!(store
         .search_stories(GUILD, team.id, "\"zeb", 25)
         .await
         .unwrap()
         .is_empty());
 
-    // The case of letters beyond ASCII folds deep in the backlog as at its top, for a title
-    // waiting outside the trigram index and for short words, which scan.
+    // The case of letters beyond ASCII folds deep in the backlog as at its top, for long words
+    // and for short words, which scan.
     let screen = story(store, &team, "Écran de connexion", None).await;
     assert_eq!(found_ids(store, team.id, "écran").await, [screen.id]);
     assert_eq!(found_ids(store, team.id, "éc de").await, [screen.id]);
@@ -153,7 +153,7 @@ async fn closed_stories_of_a_small_team_fold_the_case_of_every_letter() {
 }
 
 #[tokio::test]
-async fn a_small_team_s_search_scans_its_own_stories_and_never_asks_the_shared_index() {
+async fn a_small_team_s_search_scans_its_own_stories_and_holds_none_in_memory() {
     let (store, _dir) = store().await;
     let team = team(&store).await;
     let first = story(&store, &team, "Export invoices", None).await;
@@ -162,9 +162,8 @@ async fn a_small_team_s_search_scans_its_own_stories_and_never_asks_the_shared_i
         .await
         .unwrap()
         .expect("closed");
-    // Empty the index: a small team must not need it.
-    empty_the_title_index(&store).await;
     assert_eq!(found_ids(&store, team.id, "invoices").await, [first.id]);
+    assert!(!store.title_indexes.holds(GUILD, team.id));
 }
 
 #[tokio::test]
@@ -215,11 +214,11 @@ async fn like_wildcards_typed_in_a_search_are_plain_text() {
 }
 
 #[tokio::test]
-async fn the_ordered_scan_reads_exactly_the_top_budget_of_open_stories() {
+async fn a_team_too_big_to_hold_is_scanned_past_its_top_open_stories_first() {
     let (store, _dir) = store_without_titles_in_memory().await;
     let team = team(&store).await;
     let budget = super::TITLE_SCAN_BUDGET;
-    // A closed story at the top does not count against the budget.
+    // A closed story at the top does not count against the top's budget, and comes last.
     let closed = story(&store, &team, "Zebra crossing, closed", None).await;
     store
         .change_status(&closed, Status::Done, USER, None, 1)
@@ -229,18 +228,22 @@ async fn the_ordered_scan_reads_exactly_the_top_budget_of_open_stories() {
     for i in 1..budget {
         story(&store, &team, &format!("Checkout step {i}"), None).await;
     }
-    let last_scanned = story(&store, &team, "Zebra crossing at the edge", None).await;
-    let first_unscanned = story(&store, &team, "Zebra crossing past it", None).await;
-    // Empty the trigram index, so whatever is found beyond the budget could only come from the
-    // scan.
-    empty_the_title_index(&store).await;
-    let found = store
-        .search_stories(GUILD, team.id, "zebra", 25)
-        .await
-        .unwrap();
-    let ids: Vec<i64> = found.iter().map(|s| s.id).collect();
-    assert!(ids.contains(&last_scanned.id), "{ids:?}");
-    assert!(!ids.contains(&first_unscanned.id), "{ids:?}");
+    let last_in_top = story(&store, &team, "Zebra crossing at the edge", None).await;
+    let past_top = story(&store, &team, "Zebra crossing past it", None).await;
+    assert_eq!(
+        found_ids(&store, team.id, "zebra").await,
+        [last_in_top.id, past_top.id, closed.id]
+    );
+    assert!(!store.title_indexes.holds(GUILD, team.id));
+    // No index on disk is left to ask (migration 0018).
+    let left: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_schema
+         WHERE name LIKE 'story_title_search%' OR name LIKE 'story_title_index%'",
+    )
+    .fetch_one(store.reads())
+    .await
+    .unwrap();
+    assert_eq!(left, 0);
 }
 
 #[tokio::test]
@@ -359,172 +362,10 @@ async fn a_story_written_without_naming_its_team_makes_every_team_be_read_again(
     );
 }
 
-/// Empties the trigram index after taking every story into it, so that none waits outside it
-/// to be read directly: what a search finds after this did not come through the index.
-async fn empty_the_title_index(store: &Store) {
-    let mut tx = store.pool().begin().await.unwrap();
-    super::index_all_titles(&mut tx).await.unwrap();
-    sqlx::query("INSERT INTO story_title_search (story_title_search) VALUES ('delete-all')")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-}
-
-/// Stories whose indexed title has `text` (through the index alone).
-async fn indexed_with(store: &Store, text: &str) -> Vec<i64> {
-    sqlx::query_scalar(
-        "SELECT rowid FROM story_title_search WHERE story_title_search MATCH ? ORDER BY rowid",
-    )
-    .bind(format!("\"{text}\""))
-    .fetch_all(store.reads())
-    .await
-    .unwrap()
-}
-
-async fn indexed_through(store: &Store) -> i64 {
-    sqlx::query_scalar("SELECT indexed_through FROM story_title_index")
-        .fetch_one(store.reads())
-        .await
-        .unwrap()
-}
-
-#[tokio::test]
-async fn new_titles_join_the_index_128_at_a_time_and_are_found_while_they_wait() {
-    let (store, _dir) = store_without_titles_in_memory().await;
-    let team = team(&store).await;
-    let mut last = None;
-    for i in 0..super::TITLE_SCAN_BUDGET + 5 {
-        last = Some(story(&store, &team, &format!("Checkout step {i}"), None).await);
-    }
-    let waiting = last.unwrap();
-    // 1,005 stories: the first 896 (7 x 128) are indexed, the rest wait outside.
-    assert_eq!(indexed_through(&store).await, 896);
-    assert!(indexed_with(&store, "step 1004").await.is_empty());
-
-    // A story still waiting is found, under the title it has now, and renaming it leaves the
-    // index alone.
-    let renamed = retitle("Yak shaving");
-    store.update_story(&waiting, &renamed, 5).await.unwrap();
-    assert_eq!(found_ids(&store, team.id, "yak").await, [waiting.id]);
-    assert!(indexed_with(&store, "yak").await.is_empty());
-
-    // The 129th story past the mark takes the 128 before it into the index, with their titles
-    // as they are then; the new story waits for the next batch.
-    for i in 0..19 {
-        story(&store, &team, &format!("Invoice run {i}"), None).await;
-    }
-    assert_eq!(indexed_through(&store).await, 896);
-    let past = story(&store, &team, "Invoice run 19", None).await;
-    assert_eq!(indexed_through(&store).await, 1024);
-    assert_eq!(indexed_with(&store, "yak").await, [waiting.id]);
-    assert!(indexed_with(&store, "step 1004").await.is_empty());
-    assert!(indexed_with(&store, "run 19").await.is_empty());
-    // Found once, whether through the index or past the mark.
-    assert_eq!(found_ids(&store, team.id, "yak").await, [waiting.id]);
-    assert_eq!(found_ids(&store, team.id, "run 19").await, [past.id]);
-
-    // An indexed story renamed is indexed under its new title only.
-    store
-        .update_story(&waiting, &retitle("Zebu grooming"), 6)
-        .await
-        .unwrap();
-    assert!(indexed_with(&store, "yak").await.is_empty());
-    assert_eq!(indexed_with(&store, "zebu").await, [waiting.id]);
-
-    // A story written at or below the mark (an id given out again) is indexed at once.
-    let mut tx = store.pool().begin().await.unwrap();
-    sqlx::query("UPDATE story_title_index SET indexed_through = indexed_through + 1000")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    let below = story(&store, &team, "Okapi sighting", None).await;
-    assert_eq!(indexed_with(&store, "okapi").await, [below.id]);
-
-    // And the index holds exactly the stories at or below the mark, with their titles.
-    sqlx::query(
-        "INSERT INTO story_title_search (story_title_search, rank) VALUES ('integrity-check', 1)",
-    )
-    .execute(store.pool())
-    .await
-    .expect("the index matches the stories it holds");
-}
-
 /// A change that gives a story a new title.
 fn retitle(title: &str) -> StoryChange {
     StoryChange {
         title: Some(crate::domain::story::StoryTitle::parse(title).unwrap()),
         ..StoryChange::default()
     }
-}
-
-/// The trigram index's levels and segments, from its structure record (FTS5's `id = 10` row:
-/// a 4-byte cookie, then the number of levels and of segments as SQLite varints).
-async fn title_index_shape(store: &Store) -> (u64, u64) {
-    let record: Vec<u8> =
-        sqlx::query_scalar("SELECT block FROM story_title_search_data WHERE id = 10")
-            .fetch_one(store.reads())
-            .await
-            .unwrap();
-    let mut at = 4;
-    let mut varint = || {
-        let mut value = 0u64;
-        for step in 0..9 {
-            let byte = record[at];
-            at += 1;
-            if step == 8 {
-                return (value << 8) | u64::from(byte);
-            }
-            value = (value << 7) | u64::from(byte & 0x7f);
-            if byte & 0x80 == 0 {
-                break;
-            }
-        }
-        value
-    };
-    let levels = varint();
-    (levels, varint())
-}
-
-#[tokio::test]
-async fn the_title_index_stays_in_about_one_segment_a_level_as_batches_keep_coming() {
-    let (store, _dir) = store().await;
-    let team = team(&store).await;
-    // 64 transactions of 128 new stories: from the second on, each takes the batch before it
-    // into the index, a new segment. Left to FTS5's own merging, up to 16 pile up on a level
-    // (each one more place every search must look); merged as they come, a level holds one,
-    // and two for a moment.
-    for batch in 0..64 {
-        sqlx::query(
-            "WITH RECURSIVE n(i) AS (SELECT ?3 UNION ALL SELECT i + 1 FROM n WHERE i < ?3 + 127)
-             INSERT INTO stories (guild_id, team_id, number, title, kind, status, rank,
-                                  created_by, created_at, updated_at)
-             SELECT ?1, ?2, i, 'Refund order ' || i, 'feature', 'new',
-                    CAST(printf('%08d', i) AS BLOB), 1, 0, 0 FROM n",
-        )
-        .bind(crate::store::db_id(GUILD))
-        .bind(team.id)
-        .bind(batch * 128 + 1)
-        .execute(store.pool())
-        .await
-        .unwrap();
-        let (levels, segments) = title_index_shape(&store).await;
-        assert!(
-            segments <= levels + 1,
-            "after batch {batch}: {segments} segments on {levels} levels"
-        );
-    }
-    assert_eq!(indexed_through(&store).await, 63 * 128);
-    assert_eq!(indexed_with(&store, "order 8064").await, [8064]);
-    // Every story taken in, the merged index holds exactly the stories, with their titles.
-    let mut tx = store.pool().begin().await.unwrap();
-    super::index_all_titles(&mut tx).await.unwrap();
-    sqlx::query(
-        "INSERT INTO story_title_search (story_title_search, rank) VALUES ('integrity-check', 1)",
-    )
-    .execute(&mut *tx)
-    .await
-    .expect("the merged index matches the stories it holds");
-    tx.commit().await.unwrap();
 }

@@ -1,9 +1,9 @@
 //! One big team's story titles, indexed in memory by trigram, for searches of text the top of
 //! its backlog does not have (`story_search.rs`).
 //!
-//! SQLite's trigram index (migration 0011) answers such a search in about 100 to 130 µs at
-//! 100,000 stories, nearly all of it FTS5 walking the doclists of the query's trigrams with
-//! their positions (README, Performance). The same lists held here as sorted story slots,
+//! SQLite's trigram index (migration 0011, dropped by 0018) answered such a search in about 100
+//! to 130 µs at 100,000 stories, nearly all of it FTS5 walking the doclists of the query's
+//! trigrams with their positions (README, Performance). The same lists held here as sorted story slots,
 //! delta-coded, answer it in about 7 µs (at 100,000 of the benchmark's titles, in 9 MB): the shortest lists are intersected, and the
 //! few titles left are tested for each word.
 //!
@@ -11,8 +11,8 @@
 //! words alike, so folding keeps every substring a substring. Every title search folds this
 //! way (the backlog's top in `open_titles.rs`, the SQL scans in `story_search.rs`), so whether a
 //! title is found never depends on the team's size: the case of every letter is ignored
-//! (`écran` finds `Écran`), accents are not (`ecran` does not), and `ß` is not `ss`, as in
-//! SQLite's trigram index (migration 0011), which folds case one character at a time too.
+//! (`écran` finds `Écran`), accents are not (`ecran` does not), and `ß` is not `ss`, as
+//! SQLite's trigram tokenizer did (migration 0011), folding case one character at a time too.
 //!
 //! Invariants: slots follow story ids upwards (stories are appended in id order), and each
 //! trigram's list holds a slot at most once. What the index covers, and when it is stale, is

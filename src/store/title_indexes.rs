@@ -18,7 +18,7 @@
 //! - At most [`TitleIndexes::CAPACITY_STORIES`] titles are held over all teams (about 90 bytes
 //!   each at the benchmark's titles); the team used longest ago goes first, and an index unused for
 //!   [`TitleIndexes::IDLE`] goes at the next search. A team bigger than that alone is not held:
-//!   the caller asks SQLite's trigram index instead.
+//!   the caller scans its stories instead (`story_search.rs`).
 
 use std::collections::HashMap;
 use std::sync::{
@@ -209,7 +209,7 @@ pub enum Work {
 #[derive(Debug)]
 pub enum TitleSearch {
     Found(Vec<StoryMatch>),
-    /// The team has more stories than can be held: ask SQLite's trigram index.
+    /// The team has more stories than can be held: scan its stories instead.
     TooBig,
     /// More than [`Work::Bounded`] allows: search again with [`Work::Any`].
     TooLong,

@@ -142,7 +142,7 @@ async fn matches_come_open_first_in_backlog_order_then_done_then_archived() {
 }
 
 #[tokio::test]
-async fn titles_beyond_the_capacity_are_let_go_and_a_team_too_big_asks_sqlite() {
+async fn titles_beyond_the_capacity_are_let_go_and_a_team_too_big_is_scanned() {
     let (mut store, _dir) = store().await;
     store.title_indexes = Arc::new(TitleIndexes::with_capacity(BIG + 100));
     let core = team(&store).await;
@@ -161,7 +161,7 @@ async fn titles_beyond_the_capacity_are_let_go_and_a_team_too_big_asks_sqlite() 
         "used longest ago"
     );
 
-    // Past the capacity on its own: searched through the trigram index instead.
+    // Past the capacity on its own: its stories are scanned instead.
     for i in 0..100 {
         story(&store, &web, &format!("Landing extra {i}"), None).await;
     }
