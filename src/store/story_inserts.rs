@@ -13,6 +13,7 @@ use tokio::sync::oneshot;
 
 use super::stories::NewStory;
 use super::story_writes::{write_stories, AddedStory, StoryToWrite};
+use super::write_direct::WriteThread;
 use super::write_tx::WriteTurn;
 use super::Store;
 
@@ -172,15 +173,20 @@ impl Store {
     }
 
     /// Writes every story of `batch` in one transaction (all or none), in one hand-over to a
-    /// blocking thread (`write_direct.rs`).
+    /// blocking thread, or for a lone story on the calling worker (`write_direct.rs`).
     async fn write_batch(
         &self,
         turn: WriteTurn,
         batch: Arc<[StoryToWrite]>,
     ) -> sqlx::Result<Vec<AddedStory>> {
         let teams = batch.iter().map(|s| (s.guild_id, s.team_id)).collect();
+        let thread = if batch.len() == 1 {
+            WriteThread::Calling
+        } else {
+            WriteThread::Blocking
+        };
         let added = self
-            .write_directly(turn, teams, move |tx| write_stories(tx, &batch))
+            .write_directly(thread, turn, teams, move |tx| write_stories(tx, &batch))
             .await?;
         self.insert_queue().batches_committed += 1;
         Ok(added)

@@ -13,7 +13,12 @@ async fn write_in_one_transaction(
     let batch = batch.to_vec();
     let turn = store.write_turn().await?;
     store
-        .write_directly(turn, Vec::new(), move |tx| write_stories(tx, &batch))
+        .write_directly(
+            super::super::write_direct::WriteThread::Blocking,
+            turn,
+            Vec::new(),
+            move |tx| write_stories(tx, &batch),
+        )
         .await
 }
 
