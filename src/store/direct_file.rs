@@ -41,6 +41,11 @@ impl DirectFile {
         }
     }
 
+    /// How long a connection waits for another's lock before it gives up.
+    pub fn busy_timeout(&self) -> Duration {
+        self.busy_timeout
+    }
+
     /// A new connection with the busy timeout and a statement cache.
     pub fn open(&self) -> rusqlite::Result<Connection> {
         let connection = Connection::open_with_flags(&self.path, self.flags)?;

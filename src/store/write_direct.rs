@@ -10,7 +10,10 @@
 //! another thread rather than this write to one: one story's transaction is about as long as
 //! the two wake-ups it saves, and with one client at a time `/story add` went from about 0.43
 //! to 0.50 x floor in the benchmark. A batch, which may be long, still goes to a blocking thread;
-//! so does every write on a current-thread runtime (tests), where `block_in_place` panics.
+//! so does every write on a current-thread runtime (tests), where `block_in_place` panics. On
+//! the calling worker the transaction does not wait for another process's write lock (an
+//! import writing the same file): it hands the write to a blocking thread instead, which waits
+//! there, so the task stays free to answer the interaction late (`discord/deadline.rs`).
 //!
 //! Invariants: it runs in the process's write turn like every write transaction, which it
 //! holds until the transaction has ended, even if the caller stops waiting (the blocking thread
@@ -20,8 +23,9 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 
 use tokio::runtime::{Handle, RuntimeFlavor};
 
@@ -55,40 +59,93 @@ impl Store {
         }
         let multi_threaded = Handle::try_current()
             .is_ok_and(|runtime| runtime.runtime_flavor() == RuntimeFlavor::MultiThread);
+        let mut write = Some(write);
         if thread == WriteThread::Calling && multi_threaded {
-            return tokio::task::block_in_place(move || run_direct(tx, write));
+            let attempt =
+                tokio::task::block_in_place(|| run_direct(&mut tx, &mut write, LockWait::Never));
+            if let Ok(done) = attempt {
+                return done;
+            }
+            // Another process holds the write lock: wait for it on a blocking thread.
         }
-        tokio::task::spawn_blocking(move || run_direct(tx, write))
-            .await
-            .map_err(|joined| sqlx::Error::AnyDriverError(Box::new(joined)))?
+        tokio::task::spawn_blocking(move || {
+            run_direct(&mut tx, &mut write, LockWait::BusyTimeout)
+                .unwrap_or_else(|LockHeld| Err(sqlx::Error::PoolTimedOut))
+        })
+        .await
+        .map_err(|joined| sqlx::Error::AnyDriverError(Box::new(joined)))?
     }
 }
 
-/// The transaction on the blocking thread; `tx` ends (and searches forget its teams) when it
-/// is dropped here, after the commit.
+/// Whether a transaction may wait for another connection's write lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LockWait {
+    /// Up to the connection's busy timeout.
+    BusyTimeout,
+    /// Not at all: [`LockHeld`] instead.
+    Never,
+}
+
+/// The transaction did not begin: another connection holds the write lock.
+#[derive(Debug)]
+struct LockHeld;
+
+/// The transaction, on the thread that calls it; `write` is taken once the transaction has
+/// begun. `tx` ends (and searches forget its teams) when the caller drops it, after the commit.
 fn run_direct<T>(
-    mut tx: WriteTx,
-    write: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
-) -> sqlx::Result<T> {
+    tx: &mut WriteTx,
+    write: &mut Option<impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>>,
+    wait: LockWait,
+) -> Result<sqlx::Result<T>, LockHeld> {
     let writer = &mut *tx.turn;
     if writer.closed {
-        return Err(sqlx::Error::PoolClosed);
+        return Ok(Err(sqlx::Error::PoolClosed));
     }
     let connection = match writer.direct.as_mut() {
         Some(connection) => connection,
-        None => {
-            let opened = open_direct_writer(&writer.file, writer.stories_touched.clone());
-            writer.direct.insert(opened.map_err(driver_error)?)
-        }
+        None => match open_direct_writer(&writer.file, writer.stories_touched.clone()) {
+            Ok(opened) => writer.direct.insert(opened),
+            Err(error) => return Ok(Err(driver_error(error))),
+        },
     };
     writer.stories_touched.store(false, Ordering::Relaxed);
-    let transaction = connection
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(driver_error)?;
-    let value = write(&transaction).map_err(driver_error)?;
-    transaction.commit().map_err(driver_error)?;
-    tx.checkpointer.wrote();
-    Ok(value)
+    // Set at every start, as the last transaction may have left it at zero on failing to begin.
+    let busy_timeout = writer.file.busy_timeout();
+    let waits_up_to = match wait {
+        LockWait::BusyTimeout => busy_timeout,
+        LockWait::Never => Duration::ZERO,
+    };
+    if let Err(error) = connection.busy_timeout(waits_up_to) {
+        return Ok(Err(driver_error(error)));
+    }
+    let transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(transaction) => transaction,
+        Err(error)
+            if wait == LockWait::Never
+                && error.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) =>
+        {
+            return Err(LockHeld);
+        }
+        Err(error) => return Ok(Err(driver_error(error))),
+    };
+    if wait == LockWait::Never {
+        // Only the start does not wait: the transaction's statements may, as usual.
+        if let Err(error) = transaction.busy_timeout(busy_timeout) {
+            return Ok(Err(driver_error(error)));
+        }
+    }
+    let Some(write) = write.take() else {
+        return Ok(Err(sqlx::Error::Protocol(
+            "a direct write ran twice".into(),
+        )));
+    };
+    let done = write(&transaction)
+        .and_then(|value| transaction.commit().map(|()| value))
+        .map_err(driver_error);
+    if done.is_ok() {
+        tx.checkpointer.wrote();
+    }
+    Ok(done)
 }
 
 /// The direct connection, set as sqlx's write connection is (`Store::connect`).
@@ -137,6 +194,48 @@ mod tests {
     async fn a_short_write_runs_on_the_calling_worker_and_a_long_one_on_a_blocking_thread() {
         assert!(ran_on_callers_thread(WriteThread::Calling).await);
         assert!(!ran_on_callers_thread(WriteThread::Blocking).await);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_lone_story_waits_for_another_process_s_write_lock_without_holding_its_task() {
+        let (store, dir) = store().await;
+        let team = team(&store).await;
+        story(&store, &team, "Opens the direct connection", None).await;
+        // Another process (an import, say) writing the same file for a second.
+        let (locked, lock_taken) = std::sync::mpsc::channel();
+        let path = dir.path().join("test.db");
+        let other = std::thread::spawn(move || {
+            let connection = rusqlite::Connection::open(path).unwrap();
+            connection.execute_batch("BEGIN IMMEDIATE").unwrap();
+            locked.send(()).unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            connection.execute_batch("COMMIT").unwrap();
+        });
+        lock_taken.recv().unwrap();
+
+        // The task answers its deadline while the story waits for the lock elsewhere; on the
+        // calling worker it could only have timed out once the lock was let go and the story
+        // written.
+        let new = crate::store::test_support::new_story("Written after the import", None);
+        let waited = tokio::time::timeout(
+            std::time::Duration::from_millis(200),
+            store.insert_story(GUILD, team.id, &new, 1),
+        )
+        .await;
+        assert!(waited.is_err(), "the task was held until the lock was free");
+
+        // The write goes on without its caller and lands once the lock is free.
+        other.join().unwrap();
+        let turn = store.write_turn().await.unwrap();
+        drop(turn);
+        let written: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM stories WHERE title = 'Written after the import'",
+        )
+        .fetch_one(store.reads())
+        .await
+        .unwrap();
+        assert_eq!(written, 1);
+        store.close().await;
     }
 
     #[tokio::test]
