@@ -139,6 +139,17 @@ impl Fixture {
             .await
             .unwrap()
     }
+
+    /// The body of the results post the vote's closing queued.
+    async fn results_post(&self, vote_id: i64) -> String {
+        self.outbox()
+            .await
+            .into_iter()
+            .find(|i| i.purpose == format!("vote-results:{vote_id}"))
+            .expect("the results post is queued")
+            .body
+            .to_string()
+    }
 }
 
 fn member(user_id: u64) -> Caller {
@@ -204,12 +215,7 @@ async fn twenty_ballots_submitted_concurrently_are_each_counted_once() {
             .await
             .unwrap()
     );
-    let results = fx.outbox().await;
-    let post = results
-        .iter()
-        .find(|i| i.purpose == format!("vote-results:{vote_id}"))
-        .unwrap();
-    let body = post.body.to_string();
+    let body = fx.results_post(vote_id).await;
     assert!(body.contains("4×20"), "{body}");
 }
 
@@ -259,13 +265,7 @@ async fn a_second_ballot_replaces_the_first_and_the_card_never_shows_values() {
     vote_results::close(&fx.services, &vote, Some(PO), START + 5)
         .await
         .unwrap();
-    let post = fx
-        .outbox()
-        .await
-        .into_iter()
-        .find(|i| i.purpose == format!("vote-results:{vote_id}"))
-        .unwrap();
-    let body = post.body.to_string();
+    let body = fx.results_post(vote_id).await;
     assert!(body.contains("M 0 · S 0 · C 0 · W 1"), "{body}");
 }
 
@@ -461,13 +461,7 @@ async fn ties_follow_the_backlog_order_at_close_and_apply_not_the_order_at_start
     let second = store.story(GUILD, team.id, 2).await.unwrap().unwrap();
     store.move_to_position(&second, 1).await.unwrap();
     fx.run(&po(), "vote close", vec![]).await.unwrap();
-    let post = fx
-        .outbox()
-        .await
-        .into_iter()
-        .find(|i| i.purpose == format!("vote-results:{vote_id}"))
-        .unwrap();
-    let body = post.body.to_string();
+    let body = fx.results_post(vote_id).await;
     let (two, one) = (body.find("**#2**").unwrap(), body.find("**#1**").unwrap());
     assert!(two < one, "the results list #2 first: {body}");
     let applied = vote_results::apply(&fx.services, &po(), vote_id)

@@ -69,6 +69,8 @@ impl Store {
             // Another process holds the write lock: wait for it on a blocking thread.
         }
         tokio::task::spawn_blocking(move || {
+            // Waiting up to the busy timeout, a held lock ends as SQLite's own busy error, so
+            // `LockHeld` cannot come back here; were it to, it would be a timeout all the same.
             run_direct(&mut tx, &mut write, LockWait::BusyTimeout)
                 .unwrap_or_else(|LockHeld| Err(sqlx::Error::PoolTimedOut))
         })

@@ -4,7 +4,7 @@
 use sprintmate::console::synth::Actor;
 
 use crate::chat::*;
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, TestApp};
 
 fn member() -> Actor {
     Actor::member(200, "bo")
@@ -127,16 +127,7 @@ async fn finished_and_archived_stories_leave_the_open_backlog() {
 
 #[tokio::test]
 async fn autocomplete_offers_at_most_25_stories_by_number_prefix_or_title_words() {
-    let app = spawn_app().await;
-    for i in 1..=30 {
-        say(
-            &app,
-            &member(),
-            &format!("/story add title:\"Story number {i}\""),
-        )
-        .await;
-    }
-    say(&app, &member(), r#"/story add title:"Guest checkout""#).await;
+    let app = app_with_31_stories().await;
     let all = complete(&app, &member(), "/story show story:").await;
     assert_eq!(all.len(), 25);
     let by_number = complete(&app, &member(), "/story show story:#2").await;
@@ -157,16 +148,7 @@ async fn autocomplete_offers_at_most_25_stories_by_number_prefix_or_title_words(
 
 #[tokio::test]
 async fn autocomplete_reads_a_lone_hash_zeros_and_trailing_punctuation_sensibly() {
-    let app = spawn_app().await;
-    for i in 1..=30 {
-        say(
-            &app,
-            &member(),
-            &format!("/story add title:\"Story number {i}\""),
-        )
-        .await;
-    }
-    say(&app, &member(), r#"/story add title:"Guest checkout""#).await;
+    let app = app_with_31_stories().await;
     let values = |choices: Vec<(String, String)>| -> Vec<String> {
         choices.into_iter().map(|(_, value)| value).collect()
     };
@@ -323,4 +305,19 @@ async fn the_backlog_header_counts_one_point_in_the_singular() {
     say(&app, &member(), "/story add title:Unsized").await;
     let shown = text(&say(&app, &member(), "/backlog").await);
     assert!(shown.contains("**2 stories** · 1 point\n"), "{shown}");
+}
+
+/// A bot whose backlog holds "Story number 1" to "Story number 30" and then #31 "Guest checkout".
+async fn app_with_31_stories() -> TestApp {
+    let app = spawn_app().await;
+    for i in 1..=30 {
+        say(
+            &app,
+            &member(),
+            &format!("/story add title:\"Story number {i}\""),
+        )
+        .await;
+    }
+    say(&app, &member(), r#"/story add title:"Guest checkout""#).await;
+    app
 }

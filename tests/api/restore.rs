@@ -2,7 +2,7 @@
 //! button on an older card is refused instead of acting on whatever its ids name now. Also: a
 //! restored stand-up schedule the bot cannot read stops no other guild's stand-up.
 
-use sprintmate::backup::Snowflake;
+use sprintmate::backup::{Document, Snowflake};
 use sprintmate::console::synth::{id_at, Actor};
 
 use crate::chat::*;
@@ -12,16 +12,25 @@ fn member() -> Actor {
     Actor::member(200, "bo")
 }
 
+/// The member's guild exported at the clock's now, addressed to `guild_id`.
+async fn exported_for(app: &TestApp, guild_id: u64) -> Document {
+    let now = app.clock.now().timestamp();
+    let mut document = app
+        .services()
+        .store
+        .export_guild(member().guild_id, None, now)
+        .await
+        .unwrap();
+    document.guild_id = Snowflake(guild_id);
+    document
+}
+
 /// Imports a copy of the guild's teams, renamed so they do not clash, into `guild_id`, at the
 /// clock's now.
 async fn restore_copy_into(app: &TestApp, guild_id: u64) {
     let store = &app.services().store;
     let now = app.clock.now().timestamp();
-    let mut document = store
-        .export_guild(member().guild_id, None, now)
-        .await
-        .unwrap();
-    document.guild_id = Snowflake(guild_id);
+    let mut document = exported_for(app, guild_id).await;
     for team in &mut document.teams {
         team.name = format!("Restored {}", team.name);
         team.is_default = false;
@@ -72,11 +81,7 @@ async fn an_import_refuses_rank_keys_no_story_could_be_ranked_between_and_names_
     }
     let store = &app.services().store;
     let now = app.clock.now().timestamp();
-    let mut document = store
-        .export_guild(member().guild_id, None, now)
-        .await
-        .unwrap();
-    document.guild_id = Snowflake(member().guild_id + 1);
+    let mut document = exported_for(&app, member().guild_id + 1).await;
     let stories = &mut document.teams[0].stories;
     let first = stories[0].rank.clone();
     stories[1].rank = "00".to_string();
