@@ -284,13 +284,7 @@ impl Store {
 
     /// A story by its row id, within a guild.
     pub async fn story_by_id(&self, guild_id: u64, id: i64) -> sqlx::Result<Option<Story>> {
-        let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE guild_id = ? AND id = ?");
-        let row = sqlx::query(&sql)
-            .bind(db_id(guild_id))
-            .bind(id)
-            .fetch_optional(self.reads())
-            .await?;
-        Ok(row.as_ref().map(story_from_row))
+        super::stories::story_by_id_in(self.reads(), guild_id, id).await
     }
 
     /// Closes the sprint with its figures, puts `carried` (open stories, in their order) back at
@@ -384,21 +378,6 @@ mod membership;
 mod tests;
 
 pub use membership::MembershipOutcome;
-
-/// A story by its row id, read inside the caller's transaction.
-async fn story_in(
-    conn: &mut SqliteConnection,
-    guild_id: u64,
-    id: i64,
-) -> sqlx::Result<Option<Story>> {
-    let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE guild_id = ? AND id = ?");
-    let row = sqlx::query(&sql)
-        .bind(db_id(guild_id))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.as_ref().map(story_from_row))
-}
 
 /// The goal of the team's active sprint, read inside the caller's transaction (the stand-up
 /// prompt shows it).

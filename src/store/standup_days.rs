@@ -417,10 +417,13 @@ impl Store {
         .bind(version)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE standup_days SET summary_stale = 1 WHERE id = ? AND status = 'closed'")
-            .bind(day.id)
-            .execute(&mut *tx)
-            .await?;
+        if closed {
+            // A first answer to a closed day: its posted summary no longer tells all.
+            sqlx::query("UPDATE standup_days SET summary_stale = 1 WHERE id = ?")
+                .bind(day.id)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(match (existed, closed) {
             (Some(_), _) => AnswerSaved::Edited,

@@ -141,8 +141,9 @@ impl Store {
     }
 
     /// Pauses prompts up to and including `until`; `None` lifts the pause (and clears a
-    /// failure) without marking paused days handled: `/standup resume` uses
-    /// [`Self::resume_schedule`].
+    /// failure) without marking paused days handled. Tests set a pause with it; the commands
+    /// use [`Self::pause_schedule`] and [`Self::resume_schedule`].
+    #[cfg(test)]
     pub async fn set_paused_until(
         &self,
         team: &Team,

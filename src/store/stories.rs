@@ -40,6 +40,32 @@ pub(super) const STORY_COLUMNS: &str =
     "id, guild_id, team_id, number, title, details, kind, status, points, \
      assignee_id, rank, source_url, created_by, created_at, updated_at";
 
+/// A story by its row id, within a guild, through `conn` (the read pool or a transaction).
+pub(super) async fn story_by_id_in<'e>(
+    conn: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    guild_id: u64,
+    id: i64,
+) -> sqlx::Result<Option<Story>> {
+    let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE guild_id = ? AND id = ?");
+    let row = sqlx::query(&sql)
+        .bind(db_id(guild_id))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.as_ref().map(story_from_row))
+}
+
+/// A story's labels as stored, in the order given, through `conn`.
+async fn labels_in<'e>(
+    conn: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    story_id: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT label FROM story_labels WHERE story_id = ? ORDER BY rowid")
+        .bind(story_id)
+        .fetch_all(conn)
+        .await
+}
+
 pub(super) fn story_from_row(row: &impl Columns) -> Story {
     Story {
         id: row.int("id"),
@@ -125,12 +151,7 @@ impl Store {
     }
 
     pub async fn labels(&self, story: &Story) -> sqlx::Result<Labels> {
-        let labels: Vec<String> =
-            sqlx::query_scalar("SELECT label FROM story_labels WHERE story_id = ? ORDER BY rowid")
-                .bind(story.id)
-                .fetch_all(self.reads())
-                .await?;
-        Ok(Labels::from_stored(labels))
+        Ok(Labels::from_stored(labels_in(self.reads(), story.id).await?))
     }
 
     /// Applies field changes and returns the story as it now is.
@@ -159,21 +180,11 @@ impl Store {
     ) -> sqlx::Result<Option<Story>> {
         let mut tx = self.begin_write().await?;
         tx.changes_stories_of(story.guild_id, story.team_id);
-        let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = ? AND guild_id = ?");
-        let Some(row) = sqlx::query(&sql)
-            .bind(story.id)
-            .bind(db_id(story.guild_id))
-            .fetch_optional(&mut *tx)
-            .await?
-        else {
+        let Some(now_story) = story_by_id_in(&mut *tx, story.guild_id, story.id).await? else {
             return Ok(None);
         };
-        let labels: Vec<String> =
-            sqlx::query_scalar("SELECT label FROM story_labels WHERE story_id = ? ORDER BY rowid")
-                .bind(story.id)
-                .fetch_all(&mut *tx)
-                .await?;
-        if FormVersion::of(&story_from_row(&row), &labels) != version {
+        let labels = labels_in(&mut *tx, story.id).await?;
+        if FormVersion::of(&now_story, &labels) != version {
             return Ok(None);
         }
         let updated = write_change(&mut tx, story, change, now).await?;
