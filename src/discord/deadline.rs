@@ -6,10 +6,15 @@
 //! REST once ready ([`complete_late`]), over the HTTP endpoint and the gateway alike.
 //!
 //! A deferral must choose before the answer exists: a command or form is deferred as a private
-//! "thinking…" (a late private answer edits it; a late public one is posted as a follow-up and
-//! the private placeholder is deleted, so a change is still seen by the team), a press as an
+//! "thinking…" (a late private answer edits it; a late public one is posted as a follow-up, so
+//! a change is still seen by the team), a press as an
 //! invisible acknowledgement (a late card edit edits the pressed message). Autocomplete and
 //! `PING` cannot be deferred; both answer without waiting on a write.
+//!
+//! Discord makes the first follow-up after a "thinking…" deferral *be* the deferred message,
+//! with its privacy: a public answer posted straight away would land private. So the
+//! placeholder is first edited into a private note, which ends the deferral; the public answer
+//! then goes out as a message of its own, and the note is deleted.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -19,7 +24,7 @@ use serenity::all::{
     CreateInteractionResponse, CreateInteractionResponseMessage, Http, Interaction,
 };
 
-use super::rest::with_retries;
+use super::rest::{send_follow_up, with_retries};
 use crate::commands::{dispatch, Services};
 use crate::metrics::Metrics;
 use crate::render::message::{Message, Response};
@@ -32,6 +37,9 @@ pub const DEFER_AFTER: Duration = Duration::from_millis(2500);
 /// form only as a first answer.
 pub const FORM_TOO_LATE: &str =
     "⚠️ That took too long to open (the bot was busy). Nothing was changed; please try again.";
+
+/// What the private "thinking…" says once a late public answer is on its way beside it.
+pub const POSTED_FOR_THE_TEAM: &str = "Done: the answer is posted in the channel.";
 
 /// How an answer that was not ready in time was deferred.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,11 +128,13 @@ pub async fn complete_late(
             Some(picture) => picture::follow_up_edit(&message, picture),
             None => message.to_response_edit(),
         };
-        with_retries(metrics, "edit a deferred answer", || {
-            serenity::builder::Builder::execute(edit.clone(), http, token)
-        })
-        .await;
+        send_follow_up(http, metrics, token, edit).await;
         return;
+    }
+    if deferral == Deferral::Reply {
+        // Ends the deferral, so the follow-up below is a message of its own, public.
+        let note = Message::private_text(POSTED_FOR_THE_TEAM).to_response_edit();
+        send_follow_up(http, metrics, token, note).await;
     }
     let follow_up = match &attached {
         Some(picture) => picture::follow_up_message(&message, picture),
@@ -135,7 +145,7 @@ pub async fn complete_late(
     })
     .await;
     if posted && deferral == Deferral::Reply {
-        // The private "thinking…" would otherwise stay beside the public answer.
+        // The private note would otherwise stay beside the public answer.
         with_retries(metrics, "remove a deferral", || {
             http.delete_original_interaction_response(token)
         })

@@ -151,7 +151,9 @@ impl Store {
     }
 
     pub async fn labels(&self, story: &Story) -> sqlx::Result<Labels> {
-        Ok(Labels::from_stored(labels_in(self.reads(), story.id).await?))
+        Ok(Labels::from_stored(
+            labels_in(self.reads(), story.id).await?,
+        ))
     }
 
     /// Applies field changes and returns the story as it now is.

@@ -65,6 +65,20 @@ async fn a_new_story_held_up_past_the_deadline_is_deferred_then_posted_for_the_t
         .wait_for("DELETE", ORIGINAL_RESPONSE, 1, Duration::from_secs(5))
         .await;
     assert_eq!(removed.len(), 1, "the private placeholder stayed");
+    // Discord turns the first follow-up after a deferral into the private placeholder itself,
+    // so the placeholder must have been edited (ending the deferral) before the card was posted.
+    let order: Vec<String> = app
+        .fake()
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.is("PATCH", ORIGINAL_RESPONSE)
+                || r.is("POST", "/webhooks/{app}/{token}")
+                || r.is("DELETE", ORIGINAL_RESPONSE)
+        })
+        .map(|r| r.method.clone())
+        .collect();
+    assert_eq!(order, ["PATCH", "POST", "DELETE"], "{order:?}");
 }
 
 #[tokio::test]

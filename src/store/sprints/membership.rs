@@ -67,7 +67,9 @@ impl Store {
             }
             // Read again in the transaction: points for the reply, and a story archived or
             // accepted since the plan was shown stays out.
-            let Some(now_story) = super::super::stories::story_by_id_in(&mut *tx, sprint.guild_id, story.id).await? else {
+            let Some(now_story) =
+                super::super::stories::story_by_id_in(&mut *tx, sprint.guild_id, story.id).await?
+            else {
                 continue;
             };
             if !now_story.status.is_open() || is_in(&mut tx, sprint.id, story.id).await? {
