@@ -1,6 +1,9 @@
 //! Who sent an interaction, where, and with which permissions; and the team it acts on.
 
-use serenity::all::{ChannelId, ChannelType, GuildId, Member, PartialChannel, User};
+use serenity::all::{
+    ChannelId, ChannelType, ComponentInteraction, GuildId, Member, MessageFlags, PartialChannel,
+    User,
+};
 
 use super::Services;
 use crate::domain::access::Access;
@@ -70,6 +73,14 @@ impl Caller {
     pub fn require(&self, team: &Team, needed: Access, action: &str) -> Result<(), AppError> {
         Ok(self.access(team).require(needed, action)?)
     }
+}
+
+/// Whether a button was pressed on a message only its presser sees (an ephemeral reply).
+pub fn pressed_on_private(component: &ComponentInteraction) -> bool {
+    component
+        .message
+        .flags
+        .is_some_and(|flags| flags.contains(MessageFlags::EPHEMERAL))
 }
 
 /// The team a command acts on: the channel's linked team (a thread's parent counts), else the

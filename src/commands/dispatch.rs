@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use serenity::all::{CommandType, ComponentInteraction, Interaction, MessageFlags};
+use serenity::all::{CommandType, ComponentInteraction, Interaction};
 use tracing::Instrument as _;
 
 use super::custom_id::Action;
@@ -171,10 +171,7 @@ async fn button(
             None => Err(stale()),
         };
     };
-    let ephemeral = component
-        .message
-        .flags
-        .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
+    let ephemeral = super::caller::pressed_on_private(component);
     // A change pressed on a private card (`/story show`) is announced in a new public message:
     // updating the private one would show it to the presser alone.
     let changed = |card: Message| {

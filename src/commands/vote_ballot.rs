@@ -3,7 +3,7 @@
 //! restarts. **Submit** replaces any earlier ballot and queues an edit of the public card (new
 //! voter count and list, never values) in the same transaction.
 
-use serenity::all::{ComponentInteraction, MessageFlags};
+use serenity::all::ComponentInteraction;
 
 use super::vote_custom_id::BallotStep;
 use super::vote_results::enqueue_card_edit;
@@ -53,10 +53,7 @@ pub async fn open(
     // an ephemeral message fail, and `/vote status` shows a private copy with this button, so
     // only a public press in the vote's channel may tell where the card is; and only the first
     // (the store keeps a recorded card), so a press elsewhere cannot move the card.
-    let private = component
-        .message
-        .flags
-        .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
+    let private = super::caller::pressed_on_private(component);
     if vote.card.is_none() && !private && component.channel_id.get() == vote.channel_id {
         store
             .record_vote_card(
