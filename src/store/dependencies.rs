@@ -44,9 +44,10 @@ pub struct Blocker {
 }
 
 impl Store {
-    /// Records that `story` is blocked by `blocker`, unless that is on itself, already there or
-    /// closes a cycle (the refusal names it). The team's links are read in the same write
-    /// transaction as the insert, so two opposite depends cannot both pass the check.
+    /// Records that `story` is blocked by `blocker`, unless that is on itself, already there,
+    /// closes a cycle or either story is archived (the refusal names it). The team's links and
+    /// the two statuses are read in the same write transaction as the insert, so neither an
+    /// opposite depend nor an archive landing after the caller read the stories can slip by.
     pub async fn depend(
         &self,
         story: &Story,
@@ -67,6 +68,22 @@ impl Store {
         let wanted = Dependency::new(StoryNumber(story.number), StoryNumber(blocker.number));
         if let Err(refused) = wanted.check_new(&existing) {
             return Ok(Err(refused));
+        }
+        let archived: Option<i64> = sqlx::query_scalar(
+            "SELECT number FROM stories
+             WHERE id IN (?, ?) AND guild_id = ? AND status = 'archived'
+             ORDER BY id = ? DESC LIMIT 1",
+        )
+        .bind(story.id)
+        .bind(blocker.id)
+        .bind(db_id(story.guild_id))
+        .bind(story.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(number) = archived {
+            return Ok(Err(Invalid::new(format!(
+                "Story #{number} is archived. Restore it with /story restore story:{number}, then try again."
+            ))));
         }
         insert(story, blocker, by, now).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -117,4 +134,48 @@ pub struct Rejection {
     pub reason: String,
     pub by: u64,
     pub at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::story::Status;
+    use crate::store::test_support::{store, story, team, USER};
+
+    #[tokio::test]
+    async fn a_depend_on_a_story_archived_after_it_was_read_is_refused_and_links_nothing() {
+        let (store, _dir) = store().await;
+        let team = team(&store).await;
+        let waiting = story(&store, &team, "Checkout", None).await;
+        let blocker = story(&store, &team, "Payments", None).await;
+        // Archived after the command read both stories, before its write.
+        store
+            .change_status(&blocker, Status::Archived, USER, None, 1)
+            .await
+            .unwrap()
+            .expect("archived");
+
+        let refused = store.depend(&waiting, &blocker, USER, 2).await.unwrap();
+        let message = refused.expect_err("linked to an archived story").0;
+        assert!(message.contains("#2 is archived"), "{message}");
+        let edges = store
+            .dependency_edges(team.guild_id, team.id)
+            .await
+            .unwrap();
+        assert!(edges.is_empty(), "{edges:?}");
+
+        // Stories that are not archived still link.
+        let other = story(&store, &team, "Fraud checks", None).await;
+        store
+            .depend(&waiting, &other, USER, 3)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            store
+                .dependency_edges(team.guild_id, team.id)
+                .await
+                .unwrap(),
+            [(1, 3)]
+        );
+    }
 }
