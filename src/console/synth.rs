@@ -29,7 +29,7 @@ use std::fmt;
 use serde_json::{json, Value};
 use serenity::all::Interaction;
 
-pub use line::{split, TypedLine};
+pub use line::TypedLine;
 pub use wire::APPLICATION_ID;
 
 use resolve::Mode;
