@@ -95,7 +95,8 @@ pub async fn send_follow_up(
 
 /// Runs a request to an interaction's webhook up to five times, 200, 400 ... ms apart: over
 /// the HTTP endpoint the request can reach Discord before the first answer it builds on.
-/// Every failure is counted; the last is logged as `what` failing. Whether it succeeded.
+/// Only a failure that a later try can mend is tried again ([`worth_retrying`]). Every failure
+/// is counted; the last is logged as `what` failing. Whether it succeeded.
 pub async fn with_retries<T, F>(
     metrics: &Metrics,
     what: &'static str,
@@ -109,8 +110,9 @@ where
             Ok(_) => return true,
             Err(error) => {
                 metrics.discord_failure(&error);
-                if attempt == 5 {
+                if attempt == 5 || !worth_retrying(&error) {
                     tracing::warn!(error = %error, "could not {what}");
+                    return false;
                 } else {
                     tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
                 }
@@ -118,4 +120,20 @@ where
         }
     }
     false
+}
+
+/// Whether a failed webhook request may succeed if sent again: the webhook not known yet (404,
+/// the first answer still on its way), a rate limit, Discord's own failure (5xx) or the
+/// network. A refusal of the request itself (another 4xx, or serenity refusing to send it)
+/// fails the same way every time.
+fn worth_retrying(error: &serenity::Error) -> bool {
+    use serenity::http::HttpError;
+    match error {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(answer)) => {
+            let status = answer.status_code.as_u16();
+            status == 404 || status == 429 || status >= 500
+        }
+        serenity::Error::Http(_) | serenity::Error::Io(_) => true,
+        _ => false,
+    }
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use sprintmate::console::synth::Actor;
 
 use crate::chat::*;
+use crate::fake_discord::Failure;
 use crate::helpers::{spawn_app, TestApp};
 
 fn member() -> Actor {
@@ -102,4 +103,23 @@ async fn a_press_held_up_past_the_deadline_is_acknowledged_then_edits_the_card()
         text(&edited).contains("in progress") || text(&edited).contains("in_progress"),
         "{edited}"
     );
+}
+
+#[tokio::test]
+async fn a_late_edit_that_discord_refuses_is_not_sent_again() {
+    let app = spawn_app().await;
+    let card = say(&app, &member(), "/story add title:Refused late").await;
+    let holder = hold_the_writers(&app, Duration::from_millis(3200)).await;
+    app.fake()
+        .fail_next("PATCH", ORIGINAL_RESPONSE, 1, Failure::Forbidden);
+
+    let first = press(&app, &member(), &card, "Start").await;
+    assert_eq!(first["type"], 6, "{first}");
+    holder.await.unwrap();
+    app.fake()
+        .wait_for("PATCH", ORIGINAL_RESPONSE, 1, Duration::from_secs(10))
+        .await;
+    // A retry would come 200 ms after the refusal; a 403 is refused again every time.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(app.fake().requests_to("PATCH", ORIGINAL_RESPONSE).len(), 1);
 }
