@@ -57,11 +57,9 @@ impl Deliver for ConsoleOutbox {
         1
     }
 
-    fn takes(&self, item: &OutboxItem) -> bool {
-        self.guilds
-            .lock()
-            .expect("not poisoned")
-            .contains(&item.guild_id)
+    fn only_guilds(&self) -> Option<Vec<u64>> {
+        let guilds = self.guilds.lock().expect("not poisoned");
+        Some(guilds.iter().copied().collect())
     }
 
     async fn deliver(&self, item: &OutboxItem, _now: i64) -> Delivery {

@@ -51,9 +51,10 @@ impl StepClock {
 pub trait Deliver: Send + Sync + std::fmt::Debug {
     /// How many sends the drain keeps in flight at once.
     fn max_in_flight(&self) -> usize;
-    /// Whether this sender sends `item`; a row it does not take is left alone, unclaimed.
-    fn takes(&self, _item: &OutboxItem) -> bool {
-        true
+    /// The guilds whose rows this sender sends, or `None` for every guild; other rows are left
+    /// alone, unclaimed.
+    fn only_guilds(&self) -> Option<Vec<u64>> {
+        None
     }
     /// Sends one row and says what became of it.
     async fn deliver(&self, item: &OutboxItem, now: i64) -> Delivery;
@@ -93,8 +94,15 @@ pub(super) async fn drain(
     loop {
         let taking = report.paused_for.is_none() && clock.started.elapsed() < DRAIN_BUDGET;
         if taking && queue.is_empty() && flying.len() < most {
-            queue = services.store.due_outbox(clock.at(), BATCH).await?.into();
-            queue.retain(|item: &OutboxItem| !rows.contains(&item.id) && sender.takes(item));
+            let due = match sender.only_guilds() {
+                None => services.store.due_outbox(clock.at(), BATCH).await?,
+                Some(guilds) => {
+                    let store = &services.store;
+                    store.due_outbox_of(&guilds, clock.at(), BATCH).await?
+                }
+            };
+            queue = due.into();
+            queue.retain(|item: &OutboxItem| !rows.contains(&item.id));
         }
         while taking && flying.len() < most {
             let Some(at) = queue

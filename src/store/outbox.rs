@@ -153,6 +153,28 @@ impl Store {
         Ok(rows.iter().map(item_from_row).collect())
     }
 
+    /// As [`due_outbox`](Self::due_outbox), of these guilds only. The guilds are picked before
+    /// the limit, so rows of other guilds queued ahead can never fill the batch.
+    pub async fn due_outbox_of(
+        &self,
+        guild_ids: &[u64],
+        now: i64,
+        limit: i64,
+    ) -> sqlx::Result<Vec<OutboxItem>> {
+        let guilds: Vec<i64> = guild_ids.iter().copied().map(db_id).collect();
+        let rows = sqlx::query(
+            "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ?
+               AND guild_id IN (SELECT value FROM json_each(?))
+             ORDER BY not_before, id LIMIT ?",
+        )
+        .bind(now)
+        .bind(serde_json::Value::from(guilds).to_string())
+        .bind(limit)
+        .fetch_all(self.reads())
+        .await?;
+        Ok(rows.iter().map(item_from_row).collect())
+    }
+
     /// When the next unsent post is due, if any.
     pub async fn next_outbox_due(&self) -> sqlx::Result<Option<i64>> {
         sqlx::query_scalar(
