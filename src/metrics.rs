@@ -33,6 +33,9 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.000_25, 2.0, 15))
 }
 
+/// The `status` of a failed request to Discord that got no answer.
+const NO_ANSWER: &str = "network";
+
 /// The app's metrics.
 #[derive(Debug)]
 pub struct Metrics {
@@ -105,23 +108,28 @@ impl Metrics {
         self.scheduler_posts.inc();
     }
 
+    /// A request Discord answered with this failing status.
     pub fn discord_error(&self, status: u16) {
-        self.discord_errors
-            .get_or_create(&StatusLabel {
-                status: status.to_string(),
-            })
-            .inc();
+        self.count_discord_error(status.to_string());
+    }
+
+    /// A request to Discord that got no answer (timeout, connection refused).
+    pub fn discord_unreachable(&self) {
+        self.count_discord_error(NO_ANSWER.to_string());
     }
 
     /// A request to Discord made through serenity that failed: counted under the status Discord
-    /// answered, or `network` when no answer came (timeout, connection refused).
+    /// answered, or as unanswered.
     pub fn discord_failure(&self, error: &serenity::Error) {
-        let status = match error {
+        match error {
             serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(answer)) => {
-                answer.status_code.as_u16().to_string()
+                self.discord_error(answer.status_code.as_u16())
             }
-            _ => "network".to_string(),
-        };
+            _ => self.discord_unreachable(),
+        }
+    }
+
+    fn count_discord_error(&self, status: String) {
         self.discord_errors
             .get_or_create(&StatusLabel { status })
             .inc();

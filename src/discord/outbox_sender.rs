@@ -43,8 +43,9 @@ pub enum Delivery {
         global: bool,
         refused: bool,
     },
-    /// A 5xx or a network error: try again at this unix time (exponential backoff).
-    RetryAt(i64),
+    /// A 5xx (`status`) or a network error (`status` is `None`): try again at unix time `at`
+    /// (exponential backoff).
+    RetryAt { at: i64, status: Option<u16> },
     /// Discord refused for good (e.g. 403: the bot lacks a permission in that channel).
     Failed { status: u16, reason: String },
 }
@@ -179,7 +180,10 @@ impl OutboxSender {
             Ok(response) => response,
             Err(error) => {
                 tracing::warn!(outbox = item.id, error = %error.without_url(), "could not reach Discord");
-                return Delivery::RetryAt(backoff);
+                return Delivery::RetryAt {
+                    at: backoff,
+                    status: None,
+                };
             }
         };
         let status = response.status();
@@ -199,7 +203,10 @@ impl OutboxSender {
             };
         }
         if status.is_server_error() {
-            return Delivery::RetryAt(backoff);
+            return Delivery::RetryAt {
+                at: backoff,
+                status: Some(status.as_u16()),
+            };
         }
         if item.kind == OutboxKind::Thread && body["code"].as_u64() == Some(THREAD_ALREADY_CREATED)
         {

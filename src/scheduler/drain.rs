@@ -202,9 +202,12 @@ async fn record(
                 }
                 return Ok(());
             }
-            Delivery::RetryAt(at) => {
+            Delivery::RetryAt { at, status } => {
                 store.retry_outbox_at(item.id, at).await?;
-                services.metrics.discord_error(500);
+                match status {
+                    Some(status) => services.metrics.discord_error(status),
+                    None => services.metrics.discord_unreachable(),
+                }
                 report.retried += 1;
                 return Ok(());
             }

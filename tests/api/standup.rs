@@ -1,17 +1,19 @@
 //! Stand-ups end to end: the scheduler stepped with a controlled clock against the fake Discord.
 //! A day: prompt, thread, answers in the thread (edited in place), a reminder pinging exactly
 //! the missing members, the summary, a late answer editing it; nothing is ever posted twice,
-//! across repeated steps and restarts; 500, 429 and 403 are handled.
+//! across repeated steps and restarts; 500, 429, 403 and no answer at all are handled.
 
 use chrono::{Duration, TimeZone as _, Utc};
 use serde_json::Value;
-use sprintmate::scheduler::StepReport;
+use sprintmate::config::Secret;
+use sprintmate::discord::outbox_sender::OutboxSender;
+use sprintmate::scheduler::{Scheduler, StepReport};
 
 use sprintmate::console::synth::{Actor, Synth};
 
 use crate::chat::{say, submit, EPHEMERAL};
 use crate::fake_discord::{Failure, RecordedRequest};
-use crate::helpers::{spawn_app_with, TestApp, TestOptions};
+use crate::helpers::{spawn_app_with, TestApp, TestOptions, TOKEN};
 
 pub(crate) const STANDUP_CHANNEL: u64 = 50;
 pub(crate) const ADA: u64 = 201;
@@ -44,7 +46,11 @@ pub(crate) async fn spawn() -> TestApp {
 
 /// Steps the scheduler at the clock's time until it has nothing left to do.
 pub(crate) async fn settle(app: &TestApp) -> StepReport {
-    let scheduler = app.scheduler();
+    settle_with(app, &app.scheduler()).await
+}
+
+/// [`settle`] with this scheduler.
+pub(crate) async fn settle_with(app: &TestApp, scheduler: &Scheduler) -> StepReport {
     let mut total = StepReport::default();
     for _ in 0..10 {
         let report = scheduler
@@ -308,6 +314,35 @@ async fn a_server_error_is_retried_and_the_prompt_is_sent_once() {
     );
     assert_eq!(prompts[1].body.as_ref().unwrap()["enforce_nonce"], true);
     app.fake().assert_no_violations();
+}
+
+#[tokio::test]
+async fn an_unreachable_discord_is_counted_as_no_answer_and_the_prompt_retried() {
+    let app = spawn().await;
+    set_up(&app).await;
+    let mut settings = app.settings.clone();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    settings.discord_api_base = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let unreachable = Scheduler::new(
+        app.services().clone(),
+        Some(OutboxSender::new(&settings, Secret::new(TOKEN))),
+    );
+
+    app.clock.set(at(9, 30));
+    let first = settle_with(&app, &unreachable).await;
+    assert_eq!((first.retried, first.sent), (1, 0));
+    let (_, metrics) = app.get("/metrics").await;
+    assert!(
+        metrics.contains(r#"sprintmate_discord_api_errors_total{status="network"} 1"#),
+        "{metrics}"
+    );
+    assert!(!metrics.contains(r#"status="500""#), "{metrics}");
+
+    // Reachable again, the prompt goes on its next try.
+    app.clock.advance(Duration::seconds(5));
+    assert!(settle(&app).await.sent >= 1);
+    assert_eq!(app.fake().requests_to("POST", &channel_posts()).len(), 1);
 }
 
 #[tokio::test]
