@@ -98,6 +98,42 @@ impl Schedule {
         })
     }
 
+    /// A schedule as stored (a `standup_schedules` row, a backup's stand-up schedule): the
+    /// columns as SQLite hands them over, checked rather than cast, so a damaged or hand-edited
+    /// row is refused instead of read as other weekdays or a window of days. Every message
+    /// names the column and its value.
+    pub fn from_stored(
+        local_time: &str,
+        timezone: &str,
+        days: i64,
+        window_minutes: i64,
+        reminder_minutes: i64,
+    ) -> Result<Self, Invalid> {
+        let column = |name: &'static str| move |e: Invalid| Invalid::new(format!("{name}: {e}"));
+        let time = LocalTime::parse(local_time).map_err(column("local_time"))?;
+        let zone = Timezone::parse(timezone).map_err(column("timezone"))?;
+        // Exactly as `Weekdays::bits` writes them: no bits beyond Sunday, which `from_bits`
+        // would mask away.
+        let bits = u8::try_from(days)
+            .ok()
+            .filter(|b| (1..=Weekdays::DAILY.bits()).contains(b))
+            .ok_or_else(|| {
+                Invalid::new(format!(
+                    "days {days} is not a set of weekdays (1-127: bit 0 Monday ... bit 6 Sunday)"
+                ))
+            })?;
+        let minutes = |name: &str, raw: i64| {
+            u32::try_from(raw).map_err(|_| Invalid::new(format!("{name} {raw} is out of range")))
+        };
+        Self::new(
+            time,
+            zone,
+            Weekdays::from_bits(bits)?,
+            minutes("window_minutes", window_minutes)?,
+            minutes("reminder_minutes", reminder_minutes)?,
+        )
+    }
+
     pub fn time(&self) -> LocalTime {
         self.time
     }

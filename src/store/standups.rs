@@ -7,8 +7,7 @@ use chrono::NaiveDate;
 use sqlx::Row as _;
 
 use super::{db_id, wire_id, Store};
-use crate::domain::schedule::{Away, AwayRange, Exclusions, LocalTime, Schedule, Weekdays};
-use crate::domain::team::Timezone;
+use crate::domain::schedule::{Away, AwayRange, Exclusions, Schedule};
 use crate::store::teams::Team;
 
 /// A team's schedule as stored, with where it posts and how far it has got.
@@ -47,18 +46,19 @@ fn decode(what: &str, raw: &str, why: String) -> sqlx::Error {
 }
 
 fn schedule_from_row(row: &sqlx::sqlite::SqliteRow) -> sqlx::Result<StoredSchedule> {
-    let time: String = row.get("local_time");
-    let zone: String = row.get("timezone");
-    let time = LocalTime::parse(&time).map_err(|e| decode("time", &time, e.0))?;
-    let zone = Timezone::parse(&zone).map_err(|e| decode("zone", &zone, e.0))?;
-    let bits: i64 = row.get("days");
-    let days = Weekdays::from_bits(bits as u8).map_err(|e| decode("days", "", e.0))?;
-    let window: i64 = row.get("window_minutes");
-    let reminder: i64 = row.get("reminder_minutes");
-    let schedule = Schedule::new(time, zone, days, window as u32, reminder as u32)
-        .map_err(|e| decode("schedule", "", e.0))?;
+    let team_id: i64 = row.try_get("team_id")?;
+    let schedule = Schedule::from_stored(
+        row.try_get("local_time")?,
+        row.try_get("timezone")?,
+        row.try_get("days")?,
+        row.try_get("window_minutes")?,
+        row.try_get("reminder_minutes")?,
+    )
+    .map_err(|e| {
+        sqlx::Error::Decode(format!("stored stand-up schedule of team {team_id}: {e}").into())
+    })?;
     Ok(StoredSchedule {
-        team_id: row.get("team_id"),
+        team_id,
         guild_id: wire_id(row.get("guild_id")),
         channel_id: wire_id(row.get("channel_id")),
         schedule,
@@ -315,3 +315,7 @@ impl Store {
             .collect()
     }
 }
+
+#[cfg(test)]
+#[path = "standups_tests.rs"]
+mod tests;

@@ -6,14 +6,13 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::Problems;
-use crate::backup::{StandupDoc, StandupScheduleDoc, TeamDoc};
+use crate::backup::{StandupDoc, TeamDoc};
 use crate::domain::dependency::{path_text, Dependency};
 use crate::domain::poker::Scale;
-use crate::domain::schedule::{LocalTime, Schedule, Weekdays};
+use crate::domain::schedule::Schedule;
 use crate::domain::story::StoryNumber;
 use crate::domain::team::Timezone;
 use crate::domain::vote::Method;
-use crate::domain::Invalid;
 
 fn is_date(text: &str) -> bool {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
@@ -126,31 +125,8 @@ pub(super) fn check_activity(at: &str, team: &TeamDoc, problems: &mut Problems) 
     }
 }
 
-/// The schedule as the store reads it back (`store/standups.rs`), through the domain's own
-/// constructors, so an import cannot write a row the scheduler fails to decode.
-fn standup_schedule(doc: &StandupScheduleDoc) -> Result<Schedule, Invalid> {
-    // Stored exactly as `Weekdays::bits` writes them: no bits beyond Sunday.
-    let bits = u8::try_from(doc.days)
-        .ok()
-        .filter(|b| (1..=Weekdays::DAILY.bits()).contains(b))
-        .ok_or_else(|| {
-            Invalid::new(format!(
-                "days {} is not a set of weekdays (1-127: bit 0 Monday ... bit 6 Sunday)",
-                doc.days
-            ))
-        })?;
-    let minutes = |what: &str, raw: i64| {
-        u32::try_from(raw).map_err(|_| Invalid::new(format!("{what} {raw} is out of range")))
-    };
-    Schedule::new(
-        LocalTime::parse(&doc.local_time)?,
-        Timezone::parse(&doc.timezone)?,
-        Weekdays::from_bits(bits)?,
-        minutes("window_minutes", doc.window_minutes)?,
-        minutes("reminder_minutes", doc.reminder_minutes)?,
-    )
-}
-
+/// A schedule goes through the store's own reading of its row (`Schedule::from_stored`), so an
+/// import cannot write one the scheduler fails to decode.
 fn check_standup(at: &str, standup: &StandupDoc, problems: &mut Problems) {
     if let Some(schedule) = &standup.schedule {
         if !is_local_time(&schedule.local_time)
@@ -159,7 +135,13 @@ fn check_standup(at: &str, standup: &StandupDoc, problems: &mut Problems) {
             || !schedule.paused_until.as_deref().is_none_or(is_date)
         {
             problems.add(at, "the stand-up schedule has a bad time, zone or date");
-        } else if let Err(e) = standup_schedule(schedule) {
+        } else if let Err(e) = Schedule::from_stored(
+            &schedule.local_time,
+            &schedule.timezone,
+            schedule.days,
+            schedule.window_minutes,
+            schedule.reminder_minutes,
+        ) {
             problems.add(at, format!("the stand-up schedule is refused: {}", e.0));
         }
     }

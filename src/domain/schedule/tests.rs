@@ -5,6 +5,8 @@ use proptest::prelude::*;
 
 use super::*;
 
+mod stored;
+
 fn schedule(zone: &str, time: &str, days: &str) -> Schedule {
     Schedule::new(
         LocalTime::parse(time).unwrap(),
