@@ -22,11 +22,36 @@ pub const CHOICES: usize = 25;
 pub const CHOICE_NAME: usize = 100;
 pub const CHOICE_VALUE: usize = 100;
 
-/// Cuts `text` to at most `max` characters, ending with an ellipsis when cut.
+/// Cuts `text` to at most `max` characters, ending with an ellipsis when cut. Never longer than
+/// `max`: with `max` 0 there is no room even for the ellipsis, so the result is empty.
 pub fn cut(text: &str, max: usize) -> String {
-    crate::domain::story::truncate_plain(text, max)
+    if max == 0 {
+        // `truncate_plain` would give "…" here: one character over.
+        String::new()
+    } else {
+        crate::domain::story::truncate_plain(text, max)
+    }
 }
 
 pub fn char_len(text: &str) -> usize {
     text.chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_to_zero_characters_is_empty() {
+        assert_eq!(cut("abc", 0), "");
+        assert_eq!(cut("", 0), "");
+    }
+
+    #[test]
+    fn cut_to_one_character_is_the_text_or_an_ellipsis() {
+        assert_eq!(cut("abc", 1), "…");
+        assert_eq!(cut("a", 1), "a");
+        assert_eq!(cut("日本", 1), "…");
+        assert_eq!(cut("", 1), "");
+    }
 }

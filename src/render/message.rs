@@ -224,12 +224,7 @@ impl Embed {
     /// Converts, cutting each part to its own limit and all parts to the shared `budget`.
     fn to_wire(&self, budget: &mut usize) -> CreateEmbed {
         let mut take = |text: &str, max: usize| -> String {
-            let allowed = max.min(*budget);
-            let out = if allowed == 0 {
-                String::new()
-            } else {
-                cut(text, allowed)
-            };
+            let out = cut(text, max.min(*budget));
             *budget -= char_len(&out);
             out
         };

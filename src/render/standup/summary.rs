@@ -116,7 +116,7 @@ fn blocker_lines(blockers: &[(String, String)], room: usize) -> String {
     let mut out = String::new();
     for ((who, text), share) in blockers.iter().zip(fair_shares(&lengths, room)) {
         out.push_str(who);
-        out.push_str(&cut_to(text, share));
+        out.push_str(&cut(text, share));
         out.push('\n');
     }
     if more > 0 {
@@ -222,19 +222,10 @@ fn answer_value(answer: &Answer, titles: &StoryTitles, max: usize) -> String {
     let cut_texts: Vec<String> = texts
         .iter()
         .zip(fair_shares(&lengths, max.saturating_sub(fixed)))
-        .map(|(text, share)| cut_to(text, share))
+        .map(|(text, share)| cut(text, share))
         .collect();
     // A backstop: the shares already keep it within `max`.
     cut(&render(&cut_texts), max)
-}
-
-/// `text` in at most `max` characters, with an ellipsis when cut (nothing when `max` is 0).
-fn cut_to(text: &str, max: usize) -> String {
-    if max == 0 {
-        String::new()
-    } else {
-        cut(text, max)
-    }
 }
 
 /// Splits `room` among items wanting `lengths`: short items get all they want, the rest share
