@@ -3,11 +3,11 @@
 
 use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption, InteractionContext};
 
-use super::caller::team_for;
+use super::caller::{control_team, team_for};
 use super::options::Invocation;
 use super::{Caller, Services};
 use crate::domain::story::{parse_label_filter, Status, StoryKind};
-use crate::error::{AppError, HandlerResult};
+use crate::error::HandlerResult;
 use crate::render::backlog::{backlog_message, PER_PAGE};
 use crate::render::{Message, Response};
 use crate::store::backlog::BacklogFilter;
@@ -97,13 +97,7 @@ pub async fn turn_page(
     filter: &BacklogFilter,
     message_is_ephemeral: bool,
 ) -> HandlerResult<Response> {
-    let team = services
-        .store
-        .team_by_id(caller.guild_id, team_id)
-        .await?
-        .ok_or_else(|| {
-            AppError::user("That backlog belongs to a team this server does not have.")
-        })?;
+    let team = control_team(services, caller, team_id, "backlog").await?;
     Ok(Response::Update(
         page(services, &team, filter, page_index, message_is_ephemeral).await?,
     ))

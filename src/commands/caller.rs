@@ -83,6 +83,28 @@ pub fn pressed_on_private(component: &ComponentInteraction) -> bool {
         .is_some_and(|flags| flags.contains(MessageFlags::EPHEMERAL))
 }
 
+/// The refusal of a `control` (a "card", "form", ...) whose custom id names a team this guild
+/// does not have: forged, or left from a team since deleted.
+pub fn foreign(control: &str) -> AppError {
+    AppError::user(format!(
+        "That {control} belongs to a team this server does not have."
+    ))
+}
+
+/// The team a control's custom id names, if it is the caller's guild's; else [`foreign`].
+pub async fn control_team(
+    services: &Services,
+    caller: &Caller,
+    team_id: i64,
+    control: &str,
+) -> Result<Team, AppError> {
+    services
+        .store
+        .team_by_id(caller.guild_id, team_id)
+        .await?
+        .ok_or_else(|| foreign(control))
+}
+
 /// The team a command acts on: the channel's linked team (a thread's parent counts), else the
 /// guild's default team, created on first use and named after the guild.
 pub async fn team_for(services: &Services, caller: &Caller) -> Result<Team, AppError> {

@@ -7,6 +7,7 @@ use std::time::Instant;
 use serenity::all::{CommandType, ComponentInteraction, Interaction};
 use tracing::Instrument as _;
 
+use super::caller::control_team;
 use super::custom_id::Action;
 use super::options::Invocation;
 use super::poker_id::PokerPress;
@@ -192,13 +193,7 @@ async fn button(
             number,
             to,
         } => {
-            let team = services
-                .store
-                .team_by_id(caller.guild_id, team_id)
-                .await?
-                .ok_or_else(|| {
-                    AppError::user("That card belongs to a team this server does not have.")
-                })?;
+            let team = control_team(services, caller, team_id, "card").await?;
             let story = find_story(services, &team, StoryNumber(number)).await?;
             let moved = move_story(services, caller, story, to).await?;
             let headline = format!(
@@ -212,13 +207,7 @@ async fn button(
             ))
         }
         Action::StoryAccept { team_id, number } => {
-            let team = services
-                .store
-                .team_by_id(caller.guild_id, team_id)
-                .await?
-                .ok_or_else(|| {
-                    AppError::user("That card belongs to a team this server does not have.")
-                })?;
+            let team = control_team(services, caller, team_id, "card").await?;
             let story = find_story(services, &team, StoryNumber(number)).await?;
             Ok(changed(
                 super::story_flow::accept(services, caller, &team, story).await?,

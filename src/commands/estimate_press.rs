@@ -6,6 +6,7 @@
 //! stories, and Accept only sets points, which members may also set with `/story edit`; the PO
 //! keeps the decisions that are theirs (accepting work, ranking).
 
+use super::caller::{control_team, foreign};
 use super::estimate::{open_round, round_card};
 use super::poker_id::{PokerPress, RoundAction};
 use super::story::find_story;
@@ -24,11 +25,7 @@ pub async fn press(
 ) -> HandlerResult<Response> {
     match press {
         PokerPress::Estimate { team_id, number } => {
-            let team = services
-                .store
-                .team_by_id(caller.guild_id, team_id)
-                .await?
-                .ok_or_else(foreign_card)?;
+            let team = control_team(services, caller, team_id, "card").await?;
             let story = find_story(services, &team, StoryNumber(number)).await?;
             let (round, headline) = open_round(services, caller, &story, None).await?;
             Ok(Response::Message(
@@ -131,10 +128,7 @@ async fn live_round(
         .poker_round(caller.guild_id, round_id)
         .await?
         .ok_or_else(foreign_card)?;
-    let team = store
-        .team_by_id(caller.guild_id, round.team_id)
-        .await?
-        .ok_or_else(foreign_card)?;
+    let team = control_team(services, caller, round.team_id, "card").await?;
     let story = store.poker_story(&round).await?.ok_or_else(foreign_card)?;
     // An archived story is off every list; its points change only once it is restored.
     if story.status == Status::Archived {
@@ -186,5 +180,5 @@ fn applied(written: bool) -> HandlerResult<()> {
 }
 
 fn foreign_card() -> AppError {
-    AppError::user("That card belongs to a team this server does not have.")
+    foreign("card")
 }

@@ -7,6 +7,7 @@
 
 use std::collections::HashSet;
 
+use super::caller::control_team;
 use super::custom_id::Action;
 use super::sprint::require_active;
 use super::{Caller, Services};
@@ -194,11 +195,7 @@ pub async fn add_planned(
     team_id: i64,
     shown: ShownPlan,
 ) -> HandlerResult<Response> {
-    let team = services
-        .store
-        .team_by_id(caller.guild_id, team_id)
-        .await?
-        .ok_or_else(|| AppError::user("That plan belongs to a team this server does not have."))?;
+    let team = control_team(services, caller, team_id, "plan").await?;
     caller.require(
         &team,
         Access::ProductOwner,

@@ -4,7 +4,7 @@
 
 use serenity::all::ModalInteraction;
 
-use super::caller::team_for;
+use super::caller::{control_team, team_for};
 use super::custom_id::Action;
 use super::story_modal::field;
 use super::{Caller, Services};
@@ -43,14 +43,9 @@ async fn target_day(
     caller: &Caller,
     from_button: Option<(i64, i64)>,
 ) -> HandlerResult<(Team, StandupDay)> {
-    let no_team = || AppError::user("That stand-up belongs to a team this server does not have.");
     let (team, day) = match from_button {
         Some((team_id, day_id)) => {
-            let team = services
-                .store
-                .team_by_id(caller.guild_id, team_id)
-                .await?
-                .ok_or_else(no_team)?;
+            let team = control_team(services, caller, team_id, "stand-up").await?;
             let day = services.store.standup_day_by_id(&team, day_id).await?;
             (team, day)
         }

@@ -7,7 +7,7 @@ use serenity::all::{
     Message, ModalInteraction,
 };
 
-use super::caller::team_for;
+use super::caller::{control_team, team_for};
 use super::custom_id::{Action, StoryPreset};
 use super::story::{apply_edit, find_story};
 use super::{Caller, Services};
@@ -239,13 +239,7 @@ pub async fn submit(
             number,
             version,
         } => {
-            let team = services
-                .store
-                .team_by_id(caller.guild_id, team_id)
-                .await?
-                .ok_or_else(|| {
-                    AppError::user("That form belongs to a team this server does not have.")
-                })?;
+            let team = control_team(services, caller, team_id, "form").await?;
             let story = find_story(services, &team, StoryNumber(number)).await?;
             let points = match text("points").trim() {
                 "" => None,

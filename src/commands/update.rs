@@ -7,7 +7,7 @@ use serenity::all::{
     ChannelType, CommandOptionType, CreateCommand, CreateCommandOption, InteractionContext,
 };
 
-use super::caller::team_for;
+use super::caller::{control_team, foreign, team_for};
 use super::custom_id::Action;
 use super::options::Invocation;
 use super::update_draft::draft_message;
@@ -135,18 +135,13 @@ async fn load(
     team_id: i64,
     update_id: i64,
 ) -> HandlerResult<(Team, StakeholderUpdate)> {
-    let stale = || AppError::user("That update belongs to a team this server does not have.");
-    let team = services
-        .store
-        .team_by_id(caller.guild_id, team_id)
-        .await?
-        .ok_or_else(stale)?;
+    let team = control_team(services, caller, team_id, "update").await?;
     let update = services
         .store
         .stakeholder_update(caller.guild_id, update_id)
         .await?
         .filter(|u| u.team_id == team.id)
-        .ok_or_else(stale)?;
+        .ok_or_else(|| foreign("update"))?;
     Ok((team, update))
 }
 

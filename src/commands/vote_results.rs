@@ -7,6 +7,7 @@
 
 use sqlx::SqliteConnection;
 
+use super::caller::control_team;
 use super::vote_tally;
 use super::{Caller, Services};
 use crate::domain::access::Access;
@@ -223,10 +224,7 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
         .vote(caller.guild_id, vote_id)
         .await?
         .ok_or_else(|| AppError::user("That vote does not exist in this server."))?;
-    let team = store
-        .team_by_id(caller.guild_id, vote.team_id)
-        .await?
-        .ok_or_else(|| AppError::user("That vote belongs to a team this server does not have."))?;
+    let team = control_team(services, caller, vote.team_id, "vote").await?;
     caller.require(
         &team,
         Access::ProductOwner,

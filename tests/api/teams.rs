@@ -175,8 +175,23 @@ async fn another_guild_can_neither_see_change_nor_find_a_story() {
     // A custom id naming guild A's team, pressed in guild B, is refused too.
     let list = say(&app, &in_a, "/backlog").await;
     let card = say(&app, &in_a, "/story show story:1").await;
-    assert_refused(&press(&app, &in_b, &card, "Start").await, "does not have");
-    let _ = list;
+    assert_refused(
+        &press(&app, &in_b, &card, "Start").await,
+        "That card belongs to a team this server does not have.",
+    );
+    // A page turn of guild A's backlog (one page: no buttons shown, so the id is written out).
+    let (start, _, _) = buttons(&card).into_iter().next().expect("card buttons");
+    let team_a = start
+        .split(':')
+        .nth(1)
+        .expect("a team id in the story move id");
+    let next = format!("bl:{team_a}:1::::");
+    let turned = press_id(&app, &in_b, &list, &next).await;
+    assert_refused(
+        &turned,
+        "That backlog belongs to a team this server does not have.",
+    );
+    assert!(!text(&turned).contains("Secret plan"), "{turned}");
 }
 
 /// The channel types Discord may offer for `option` of the `/command sub` definition.
