@@ -129,9 +129,9 @@ pub async fn run(
     }
 }
 
-/// Trims and bounds a free-text option; empty counts as absent.
+/// A free-text option put on one line and bounded; empty counts as absent.
 fn optional_text(raw: Option<&str>, what: &str, max: usize) -> Result<Option<String>, Invalid> {
-    let Some(text) = raw.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")) else {
+    let Some(text) = raw.map(crate::domain::text::one_line) else {
         return Ok(None);
     };
     match text.chars().count() {

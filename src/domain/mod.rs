@@ -14,6 +14,7 @@ pub mod schedule;
 pub mod sprint;
 pub mod story;
 pub mod team;
+pub mod text;
 pub mod update;
 pub mod vote;
 pub mod wall_clock;

@@ -14,6 +14,7 @@ use crate::domain::poker::Scale;
 use crate::domain::sprint::SprintSpan;
 use crate::domain::story::{truncate_plain, StoryNumber};
 use crate::domain::team::Timezone;
+use crate::domain::text::one_line;
 use crate::domain::vote::Candidates;
 
 /// Far beyond any team's backlog, and far from where numbering on (`+ n` in SQL) could overflow.
@@ -94,9 +95,8 @@ fn check_source_url(at: &str, story: &StoryDoc, problems: &mut Problems) {
 fn check_sprint(at: &str, sprint: &SprintDoc, problems: &mut Problems) {
     let n = sprint.number;
     let mut text = |what: &str, raw: &str, max: usize| {
-        let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let len = raw.chars().count();
-        if collapsed != raw || len == 0 || len > max {
+        if one_line(raw) != raw || len == 0 || len > max {
             problems.add(
                 at,
                 format!(
