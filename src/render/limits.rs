@@ -37,9 +37,112 @@ pub fn char_len(text: &str) -> usize {
     text.chars().count()
 }
 
+/// Joins whole `items` with `separator` in at most `max` characters: as many as fit, then the
+/// separator and `more(n)` for the `n` left out, so no item (a mention) is ever cut in half. An
+/// empty list gives "". If not even `more(n)` alone fits, it is cut to `max`.
+pub fn join_within(
+    items: &[String],
+    separator: &str,
+    max: usize,
+    more: impl Fn(usize) -> String,
+) -> String {
+    let sep = char_len(separator);
+    // joined[k]: the length of the first k items joined.
+    let mut joined = vec![0];
+    for (i, item) in items.iter().enumerate() {
+        let sep_before = if i > 0 { sep } else { 0 };
+        joined.push(joined[i] + sep_before + char_len(item));
+    }
+    let total = items.len();
+    if joined[total] <= max {
+        return items.join(separator);
+    }
+    // Longest first, every count tried: the tail gets shorter as its number loses digits.
+    let fits = |k: usize| {
+        let sep_before = if k > 0 { sep } else { 0 };
+        joined[k] + sep_before + char_len(&more(total - k)) <= max
+    };
+    match (0..total).rev().find(|k| fits(*k)) {
+        Some(0) => more(total),
+        Some(shown) => format!(
+            "{}{separator}{}",
+            items[..shown].join(separator),
+            more(total - shown)
+        ),
+        None => cut(&more(total), max),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn items(texts: &[&str]) -> Vec<String> {
+        texts.iter().map(|t| t.to_string()).collect()
+    }
+
+    fn and_more(n: usize) -> String {
+        format!("and {n} more")
+    }
+
+    #[test]
+    fn join_within_an_empty_list_is_empty() {
+        assert_eq!(join_within(&[], ", ", 10, and_more), "");
+        assert_eq!(join_within(&[], ", ", 0, and_more), "");
+    }
+
+    #[test]
+    fn join_within_joins_everything_that_fits_without_a_tail() {
+        let list = items(&["ab", "cd", "ef"]);
+        assert_eq!(join_within(&list, ", ", 10, and_more), "ab, cd, ef");
+        assert_eq!(join_within(&list, ", ", 100, and_more), "ab, cd, ef");
+    }
+
+    #[test]
+    fn join_within_cuts_between_items_and_counts_the_rest() {
+        let list = items(&["aaaa", "bbbb", "cccc", "dddd", "eeee"]);
+        // "aaaa, bbbb, and 3 more" is 22 characters; one more item would need 28.
+        assert_eq!(
+            join_within(&list, ", ", 22, and_more),
+            "aaaa, bbbb, and 3 more"
+        );
+        assert_eq!(
+            join_within(&list, ", ", 27, and_more),
+            "aaaa, bbbb, and 3 more"
+        );
+        assert_eq!(join_within(&list, ", ", 12, and_more), "and 5 more");
+        assert_eq!(join_within(&list, ", ", 5, and_more), "and …");
+        assert_eq!(join_within(&list, ", ", 0, and_more), "");
+    }
+
+    #[test]
+    fn join_within_is_never_longer_than_its_budget_counting_characters() {
+        // Multi-byte items, separator and tail: bytes would overcount, so chars must be used.
+        let list = items(&["日本語", "é", "<@1>", "ünïcödé", "🦀🦀", "x", "ωω"]);
+        for separator in [", ", " · ", "\n", "—"] {
+            for max in 0..60 {
+                let out = join_within(&list, separator, max, |n| format!("… and {n} more"));
+                assert!(char_len(&out) <= max, "{max} {separator:?}: {out:?}");
+                let whole = list.join(separator);
+                if char_len(&whole) <= max {
+                    assert_eq!(out, whole);
+                    continue;
+                }
+                // Whole items then a tail counting exactly the rest, with as many items as fit.
+                let with = |k: usize| {
+                    let tail = format!("… and {} more", list.len() - k);
+                    match k {
+                        0 => tail,
+                        _ => format!("{}{separator}{tail}", list[..k].join(separator)),
+                    }
+                };
+                match (0..list.len()).find(|k| with(*k) == out) {
+                    Some(k) => assert!(char_len(&with(k + 1)) > max, "{max}: {out:?}"),
+                    None => assert_eq!(out, cut(&with(0), max)),
+                }
+            }
+        }
+    }
 
     #[test]
     fn cut_to_zero_characters_is_empty() {

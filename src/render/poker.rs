@@ -1,7 +1,7 @@
 //! The planning poker card. While a round is open it shows who has voted and who has not, never
 //! a value; after Reveal it shows every vote, the statistics and the Accept buttons.
 
-use super::limits::{ACTION_ROWS, BUTTONS_PER_ROW, FIELD_VALUE};
+use super::limits::{join_within, ACTION_ROWS, BUTTONS_PER_ROW, FIELD_VALUE};
 use super::message::{Button, ButtonStyle, Embed, Message};
 use crate::commands::poker_id::RoundAction;
 use crate::domain::poker::{statistics, Card, PokerStats, Scale};
@@ -267,25 +267,15 @@ fn field(name: String, people: &[u64]) -> (String, String, bool) {
     (name, value, false)
 }
 
-/// Joins whole items up to Discord's field limit, then says how many more there are, so a
-/// mention is never cut in half. The vote cards' voter lists use it too.
+/// Whole items up to Discord's field limit, then how many more there are, so a mention is never
+/// cut in half; "none" for no items. The vote cards' voter lists use it too.
 pub(super) fn joined_within_limit(items: &[String], separator: &str) -> String {
     if items.is_empty() {
         return "none".to_string();
     }
-    let reserve = 20; // room for "… and 999 more"
-    let mut out = String::new();
-    for (i, item) in items.iter().enumerate() {
-        if out.chars().count() + separator.len() + item.chars().count() > FIELD_VALUE - reserve {
-            out.push_str(&format!("{separator}… and {} more", items.len() - i));
-            break;
-        }
-        if i > 0 {
-            out.push_str(separator);
-        }
-        out.push_str(item);
-    }
-    out
+    join_within(items, separator, FIELD_VALUE, |more| {
+        format!("… and {more} more")
+    })
 }
 
 #[cfg(test)]

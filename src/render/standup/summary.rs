@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::{answer_parts, linked_text, StoryTitles, STANDUP_COLOR};
 use crate::domain::blockers::reports_blocker;
-use crate::render::limits::{self, char_len, cut};
+use crate::render::limits::{self, char_len, cut, join_within};
 use crate::render::{Embed, Message};
 use crate::store::standup_days::Answer;
 
@@ -125,20 +125,12 @@ fn blocker_lines(blockers: &[(String, String)], room: usize) -> String {
     out
 }
 
+/// The missing members' mentions within [`MISSING_MAX`], then how many more.
 fn missing_list(missing: &[u64]) -> String {
-    let mut shown = Vec::new();
-    let mut used = 0;
-    for (i, id) in missing.iter().enumerate() {
-        let name = format!("<@{id}>");
-        let more = missing.len() - i;
-        if used + char_len(&name) + 2 > MISSING_MAX - 20 {
-            shown.push(format!("and {more} more"));
-            break;
-        }
-        used += char_len(&name) + 2;
-        shown.push(name);
-    }
-    shown.join(", ")
+    let mentions: Vec<String> = missing.iter().map(|id| format!("<@{id}>")).collect();
+    join_within(&mentions, ", ", MISSING_MAX, |more| {
+        format!("and {more} more")
+    })
 }
 
 /// One field per answer, sharing `room` characters; when not all fit at [`ANSWER_MIN`] (or

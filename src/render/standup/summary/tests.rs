@@ -192,3 +192,16 @@ fn a_blockers_answer_saying_none_is_not_listed_as_a_blocker() {
         "{description}"
     );
 }
+
+#[test]
+fn a_long_missing_list_keeps_whole_mentions_and_counts_the_rest() {
+    let missing: Vec<u64> = (0..100).map(|i| 100_000_000_000_000_000 + i).collect();
+    let list = missing_list(&missing);
+    assert!(char_len(&list) <= MISSING_MAX, "{list}");
+    let shown = list.matches("<@").count();
+    assert!(shown > 0 && shown < 100, "{list}");
+    assert!(
+        list.ends_with(&format!(", and {} more", 100 - shown)),
+        "{list}"
+    );
+}
