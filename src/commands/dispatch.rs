@@ -4,15 +4,16 @@
 
 use std::time::Instant;
 
-use serenity::all::{CommandType, ComponentInteraction, Interaction};
+use serenity::all::{
+    CommandInteraction, CommandType, ComponentInteraction, Interaction, ModalInteraction,
+};
 use tracing::Instrument as _;
 
 use super::caller::control_team;
+use super::control_id::{self, ControlId};
 use super::custom_id::Action;
 use super::options::Invocation;
-use super::poker_id::PokerPress;
 use super::story::{find_story, move_story, public_card};
-use super::vote_custom_id::VoteAction;
 use super::{
     autocomplete, backlog, estimate, estimate_press, help, restored_cards, sprint, sprint_plan,
     standup, standup_answer, story, story_modal, team, update, vision, vote, Caller, Services,
@@ -24,10 +25,13 @@ use crate::render::{Message, Response};
 /// Answers one interaction. Never fails: errors become ephemeral messages.
 pub async fn dispatch(services: &Services, interaction: Interaction) -> Response {
     let started = Instant::now();
-    let name = interaction_name(&interaction);
-    let guild = interaction_guild(&interaction);
+    let incoming = Incoming::read(&interaction);
+    let name = incoming.name();
+    let guild = incoming.guild();
     let span = tracing::info_span!("interaction", command = %name, guild = guild, outcome = tracing::field::Empty);
-    let result = route(services, &interaction).instrument(span.clone()).await;
+    let result = route(services, &interaction, incoming)
+        .instrument(span.clone())
+        .await;
     let outcome = match &result {
         Ok(_) => "ok",
         Err(AppError::User(_)) => "refused",
@@ -53,38 +57,55 @@ pub async fn dispatch(services: &Services, interaction: Interaction) -> Response
     }
 }
 
-/// A low-cardinality name for logs and metrics: `story add`, `button:bl`, `form:fn`.
-fn interaction_name(interaction: &Interaction) -> String {
-    match interaction {
-        Interaction::Ping(_) => "ping".to_string(),
-        Interaction::Command(c) => Invocation::from_data(&c.data).path,
-        Interaction::Autocomplete(c) => format!("autocomplete:{}", c.data.name),
-        Interaction::Component(c) => format!("button:{}", prefix(&c.data.custom_id)),
-        Interaction::Modal(m) => format!("form:{}", prefix(&m.data.custom_id)),
-        _ => "other".to_string(),
-    }
+/// An interaction with what dispatch reads off it once: a command's options, or the control id
+/// of a press or form (`None` when it is not one of Sprintmate's).
+enum Incoming<'a> {
+    Ping,
+    Command(&'a CommandInteraction, Invocation),
+    Autocomplete(&'a CommandInteraction, Invocation),
+    Press(&'a ComponentInteraction, Option<ControlId>),
+    Form(&'a ModalInteraction, Option<ControlId>),
+    Other,
 }
 
-/// The head of an id Sprintmate made (`bl`, `pk`, `vo`, ...); any other id, which anyone can
-/// send, is `unknown`, so junk ids cannot grow the metrics' label set.
-fn prefix(custom_id: &str) -> &str {
-    let ours = Action::parse(custom_id).is_some()
-        || PokerPress::parse(custom_id).is_some()
-        || VoteAction::parse(custom_id).is_some();
-    match custom_id.split(':').next() {
-        Some(head) if ours => head,
-        _ => "unknown",
+impl<'a> Incoming<'a> {
+    fn read(interaction: &'a Interaction) -> Self {
+        match interaction {
+            Interaction::Ping(_) => Self::Ping,
+            Interaction::Command(c) => Self::Command(c, Invocation::from_data(&c.data)),
+            Interaction::Autocomplete(c) => Self::Autocomplete(c, Invocation::from_data(&c.data)),
+            Interaction::Component(c) => Self::Press(c, ControlId::parse(&c.data.custom_id)),
+            Interaction::Modal(m) => Self::Form(m, ControlId::parse(&m.data.custom_id)),
+            _ => Self::Other,
+        }
     }
-}
 
-fn interaction_guild(interaction: &Interaction) -> u64 {
-    let guild = match interaction {
-        Interaction::Command(c) | Interaction::Autocomplete(c) => c.guild_id,
-        Interaction::Component(c) => c.guild_id,
-        Interaction::Modal(m) => m.guild_id,
-        _ => None,
-    };
-    guild.map_or(0, |g| g.get())
+    /// A low-cardinality name for logs and metrics: `story add`, `button:bl`, `form:fn`.
+    fn name(&self) -> String {
+        match self {
+            Self::Ping => "ping".to_string(),
+            Self::Command(_, inv) => inv.path.clone(),
+            Self::Autocomplete(c, _) => format!("autocomplete:{}", c.data.name),
+            Self::Press(c, id) => format!(
+                "button:{}",
+                control_id::label(&c.data.custom_id, id.as_ref())
+            ),
+            Self::Form(m, id) => {
+                format!("form:{}", control_id::label(&m.data.custom_id, id.as_ref()))
+            }
+            Self::Other => "other".to_string(),
+        }
+    }
+
+    fn guild(&self) -> u64 {
+        let guild = match self {
+            Self::Command(c, _) | Self::Autocomplete(c, _) => c.guild_id,
+            Self::Press(c, _) => c.guild_id,
+            Self::Form(m, _) => m.guild_id,
+            Self::Ping | Self::Other => None,
+        };
+        guild.map_or(0, |g| g.get())
+    }
 }
 
 /// The caller of any interaction kind: the four serenity types share these fields by name
@@ -101,18 +122,21 @@ macro_rules! caller_of {
     };
 }
 
-async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<Response> {
+async fn route(
+    services: &Services,
+    interaction: &Interaction,
+    incoming: Incoming<'_>,
+) -> HandlerResult<Response> {
     restored_cards::refuse_presses_from_before_restore(services, interaction).await?;
-    match interaction {
-        Interaction::Ping(_) => Ok(Response::Pong),
-        Interaction::Command(command) => {
+    match incoming {
+        Incoming::Ping => Ok(Response::Pong),
+        Incoming::Command(command, inv) => {
             let caller = caller_of!(command, as_deref);
             if command.data.kind == CommandType::Message
                 && command.data.name == story_modal::ADD_TO_BACKLOG
             {
                 return story_modal::from_message(command).await;
             }
-            let inv = Invocation::from_data(&command.data);
             match command.data.name.as_str() {
                 "story" => story::run(services, &caller, &inv).await,
                 "backlog" => backlog::run(services, &caller, &inv).await,
@@ -129,24 +153,27 @@ async fn route(services: &Services, interaction: &Interaction) -> HandlerResult<
                 ))),
             }
         }
-        Interaction::Autocomplete(command) => {
+        Incoming::Autocomplete(command, inv) => {
             let caller = caller_of!(command, as_deref);
-            autocomplete::run(services, &caller, &Invocation::from_data(&command.data)).await
+            autocomplete::run(services, &caller, &inv).await
         }
-        Interaction::Component(component) => {
+        Incoming::Press(component, id) => {
             let caller = caller_of!(component, as_ref);
-            button(services, &caller, component).await
+            button(services, &caller, component, id.ok_or_else(stale)?).await
         }
-        Interaction::Modal(modal) => {
+        Incoming::Form(modal, id) => {
             let caller = caller_of!(modal, as_ref);
-            match Action::parse(&modal.data.custom_id).ok_or_else(stale)? {
-                Action::StandupAnswer { team_id, day_id } => {
+            match id.ok_or_else(stale)? {
+                ControlId::Card(Action::StandupAnswer { team_id, day_id }) => {
                     standup_answer::submit(services, &caller, modal, team_id, day_id).await
                 }
-                action => story_modal::submit(services, &caller, modal, action).await,
+                ControlId::Card(action) => {
+                    story_modal::submit(services, &caller, modal, action).await
+                }
+                ControlId::Poker(_) | ControlId::Vote(_) => Err(stale()),
             }
         }
-        _ => Err(AppError::user(
+        Incoming::Other => Err(AppError::user(
             "Sprintmate does not handle that kind of interaction.",
         )),
     }
@@ -162,15 +189,12 @@ async fn button(
     services: &Services,
     caller: &Caller,
     component: &ComponentInteraction,
+    id: ControlId,
 ) -> HandlerResult<Response> {
-    let Some(action) = Action::parse(&component.data.custom_id) else {
-        if let Some(press) = PokerPress::parse(&component.data.custom_id) {
-            return estimate_press::press(services, caller, press).await;
-        }
-        return match vote::button(services, caller, component).await {
-            Some(result) => result,
-            None => Err(stale()),
-        };
+    let action = match id {
+        ControlId::Card(action) => action,
+        ControlId::Poker(press) => return estimate_press::press(services, caller, press).await,
+        ControlId::Vote(action) => return vote::button(services, caller, component, action).await,
     };
     let ephemeral = super::caller::pressed_on_private(component);
     // A change pressed on a private card (`/story show`) is announced in a new public message:
@@ -240,27 +264,5 @@ async fn button(
         Action::NewStoryForm { .. }
         | Action::EditStoryForm { .. }
         | Action::StandupAnswer { .. } => Err(stale()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::prefix;
-
-    #[test]
-    fn only_ids_sprintmate_made_name_their_metrics_label() {
-        for (id, label) in [
-            ("sa:1:2", "sa"),
-            ("bl:1:0::::", "bl"),
-            ("pk:r:1", "pk"),
-            ("vo:o:1", "vo"),
-            ("vb:1:2:n", "vb"),
-            ("abcd:1", "unknown"),
-            ("zz", "unknown"),
-            ("sa:x", "unknown"),
-            ("", "unknown"),
-        ] {
-            assert_eq!(prefix(id), label, "{id}");
-        }
     }
 }

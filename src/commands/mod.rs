@@ -5,6 +5,7 @@
 pub mod autocomplete;
 pub mod backlog;
 pub mod caller;
+pub mod control_id;
 pub mod custom_id;
 pub mod dispatch;
 pub mod estimate;

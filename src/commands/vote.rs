@@ -96,14 +96,14 @@ pub async fn run(
     }
 }
 
-/// Routes a press on a vote card or ballot; `None` when the id is not a vote id.
+/// Routes a press on a vote card or ballot.
 pub async fn button(
     services: &Services,
     caller: &Caller,
     component: &ComponentInteraction,
-) -> Option<HandlerResult<Response>> {
-    let action = VoteAction::parse(&component.data.custom_id)?;
-    Some(match action {
+    action: VoteAction,
+) -> HandlerResult<Response> {
+    match action {
         VoteAction::OpenBallot { vote_id } => {
             vote_ballot::open(services, caller, component, vote_id).await
         }
@@ -113,7 +113,7 @@ pub async fn button(
         VoteAction::ApplyResults { vote_id } => {
             vote_results::apply(services, caller, vote_id).await
         }
-    })
+    }
 }
 
 /// `#3 #7 #9`, `3,7,9` or `3 7, #9`.
