@@ -5,11 +5,10 @@ use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption, Inter
 
 use super::caller::team_for;
 use super::options::Invocation;
-use super::story::{find_story, story_option};
+use super::story::{find_story, refuse_archived, story_option};
 use super::{Caller, Services};
 use crate::domain::poker::Scale;
-use crate::domain::story::Status;
-use crate::error::{AppError, HandlerResult};
+use crate::error::HandlerResult;
 use crate::render::poker::{poker_card, PokerView};
 use crate::render::{Message, Response};
 use crate::store::poker::PokerRound;
@@ -54,12 +53,7 @@ pub async fn open_round(
     story: &Story,
     scale: Option<Scale>,
 ) -> HandlerResult<(PokerRound, String)> {
-    if story.status == Status::Archived {
-        return Err(AppError::user(format!(
-            "Story #{} is archived. Restore it with /story restore before estimating it.",
-            story.number
-        )));
-    }
+    refuse_archived(story)?;
     let store = &services.store;
     if let Some(round) = store.unfinished_poker_round(story).await? {
         if scale.is_none_or(|wanted| wanted == round.scale) {

@@ -226,7 +226,10 @@ async fn estimate_refuses_unknown_stories_scales_and_archived_stories() {
         "not a scale",
     );
     say(&app, &admin(), "/story archive story:1").await;
-    assert_refused(&say(&app, &ann(), "/estimate story:1").await, "archived");
+    assert_refused(
+        &say(&app, &ann(), "/estimate story:1").await,
+        "Story #1 is archived. Restore it with /story restore story:1",
+    );
 }
 
 #[tokio::test]
