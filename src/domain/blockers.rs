@@ -34,7 +34,7 @@ pub fn reports_blocker(text: &str) -> bool {
         .trim_end_matches(['.', '!', ',', ';', ':', '?'])
         .trim()
         .to_lowercase();
-    let said = said.split_whitespace().collect::<Vec<_>>().join(" ");
+    let said = super::text::one_line(&said);
     !NOTHING_IN_THE_WAY.contains(&said.as_str())
 }
 

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::text::one_line;
 use super::Invalid;
 
 pub const TITLE_MAX: usize = 200;
@@ -22,7 +23,7 @@ pub struct StoryTitle(String);
 
 impl StoryTitle {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = one_line(raw);
         match char_len(&title) {
             0 => Err(Invalid::new("The title is empty. Give the story a short title.")),
             n if n > TITLE_MAX => Err(Invalid::new(format!(
@@ -325,7 +326,7 @@ impl Criteria {
 
     /// A single criterion's text.
     pub fn parse_one(raw: &str) -> Result<String, Invalid> {
-        let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = one_line(raw);
         match char_len(&text) {
             0 => Err(Invalid::new("The criterion is empty.")),
             n if n > CRITERION_MAX => Err(Invalid::new(format!(

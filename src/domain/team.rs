@@ -1,5 +1,6 @@
 //! Teams: names, time zones and the product vision.
 
+use super::text::one_line;
 use super::Invalid;
 
 pub const TEAM_NAME_MAX: usize = 50;
@@ -11,7 +12,7 @@ pub struct TeamName(String);
 
 impl TeamName {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = one_line(raw);
         match name.chars().count() {
             0 => Err(Invalid::new("The team name is empty.")),
             n if n > TEAM_NAME_MAX => Err(Invalid::new(format!(

@@ -1,8 +1,9 @@
 //! Plain text as it is stored: the one-line form of what a user types into a short field.
 
 /// `raw` on one line: every run of whitespace (newlines and tabs too) becomes a single space,
-/// and the ends are trimmed. A sprint's name and goal are stored this way, so a backup's must
-/// already be in this form.
+/// and the ends are trimmed. Story titles and criteria, team names, and a sprint's name and goal
+/// are stored this way (so a backup's must already be in this form); blockers are compared and
+/// quoted in it.
 pub fn one_line(raw: &str) -> String {
     raw.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::sprint::{progress, progress_bar, Health, Progress, ScopeAt, SprintSpan};
 use super::story::{truncate_plain, Status, StoryNumber};
+use super::text::one_line;
 use super::wording::counted;
 
 /// How many not-yet-started stories "Next up" shows.
@@ -276,10 +277,7 @@ fn standup_blocker_lines(standups: &[StandupBlockers]) -> Vec<String> {
         .take(STANDUPS_CONSIDERED)
         .flat_map(|s| {
             s.blockers.iter().map(move |(who, text)| {
-                let text = truncate_plain(
-                    &text.split_whitespace().collect::<Vec<_>>().join(" "),
-                    BLOCKER_TEXT_MAX,
-                );
+                let text = truncate_plain(&one_line(text), BLOCKER_TEXT_MAX);
                 format!(
                     "{who} at the stand-up of {}: {text}",
                     s.date.format("%a %-d %b")
