@@ -60,9 +60,9 @@ impl fmt::Display for Secret {
     }
 }
 
-/// Whether to connect to Discord's gateway.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+/// Whether to connect to Discord's gateway; read by [`gateway_switch`] (blank is unset, any
+/// case), not by a derive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GatewaySwitch {
     On,
     Off,
