@@ -370,10 +370,14 @@ impl fmt::Display for StoryNumber {
     }
 }
 
-/// Cuts `text` to at most `max` characters, ending with an ellipsis when cut.
+/// Cuts `text` to at most `max` characters, ending with an ellipsis when cut. Never longer than
+/// `max`: with `max` 0 there is no room even for the ellipsis, so the result is empty.
 pub fn truncate_plain(text: &str, max: usize) -> String {
     if char_len(text) <= max {
         return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
     }
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
@@ -473,5 +477,19 @@ mod tests {
     fn truncation_ends_with_an_ellipsis() {
         assert_eq!(truncate_plain("abcdef", 4), "abc…");
         assert_eq!(truncate_plain("abc", 4), "abc");
+    }
+
+    #[test]
+    fn truncation_to_zero_characters_is_empty() {
+        assert_eq!(truncate_plain("abc", 0), "");
+        assert_eq!(truncate_plain("", 0), "");
+    }
+
+    #[test]
+    fn truncation_to_one_character_is_the_text_or_an_ellipsis() {
+        assert_eq!(truncate_plain("abc", 1), "…");
+        assert_eq!(truncate_plain("a", 1), "a");
+        assert_eq!(truncate_plain("日本", 1), "…");
+        assert_eq!(truncate_plain("", 1), "");
     }
 }

@@ -25,12 +25,7 @@ pub const CHOICE_VALUE: usize = 100;
 /// Cuts `text` to at most `max` characters, ending with an ellipsis when cut. Never longer than
 /// `max`: with `max` 0 there is no room even for the ellipsis, so the result is empty.
 pub fn cut(text: &str, max: usize) -> String {
-    if max == 0 {
-        // `truncate_plain` would give "…" here: one character over.
-        String::new()
-    } else {
-        crate::domain::story::truncate_plain(text, max)
-    }
+    crate::domain::story::truncate_plain(text, max)
 }
 
 pub fn char_len(text: &str) -> usize {
