@@ -4,20 +4,7 @@
 use chrono::{NaiveDate, Utc};
 
 use super::ScheduleSetup;
-use crate::domain::schedule::{LocalTime, Schedule, Weekdays};
-use crate::domain::team::Timezone;
-use crate::store::test_support::{store, team, USER};
-
-fn workdays() -> Schedule {
-    Schedule::new(
-        LocalTime::parse("09:30").unwrap(),
-        Timezone::parse("Europe/Berlin").unwrap(),
-        Weekdays::WORKDAYS,
-        240,
-        60,
-    )
-    .unwrap()
-}
+use crate::store::test_support::{store, team, workdays_schedule, USER};
 
 #[tokio::test]
 async fn a_row_with_days_or_minutes_out_of_range_is_a_decode_error() {
@@ -25,7 +12,7 @@ async fn a_row_with_days_or_minutes_out_of_range_is_a_decode_error() {
     let team = team(&store).await;
     let setup = ScheduleSetup {
         channel_id: 5,
-        schedule: workdays(),
+        schedule: workdays_schedule(),
         handled_through: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
     };
     store
@@ -34,7 +21,7 @@ async fn a_row_with_days_or_minutes_out_of_range_is_a_decode_error() {
         .unwrap();
     assert_eq!(
         store.schedule(&team).await.unwrap().unwrap().schedule,
-        workdays()
+        workdays_schedule()
     );
 
     // 257 and 129 were read as Monday (cast to u8, bits past Sunday dropped); -1 minutes as

@@ -1,10 +1,12 @@
 //! Fixtures for the store's unit tests: a migrated database in a temporary directory, a team,
-//! and stories with points.
+//! stories with points, and a stand-up schedule.
 
 use super::stories::{NewStory, Story};
 use super::teams::Team;
 use super::Store;
+use crate::domain::schedule::{LocalTime, Schedule, Weekdays};
 use crate::domain::story::{Criteria, Labels, Points, StoryDetails, StoryKind, StoryTitle};
+use crate::domain::team::Timezone;
 
 pub const GUILD: u64 = 42;
 pub const USER: u64 = 7;
@@ -53,4 +55,16 @@ pub async fn found_ids(store: &Store, team_id: i64, text: &str) -> Vec<i64> {
         .await
         .unwrap();
     found.iter().map(|s| s.id).collect()
+}
+
+/// Stand-ups at 09:30 Berlin time on workdays, open 240 minutes, a reminder after 60.
+pub fn workdays_schedule() -> Schedule {
+    Schedule::new(
+        LocalTime::parse("09:30").unwrap(),
+        Timezone::parse("Europe/Berlin").unwrap(),
+        Weekdays::WORKDAYS,
+        240,
+        60,
+    )
+    .unwrap()
 }

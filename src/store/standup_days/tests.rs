@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::domain::schedule::{AwayRange, LocalTime, Schedule, Weekdays};
-use crate::domain::team::Timezone;
+use crate::domain::schedule::AwayRange;
 use crate::store::standups::ScheduleSetup;
+use crate::store::test_support::workdays_schedule;
 
 fn d(day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, day).unwrap()
@@ -18,17 +18,6 @@ async fn store_with_team() -> (Store, Team, tempfile::TempDir) {
     store.migrate().await.unwrap();
     let team = store.ensure_default_team(7, "Core", 0).await.unwrap();
     (store, team, dir)
-}
-
-fn schedule() -> Schedule {
-    Schedule::new(
-        LocalTime::parse("09:30").unwrap(),
-        Timezone::parse("Europe/Berlin").unwrap(),
-        Weekdays::WORKDAYS,
-        240,
-        60,
-    )
-    .unwrap()
 }
 
 fn new_day(team: &Team, date: NaiveDate) -> NewDay {
@@ -137,7 +126,7 @@ async fn saving_a_schedule_again_never_moves_its_progress_back() {
     let (store, team, _dir) = store_with_team().await;
     let setup = |through| ScheduleSetup {
         channel_id: 5,
-        schedule: schedule(),
+        schedule: workdays_schedule(),
         handled_through: through,
     };
     store
@@ -151,7 +140,7 @@ async fn saving_a_schedule_again_never_moves_its_progress_back() {
 
     let stored = store.schedule(&team).await.unwrap().unwrap();
     assert_eq!(stored.last_handled, d(4));
-    assert_eq!(stored.schedule, schedule());
+    assert_eq!(stored.schedule, workdays_schedule());
     assert_eq!(store.all_schedules().await.unwrap(), vec![stored]);
 }
 
@@ -160,7 +149,7 @@ async fn holidays_pauses_and_absences_come_back_as_the_domain_types() {
     let (store, team, _dir) = store_with_team().await;
     let setup = ScheduleSetup {
         channel_id: 5,
-        schedule: schedule(),
+        schedule: workdays_schedule(),
         handled_through: d(1),
     };
     store.save_schedule(&team, &setup, 1, 0).await.unwrap();
@@ -185,7 +174,7 @@ async fn resuming_lifts_the_pause_and_never_moves_progress_back() {
     let (store, team, _dir) = store_with_team().await;
     let setup = ScheduleSetup {
         channel_id: 5,
-        schedule: schedule(),
+        schedule: workdays_schedule(),
         handled_through: d(4),
     };
     store.save_schedule(&team, &setup, 1, 0).await.unwrap();
@@ -205,7 +194,7 @@ async fn an_open_day_cannot_be_skipped_and_a_pause_cancels_its_pending_reminder(
     let (store, team, _dir) = store_with_team().await;
     let setup = ScheduleSetup {
         channel_id: 5,
-        schedule: schedule(),
+        schedule: workdays_schedule(),
         handled_through: d(1),
     };
     store.save_schedule(&team, &setup, 1, 0).await.unwrap();
@@ -231,7 +220,7 @@ async fn a_failing_schedule_remembers_why_until_a_post_goes_through() {
     let (store, team, _dir) = store_with_team().await;
     let setup = ScheduleSetup {
         channel_id: 5,
-        schedule: schedule(),
+        schedule: workdays_schedule(),
         handled_through: d(1),
     };
     store.save_schedule(&team, &setup, 1, 0).await.unwrap();
