@@ -276,3 +276,7 @@ impl Store {
         .await
     }
 }
+
+#[cfg(test)]
+#[path = "outbox_tests.rs"]
+mod tests;

@@ -320,10 +320,16 @@ async fn a_server_error_is_retried_and_the_prompt_is_sent_once() {
 async fn an_unreachable_discord_is_counted_as_no_answer_and_the_prompt_retried() {
     let app = spawn().await;
     set_up(&app).await;
+    // A server that hangs up on every connection: no answer, and the port stays ours, so no
+    // other test's server can take it meanwhile.
+    let hangs_up = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let mut settings = app.settings.clone();
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    settings.discord_api_base = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    settings.discord_api_base = format!("http://{}", hangs_up.local_addr().unwrap());
+    let hanging_up = tokio::spawn(async move {
+        while let Ok((connection, _)) = hangs_up.accept().await {
+            drop(connection);
+        }
+    });
     let unreachable = Scheduler::new(
         app.services().clone(),
         Some(OutboxSender::new(&settings, Secret::new(TOKEN))),
@@ -338,6 +344,8 @@ async fn an_unreachable_discord_is_counted_as_no_answer_and_the_prompt_retried()
         "{metrics}"
     );
     assert!(!metrics.contains(r#"status="500""#), "{metrics}");
+
+    hanging_up.abort();
 
     // Reachable again, the prompt goes on its next try.
     app.clock.advance(Duration::seconds(5));
