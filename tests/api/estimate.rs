@@ -225,11 +225,12 @@ async fn estimate_refuses_unknown_stories_scales_and_archived_stories() {
         &say_unchecked(&app, &ann(), "/estimate story:1 scale:linear").await,
         "not a scale",
     );
+    let card = say(&app, &ann(), "/story show story:1").await;
     say(&app, &admin(), "/story archive story:1").await;
-    assert_refused(
-        &say(&app, &ann(), "/estimate story:1").await,
-        "Story #1 is archived. Restore it with /story restore story:1",
-    );
+    let archived = "Story #1 is archived. Restore it with /story restore story:1";
+    assert_refused(&say(&app, &ann(), "/estimate story:1").await, archived);
+    // The Estimate button of a card shown before the archive says the same.
+    assert_refused(&press(&app, &ann(), &card, "Estimate").await, archived);
 }
 
 #[tokio::test]
