@@ -98,10 +98,10 @@ impl Schedule {
         })
     }
 
-    /// A schedule as stored (a `standup_schedules` row, a backup's stand-up schedule): the
-    /// columns as SQLite hands them over, checked rather than cast, so a damaged or hand-edited
-    /// row is refused instead of read as other weekdays or a window of days. Every message
-    /// names the column and its value.
+    /// A schedule from its stored fields (the database's, a backup's), checked rather than
+    /// cast, so a damaged or hand-edited one is refused instead of read as other weekdays or a
+    /// window of days. A field that does not convert is named with its value; the window and
+    /// reminder rules then speak in [`Schedule::new`]'s words.
     pub fn from_stored(
         local_time: &str,
         timezone: &str,

@@ -33,8 +33,9 @@ pub fn char_len(text: &str) -> usize {
 }
 
 /// Joins whole `items` with `separator` in at most `max` characters: as many as fit, then the
-/// separator and `more(n)` for the `n` left out, so no item (a mention) is ever cut in half. An
-/// empty list gives "". If not even `more(n)` alone fits, it is cut to `max`.
+/// separator and `more(n)` for the `n` left out (just `more(n)` when none fits), so no item (a
+/// mention) is ever cut in half. An empty list gives "". If not even `more(n)` alone fits, it
+/// is cut to `max`.
 pub fn join_within(
     items: &[String],
     separator: &str,
