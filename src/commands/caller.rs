@@ -84,10 +84,10 @@ pub fn pressed_on_private(component: &ComponentInteraction) -> bool {
 }
 
 /// The refusal of a `control` (a "card", "form", ...) whose custom id names a team this guild
-/// does not have: forged, or left from a team since deleted.
+/// does not have: forged, or copied from another server. It says what to do instead.
 pub fn foreign(control: &str) -> AppError {
     AppError::user(format!(
-        "That {control} belongs to a team this server does not have."
+        "That {control} belongs to a team this server does not have. Run the command again here for a fresh one."
     ))
 }
 

@@ -44,7 +44,7 @@ pub async fn summary(
             .await?
             .ok_or_else(|| {
                 AppError::user(format!(
-                    "Team {} has not held a stand-up yet.",
+                    "Team {} has not held a stand-up yet. Set one up with /standup setup, or open today's with /standup now.",
                     escape_markdown(&team.name)
                 ))
             })?,

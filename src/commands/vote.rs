@@ -22,6 +22,9 @@ use crate::store::votes::{NewVote, Vote};
 
 pub const HOURS_DEFAULT: i64 = 24;
 pub const HOURS_MAX: i64 = 168;
+/// A vote button whose vote is not this server's (forged, or copied from another server).
+pub const NO_SUCH_VOTE: &str =
+    "That vote does not exist in this server. /vote status shows this team's vote.";
 /// How many top stories a vote takes when `/vote start` names none.
 const DEFAULT_CANDIDATES: i64 = 10;
 

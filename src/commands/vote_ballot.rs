@@ -5,6 +5,7 @@
 
 use serenity::all::ComponentInteraction;
 
+use super::vote::NO_SUCH_VOTE;
 use super::vote_custom_id::BallotStep;
 use super::vote_results::enqueue_card_edit;
 use super::vote_tally::check_ballot;
@@ -35,7 +36,7 @@ async fn load_vote(services: &Services, caller: &Caller, vote_id: i64) -> Handle
         .store
         .vote(caller.guild_id, vote_id)
         .await?
-        .ok_or_else(|| AppError::user("That vote does not exist in this server."))
+        .ok_or_else(|| AppError::user(NO_SUCH_VOTE))
 }
 
 /// **Open my ballot**: remembers the public card it was pressed on (the first time), then

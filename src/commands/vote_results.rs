@@ -8,6 +8,7 @@
 use sqlx::SqliteConnection;
 
 use super::caller::control_team;
+use super::vote::NO_SUCH_VOTE;
 use super::vote_tally;
 use super::{Caller, Services};
 use crate::domain::access::Access;
@@ -223,7 +224,7 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
     let vote = store
         .vote(caller.guild_id, vote_id)
         .await?
-        .ok_or_else(|| AppError::user("That vote does not exist in this server."))?;
+        .ok_or_else(|| AppError::user(NO_SUCH_VOTE))?;
     let team = control_team(services, caller, vote.team_id, "vote").await?;
     caller.require(
         &team,
@@ -232,7 +233,7 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
     )?;
     if vote.status != VoteStatus::Closed {
         return Err(AppError::user(
-            "Only the results of a closed vote can be applied.",
+            "Only the results of a closed vote can be applied: close it first with /vote close.",
         ));
     }
     let now = services.now_unix();

@@ -375,3 +375,12 @@ async fn stats_expect_nobody_on_the_open_day_and_outsiders_only_when_they_answer
         assert!(stats.contains(&line), "{line} in {stats}");
     }
 }
+
+#[tokio::test]
+async fn a_summary_before_any_stand_up_says_how_to_hold_one() {
+    let app = spawn().await;
+    assert_refused(
+        &say(&app, &ada(), "/standup summary").await,
+        "has not held a stand-up yet. Set one up with /standup setup, or open today's with /standup now.",
+    );
+}

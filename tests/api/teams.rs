@@ -189,7 +189,7 @@ async fn another_guild_can_neither_see_change_nor_find_a_story() {
     let turned = press_id(&app, &in_b, &list, &next).await;
     assert_refused(
         &turned,
-        "That backlog belongs to a team this server does not have.",
+        "That backlog belongs to a team this server does not have. Run the command again here for a fresh one.",
     );
     assert!(!text(&turned).contains("Secret plan"), "{turned}");
 }

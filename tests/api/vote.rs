@@ -541,3 +541,24 @@ async fn card_edits_all_on(
     }
     edits
 }
+
+#[tokio::test]
+async fn applying_an_open_or_unknown_vote_is_refused_with_what_to_do() {
+    let app = spawn_app().await;
+    backlog_of(&app, 2).await;
+    let card = say(&app, &po(), "/vote start method:dots stories:#1 #2").await;
+    let (open, _, _) = buttons(&card)
+        .into_iter()
+        .find(|(_, label, _)| label == "Open my ballot")
+        .expect("the ballot button");
+    let vote_id = open.rsplit(':').next().unwrap();
+    // An Apply press can only come from a results card; here it is written out.
+    assert_refused(
+        &press_id(&app, &po(), &card, &format!("vo:a:{vote_id}")).await,
+        "Only the results of a closed vote can be applied: close it first with /vote close.",
+    );
+    assert_refused(
+        &press_id(&app, &po(), &card, "vo:a:999999").await,
+        "That vote does not exist in this server. /vote status shows this team's vote.",
+    );
+}
