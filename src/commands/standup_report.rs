@@ -33,7 +33,7 @@ pub async fn summary(
                 .await?
                 .ok_or_else(|| {
                     AppError::user(format!(
-                        "Team {} held no stand-up on {date}.",
+                        "Team {} held no stand-up on {date}. /standup summary without a date shows the latest.",
                         escape_markdown(&team.name)
                     ))
                 })?

@@ -383,4 +383,8 @@ async fn a_summary_before_any_stand_up_says_how_to_hold_one() {
         &say(&app, &ada(), "/standup summary").await,
         "has not held a stand-up yet. Set one up with /standup setup, or open today's with /standup now.",
     );
+    assert_refused(
+        &say(&app, &ada(), "/standup summary date:2026-03-02").await,
+        "held no stand-up on 2026-03-02. /standup summary without a date shows the latest.",
+    );
 }
