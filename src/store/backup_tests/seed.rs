@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::poker::Scale;
-use crate::domain::schedule::{AwayRange, LocalTime, Schedule, Weekdays};
+use crate::domain::schedule::AwayRange;
 use crate::domain::sprint::SprintSpan;
 use crate::domain::story::{Criteria, Labels, Points, Status, StoryNumber};
 use crate::domain::team::Timezone;
@@ -12,7 +12,7 @@ use crate::domain::vote::Method;
 use crate::store::sprints::NewSprint;
 use crate::store::standup_days::{insert_open_day, AnswerText, NewDay};
 use crate::store::standups::ScheduleSetup;
-use crate::store::test_support::{new_story, team, GUILD, USER};
+use crate::store::test_support::{new_story, team, workdays_schedule, GUILD, USER};
 use crate::store::updates::UpdateSchedule;
 use crate::store::votes::{replace_ballot, Mark, NewVote};
 use crate::store::Store;
@@ -131,17 +131,9 @@ pub async fn seed(store: &Store) {
         .await
         .unwrap();
 
-    let schedule = Schedule::new(
-        LocalTime::parse("09:30").unwrap(),
-        Timezone::parse("Europe/Berlin").unwrap(),
-        Weekdays::WORKDAYS,
-        240,
-        60,
-    )
-    .unwrap();
     let setup = ScheduleSetup {
         channel_id: 700,
-        schedule,
+        schedule: workdays_schedule(),
         handled_through: date("2026-03-01"),
     };
     store.save_schedule(&team, &setup, USER, 70).await.unwrap();
