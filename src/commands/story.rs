@@ -41,10 +41,7 @@ pub async fn find_story(
 /// anything is opened or written.
 pub fn refuse_archived(story: &Story) -> HandlerResult<()> {
     if story.status == Status::Archived {
-        return Err(AppError::user(format!(
-            "Story #{n} is archived. Restore it with /story restore story:{n}, then try again.",
-            n = story.number
-        )));
+        return Err(crate::domain::story::archived(story.number).into());
     }
     Ok(())
 }

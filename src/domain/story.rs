@@ -370,6 +370,13 @@ impl fmt::Display for StoryNumber {
     }
 }
 
+/// The refusal of any change to archived story `number`: it is off every list until restored.
+pub fn archived(number: i64) -> Invalid {
+    Invalid::new(format!(
+        "Story #{number} is archived. Restore it with /story restore story:{number}, then try again."
+    ))
+}
+
 /// Cuts `text` to at most `max` characters, ending with an ellipsis when cut. Never longer than
 /// `max`: with `max` 0 there is no room even for the ellipsis, so the result is empty.
 pub fn truncate_plain(text: &str, max: usize) -> String {

@@ -22,11 +22,9 @@ pub const CHOICES: usize = 25;
 pub const CHOICE_NAME: usize = 100;
 pub const CHOICE_VALUE: usize = 100;
 
-/// Cuts `text` to at most `max` characters, ending with an ellipsis when cut. Never longer than
-/// `max`: with `max` 0 there is no room even for the ellipsis, so the result is empty.
-pub fn cut(text: &str, max: usize) -> String {
-    crate::domain::story::truncate_plain(text, max)
-}
+/// Cuts text to at most `max` characters, ending with an ellipsis when cut (the domain's
+/// truncation under the name the renderers use).
+pub use crate::domain::story::truncate_plain as cut;
 
 pub fn char_len(text: &str) -> usize {
     text.chars().count()

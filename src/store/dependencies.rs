@@ -81,9 +81,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(number) = archived {
-            return Ok(Err(Invalid::new(format!(
-                "Story #{number} is archived. Restore it with /story restore story:{number}, then try again."
-            ))));
+            return Ok(Err(crate::domain::story::archived(number)));
         }
         insert(story, blocker, by, now).execute(&mut *tx).await?;
         tx.commit().await?;

@@ -3,9 +3,9 @@
 //! (the team row, the bottom of the rank index) and the hand-over to the thread that writes. So
 //! inserts that arrive while another write holds the turn wait together, and the first of them
 //! to get the turn writes all of them in one transaction (`story_writes.rs`), in one hand-over to
-//! a blocking thread; a lone one is written on the calling worker (`write_direct.rs`). Every caller is answered only after that transaction
-//! commits; an insert that fails does not fail the others (the batch is rolled back and each is
-//! written again on its own).
+//! a blocking thread; a lone one is written on the calling worker (`write_direct.rs`). Every
+//! caller is answered only after that transaction commits; an insert that fails does not fail
+//! the others (the batch is rolled back and each is written again on its own).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
