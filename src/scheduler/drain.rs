@@ -94,14 +94,12 @@ pub(super) async fn drain(
     loop {
         let taking = report.paused_for.is_none() && clock.started.elapsed() < DRAIN_BUDGET;
         if taking && queue.is_empty() && flying.len() < most {
-            let due = match sender.only_guilds() {
-                None => services.store.due_outbox(clock.at(), BATCH).await?,
-                Some(guilds) => {
-                    let store = &services.store;
-                    store.due_outbox_of(&guilds, clock.at(), BATCH).await?
-                }
-            };
-            queue = due.into();
+            let guilds = sender.only_guilds();
+            let store = &services.store;
+            queue = store
+                .due_outbox_of(guilds.as_deref(), clock.at(), BATCH)
+                .await?
+                .into();
             queue.retain(|item: &OutboxItem| !rows.contains(&item.id));
         }
         while taking && flying.len() < most {

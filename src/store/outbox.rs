@@ -142,33 +142,29 @@ impl Store {
 
     /// Unsent, unfailed posts due at `now`, oldest first.
     pub async fn due_outbox(&self, now: i64, limit: i64) -> sqlx::Result<Vec<OutboxItem>> {
-        let rows = sqlx::query(
-            "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ?
-             ORDER BY not_before, id LIMIT ?",
-        )
-        .bind(now)
-        .bind(limit)
-        .fetch_all(self.reads())
-        .await?;
-        Ok(rows.iter().map(item_from_row).collect())
+        self.due_outbox_of(None, now, limit).await
     }
 
-    /// As [`due_outbox`](Self::due_outbox), of these guilds only. The guilds are picked before
-    /// the limit, so rows of other guilds queued ahead can never fill the batch.
+    /// As [`due_outbox`](Self::due_outbox), of these guilds only when `guild_ids` is given. The
+    /// guilds are picked before the limit, so rows of other guilds queued ahead can never fill
+    /// the batch.
     pub async fn due_outbox_of(
         &self,
-        guild_ids: &[u64],
+        guild_ids: Option<&[u64]>,
         now: i64,
         limit: i64,
     ) -> sqlx::Result<Vec<OutboxItem>> {
-        let guilds: Vec<i64> = guild_ids.iter().copied().map(db_id).collect();
+        let guilds = guild_ids.map(|ids| {
+            let ids: Vec<i64> = ids.iter().copied().map(db_id).collect();
+            serde_json::Value::from(ids).to_string()
+        });
         let rows = sqlx::query(
-            "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ?
-               AND guild_id IN (SELECT value FROM json_each(?))
-             ORDER BY not_before, id LIMIT ?",
+            "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ?1
+               AND (?2 IS NULL OR guild_id IN (SELECT value FROM json_each(?2)))
+             ORDER BY not_before, id LIMIT ?3",
         )
         .bind(now)
-        .bind(serde_json::Value::from(guilds).to_string())
+        .bind(guilds)
         .bind(limit)
         .fetch_all(self.reads())
         .await?;

@@ -34,10 +34,21 @@ async fn due_rows_of_some_guilds_are_picked_before_the_limit_whatever_the_id() {
     let purposes = |items: Vec<OutboxItem>| -> Vec<String> {
         items.into_iter().map(|item| item.purpose).collect()
     };
-    let picked = store.due_outbox_of(&[past_i64, 9], 100, 2).await.unwrap();
+    let picked = store
+        .due_outbox_of(Some(&[past_i64, 9]), 100, 2)
+        .await
+        .unwrap();
     assert_eq!(purposes(picked.clone()), ["big", "nine"]);
     assert_eq!(picked[0].guild_id, past_i64);
-    assert!(store.due_outbox_of(&[], 100, 10).await.unwrap().is_empty());
-    assert!(store.due_outbox_of(&[9], 99, 10).await.unwrap().is_empty());
+    assert!(store
+        .due_outbox_of(Some(&[]), 100, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .due_outbox_of(Some(&[9]), 99, 10)
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(store.due_outbox(100, 10).await.unwrap().len(), 4);
 }
