@@ -59,15 +59,15 @@ fn schedule_from_row(row: &sqlx::sqlite::SqliteRow) -> sqlx::Result<StoredSchedu
     })?;
     Ok(StoredSchedule {
         team_id,
-        guild_id: wire_id(row.get("guild_id")),
-        channel_id: wire_id(row.get("channel_id")),
+        guild_id: wire_id(row.try_get("guild_id")?),
+        channel_id: wire_id(row.try_get("channel_id")?),
         schedule,
         paused_until: row
-            .get::<Option<String>, _>("paused_until")
+            .try_get::<Option<String>, _>("paused_until")?
             .map(|d| parse_stored_date(&d))
             .transpose()?,
-        last_handled: parse_stored_date(row.get("last_handled"))?,
-        failing_reason: row.get("failing_reason"),
+        last_handled: parse_stored_date(row.try_get("last_handled")?)?,
+        failing_reason: row.try_get("failing_reason")?,
     })
 }
 
@@ -132,7 +132,7 @@ impl Store {
             match schedule_from_row(row) {
                 Ok(schedule) => schedules.push(schedule),
                 Err(error) => {
-                    let team_id: i64 = row.get("team_id");
+                    let team_id: Option<i64> = row.try_get("team_id").ok();
                     tracing::warn!(team_id, %error, "skipping a stand-up schedule that does not decode");
                 }
             }
@@ -304,11 +304,11 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| {
-                let from = parse_stored_date(row.get("from_date"))?;
-                let to = parse_stored_date(row.get("to_date"))?;
+                let from = parse_stored_date(row.try_get("from_date")?)?;
+                let to = parse_stored_date(row.try_get("to_date")?)?;
                 let range = AwayRange::new(from, to).map_err(|e| decode("absence", "", e.0))?;
                 Ok(Away {
-                    member: wire_id(row.get("user_id")),
+                    member: wire_id(row.try_get("user_id")?),
                     range,
                 })
             })
