@@ -11,9 +11,12 @@ pub mod standups;
 
 pub use drain::Deliver;
 
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::FutureExt as _;
 use tokio::sync::{watch, Notify};
 
 use crate::commands::{update_schedule, Services};
@@ -21,6 +24,10 @@ use crate::discord::outbox_sender::OutboxSender;
 
 /// The loop looks again at least this often, in case a row was added without a wake-up.
 const MAX_SLEEP: Duration = Duration::from_secs(60);
+
+/// How long the loop waits after a step that failed (or panicked) before it tries again,
+/// unless a handler wakes it sooner.
+const AFTER_FAILED_STEP: Duration = Duration::from_secs(5);
 
 /// What one step did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -123,6 +130,24 @@ impl Scheduler {
         Ok(outbox.into_iter().chain(vote).chain(standup).min())
     }
 
+    /// One step of the loop: does what is due now, and says how long to sleep after it.
+    async fn step(&self) -> Duration {
+        let now = self.services.clock.now().timestamp();
+        match self.run_due(now).await {
+            Ok(StepReport {
+                paused_for: Some(wait),
+                ..
+            }) => wait.min(MAX_SLEEP),
+            // More may be waiting: go again at once (the rate limiter paces the sends).
+            Ok(report) if report.did_something() => Duration::ZERO,
+            Ok(_) => self.pause_until_next_due(now).await,
+            Err(error) => {
+                tracing::error!(error = format!("{error:#}"), "scheduler step failed");
+                AFTER_FAILED_STEP
+            }
+        }
+    }
+
     /// How long until [`Self::next_due`] (at most [`MAX_SLEEP`]).
     async fn pause_until_next_due(&self, now: i64) -> Duration {
         match self.next_due(now).await {
@@ -134,18 +159,14 @@ impl Scheduler {
     /// Loops [`Self::run_due`] until `stop` turns true.
     pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
         loop {
-            let now = self.services.clock.now().timestamp();
-            let pause = match self.run_due(now).await {
-                Ok(StepReport {
-                    paused_for: Some(wait),
-                    ..
-                }) => wait.min(MAX_SLEEP),
-                // More may be waiting: go again at once (the rate limiter paces the sends).
-                Ok(report) if report.did_something() => Duration::ZERO,
-                Ok(_) => self.pause_until_next_due(now).await,
-                Err(error) => {
-                    tracing::error!(error = format!("{error:#}"), "scheduler step failed");
-                    Duration::from_secs(5)
+            let pause = match AssertUnwindSafe(self.step()).catch_unwind().await {
+                Ok(pause) => pause,
+                // A bug, or a value of the wrong kind edited into the database by hand. Left
+                // to unwind, it would end this task and with it the process (and a restart
+                // would meet the same row): it costs this step instead, like an error.
+                Err(panic) => {
+                    tracing::error!(panic = panic_text(&*panic), "scheduler step panicked");
+                    AFTER_FAILED_STEP
                 }
             };
             tokio::select! {
@@ -154,5 +175,16 @@ impl Scheduler {
                 _ = async { stop.wait_for(|s| *s).await.is_ok() } => return,
             }
         }
+    }
+}
+
+/// The message a panic was raised with, when it has one.
+fn panic_text(panic: &(dyn Any + Send)) -> &str {
+    if let Some(text) = panic.downcast_ref::<&str>() {
+        text
+    } else if let Some(text) = panic.downcast_ref::<String>() {
+        text
+    } else {
+        "(no message)"
     }
 }

@@ -1,6 +1,6 @@
-//! The real scheduler loop (not the hand-stepped `run_due`) under tokio's paused clock: it
-//! sleeps until work is due and does it by itself, once. No Discord here (no sender): the test
-//! reads what the loop queued in the database.
+//! The real scheduler loop (not the hand-stepped `run_due`): under tokio's paused clock it
+//! sleeps until work is due and does it by itself, once; and a step that panics does not end
+//! it. No Discord here (no sender): the tests read what the loop queued in the database.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -108,4 +108,68 @@ async fn the_real_loop_sleeps_until_a_stand_up_and_a_vote_deadline_and_acts_once
     stop_tx.send(true).unwrap();
     looping.await.unwrap();
     ticker.abort();
+}
+
+/// A step that panics (here a vote row whose `opened_by` was edited into text by hand, which
+/// the row's reader does not expect) costs that step, not the loop: the task keeps running,
+/// and once the row is mended and the loop woken, the vote closes as it should. Left to unwind,
+/// the panic would end the task, and in the app the process with it.
+#[tokio::test]
+async fn a_panicking_step_does_not_end_the_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(TestClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap(),
+    ));
+    let store = Store::connect(&format!("sqlite://{}/panic.db", dir.path().display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let services = Services::new(store, clock.clone(), None);
+    let admin = Actor::admin(100, "ada");
+    for title in ["One", "Two"] {
+        say(&services, &admin, &format!("/story add title:{title}")).await;
+    }
+    say(
+        &services,
+        &admin,
+        "/vote start method:score stories:1,2 hours:1",
+    )
+    .await;
+    let pool = services.store.pool().clone();
+    sqlx::query("UPDATE votes SET opened_by = 'ada'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    clock.set(Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap());
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let wake = services.scheduler_wake.clone();
+    let looping = tokio::spawn(Scheduler::new(services.clone(), None).run(wake.clone(), stop_rx));
+    // Long enough for a few tries at the broken row (the first step runs at once).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !looping.is_finished(),
+        "the loop ended: {:?}",
+        looping.await
+    );
+    assert!(outbox_purposes(&services).await.is_empty());
+
+    sqlx::query("UPDATE votes SET opened_by = 100")
+        .execute(&pool)
+        .await
+        .unwrap();
+    wake.notify_one();
+    for _ in 0..100 {
+        if !outbox_purposes(&services).await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let purposes = outbox_purposes(&services).await;
+    assert!(
+        purposes.iter().any(|p| p.starts_with("vote-results")),
+        "{purposes:?}"
+    );
+    stop_tx.send(true).unwrap();
+    looping.await.unwrap();
 }
