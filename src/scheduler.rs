@@ -11,16 +11,14 @@ pub mod standups;
 
 pub use drain::Deliver;
 
-use std::any::Any;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::FutureExt as _;
 use tokio::sync::{watch, Notify};
 
 use crate::commands::{update_schedule, Services};
 use crate::discord::outbox_sender::OutboxSender;
+use crate::error::caught;
 
 /// The loop looks again at least this often, in case a row was added without a wake-up.
 const MAX_SLEEP: Duration = Duration::from_secs(60);
@@ -159,13 +157,12 @@ impl Scheduler {
     /// Loops [`Self::run_due`] until `stop` turns true.
     pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
         loop {
-            let pause = match AssertUnwindSafe(self.step()).catch_unwind().await {
+            let pause = match caught(self.step()).await {
                 Ok(pause) => pause,
-                // A bug, or a value of the wrong kind edited into the database by hand. Left
-                // to unwind, it would end this task and with it the process (and a restart
-                // would meet the same row): it costs this step instead, like an error.
-                Err(panic) => {
-                    tracing::error!(panic = panic_text(&*panic), "scheduler step panicked");
+                // Left to unwind, a panic would end this task and with it the process (and a
+                // restart would meet the same row): it costs this step instead.
+                Err(error) => {
+                    tracing::error!(error = format!("{error:#}"), "scheduler step failed");
                     AFTER_FAILED_STEP
                 }
             };
@@ -175,16 +172,5 @@ impl Scheduler {
                 _ = async { stop.wait_for(|s| *s).await.is_ok() } => return,
             }
         }
-    }
-}
-
-/// The message a panic was raised with, when it has one.
-fn panic_text(panic: &(dyn Any + Send)) -> &str {
-    if let Some(text) = panic.downcast_ref::<&str>() {
-        text
-    } else if let Some(text) = panic.downcast_ref::<String>() {
-        text
-    } else {
-        "(no message)"
     }
 }

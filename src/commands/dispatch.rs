@@ -19,7 +19,7 @@ use super::{
     standup, standup_answer, story, story_modal, team, update, vision, vote, Caller, Services,
 };
 use crate::domain::story::StoryNumber;
-use crate::error::{reference_id, AppError, HandlerResult};
+use crate::error::{caught, reference_id, AppError, HandlerResult};
 use crate::render::{Message, Response};
 
 /// Answers one interaction. Never fails: errors become ephemeral messages.
@@ -29,9 +29,11 @@ pub async fn dispatch(services: &Services, interaction: Interaction) -> Response
     let name = incoming.name();
     let guild = incoming.guild();
     let span = tracing::info_span!("interaction", command = %name, guild = guild, outcome = tracing::field::Empty);
-    let result = route(services, &interaction, incoming)
-        .instrument(span.clone())
-        .await;
+    // A panic is answered like any failure on our side, rather than left to drop the
+    // connection (or end the gateway's handler) with no answer at all.
+    let result = caught(route(services, &interaction, incoming).instrument(span.clone()))
+        .await
+        .unwrap_or_else(|panic| Err(AppError::Internal(panic)));
     let outcome = match &result {
         Ok(_) => "ok",
         Err(AppError::User(_)) => "refused",

@@ -1,5 +1,6 @@
 //! The interactions endpoint's protocol with Discord: signatures, timestamps, PING, health and
-//! metrics, command registration at start-up, restarts; and one real slash command end to end.
+//! metrics, command registration at start-up, restarts, an answer even when a handler panics;
+//! and one real slash command end to end.
 
 use chrono::Duration;
 use ed25519_dalek::{Signer as _, SigningKey};
@@ -200,6 +201,41 @@ async fn metrics_count_interactions_by_command_and_outcome_in_prometheus_text() 
     );
     assert!(text.contains("sprintmate_handler_seconds_bucket"), "{text}");
     assert!(text.trim_end().ends_with("# EOF"), "{text}");
+}
+
+/// A handler that panics (here reading a vote row whose `opened_by` was edited into text by
+/// hand) still answers, privately, like any failure on our side: the caller gets a reference
+/// to quote, the metrics count an error, and the endpoint goes on answering. Unanswered, the
+/// connection would drop and Discord would show "The application did not respond".
+#[tokio::test]
+async fn a_handler_that_panics_still_answers_privately_with_a_reference() {
+    let app = spawn_app().await;
+    let po = sprintmate::console::synth::Actor::admin(100, "ada");
+    for title in ["One", "Two"] {
+        crate::chat::say(&app, &po, &format!("/story add title:{title}")).await;
+    }
+    crate::chat::say(&app, &po, "/vote start method:score stories:1,2").await;
+    sqlx::query("UPDATE votes SET opened_by = 'ada'")
+        .execute(app.services().store.pool())
+        .await
+        .unwrap();
+
+    let answer = crate::chat::say(&app, &po, "/vote status").await;
+
+    assert!(crate::chat::is_ephemeral(&answer), "{answer}");
+    let text = crate::chat::text(&answer);
+    assert!(
+        text.starts_with("Something went wrong on our side (reference `"),
+        "{text}"
+    );
+    let (_, metrics) = app.get("/metrics").await;
+    assert!(
+        metrics
+            .contains("sprintmate_interactions_total{command=\"vote status\",outcome=\"error\"} 1"),
+        "{metrics}"
+    );
+    let (status, _) = app.post_signed(&ping()).await;
+    assert_eq!(status, 200);
 }
 
 #[tokio::test]
