@@ -39,8 +39,9 @@ async fn wait_until(services: &Services, done: impl Fn(&[String]) -> bool) {
     );
 }
 
-#[tokio::test]
-async fn the_real_loop_sleeps_until_a_stand_up_and_a_vote_deadline_and_acts_once_each() {
+/// Services on a fresh database, with a clock at 08:00 UTC on Monday 2 March 2026, and a
+/// backlog of `titles` added by an admin; keep the directory alive as long as the services.
+async fn backlog_at_eight(titles: &[&str]) -> (Services, Arc<TestClock>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(TestClock::new(
         Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap(),
@@ -51,9 +52,16 @@ async fn the_real_loop_sleeps_until_a_stand_up_and_a_vote_deadline_and_acts_once
     store.migrate().await.unwrap();
     let services = Services::new(store, clock.clone(), None);
     let admin = Actor::admin(100, "ada");
-    for title in ["One", "Two", "Three"] {
+    for title in titles {
         say(&services, &admin, &format!("/story add title:{title}")).await;
     }
+    (services, clock, dir)
+}
+
+#[tokio::test]
+async fn the_real_loop_sleeps_until_a_stand_up_and_a_vote_deadline_and_acts_once_each() {
+    let (services, clock, _dir) = backlog_at_eight(&["One", "Two", "Three"]).await;
+    let admin = Actor::admin(100, "ada");
     say(
         &services,
         &admin,
@@ -116,19 +124,8 @@ async fn the_real_loop_sleeps_until_a_stand_up_and_a_vote_deadline_and_acts_once
 /// the panic would end the task, and in the app the process with it.
 #[tokio::test]
 async fn a_panicking_step_does_not_end_the_loop() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(TestClock::new(
-        Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap(),
-    ));
-    let store = Store::connect(&format!("sqlite://{}/panic.db", dir.path().display()))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    let services = Services::new(store, clock.clone(), None);
+    let (services, clock, _dir) = backlog_at_eight(&["One", "Two"]).await;
     let admin = Actor::admin(100, "ada");
-    for title in ["One", "Two"] {
-        say(&services, &admin, &format!("/story add title:{title}")).await;
-    }
     say(
         &services,
         &admin,
