@@ -42,7 +42,7 @@ pub fn definition() -> CreateCommand {
         .description("Priority votes on backlog stories")
         .contexts(vec![InteractionContext::Guild])
         .add_option(
-            sub("start", "Start a priority vote (Product Owner)")
+            sub("start", "Start a priority vote")
                 .add_sub_option(method)
                 .add_sub_option(
                     CreateCommandOption::new(
@@ -179,7 +179,8 @@ async fn start(
     team: &Team,
     inv: &Invocation,
 ) -> HandlerResult<Response> {
-    caller.require(team, Access::ProductOwner, "start a vote")?;
+    // Any member may start one (PRODUCT: only closing it and applying its results are the
+    // PO's); a PO or an admin can cancel one started by mistake.
     let method = Method::parse(inv.required_text("method")?)?;
     let hours = inv.integer("hours").unwrap_or(HOURS_DEFAULT);
     if !(1..=HOURS_MAX).contains(&hours) {
@@ -248,7 +249,7 @@ fn already_open(team: &Team, open: &Vote) -> AppError {
 
 fn no_open_vote(team: &Team) -> AppError {
     AppError::user(format!(
-        "Team {} has no open vote. A Product Owner can start one with /vote start.",
+        "Team {} has no open vote. Start one with /vote start.",
         escape_markdown(&team.name)
     ))
 }
