@@ -198,7 +198,8 @@ impl Schedule {
         (remind_at - posted_at >= gap).then_some(remind_at)
     }
 
-    /// The next `count` prompts strictly after `after`, as (local date, instant).
+    /// The next `count` prompts strictly after `after`, as (local date, instant): none on an
+    /// excluded day, and none on a day already handled (opened by hand with `/standup now`).
     pub fn next_prompts(
         &self,
         after: DateTime<Utc>,
@@ -211,8 +212,11 @@ impl Schedule {
         }
         // Start a day early: a prompt fires on its own local date, which may be "yesterday" in UTC.
         let mut date = self.local_date(after).pred_opt();
-        if let Some(until) = exclusions.paused_until {
-            date = until.succ_opt().and_then(|resume| date.max(Some(resume)));
+        for done in [exclusions.paused_until, exclusions.handled_through]
+            .into_iter()
+            .flatten()
+        {
+            date = done.succ_opt().and_then(|next| date.max(Some(next)));
         }
         while let Some(day) = date {
             if prompts.len() == count {

@@ -245,18 +245,20 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// The team's holidays and pause.
+    /// The team's holidays and pause, and the last day it has handled.
     pub async fn exclusions(&self, team_id: i64) -> sqlx::Result<Exclusions> {
         let skipped: Vec<String> =
             sqlx::query_scalar("SELECT date FROM standup_skips WHERE team_id = ?")
                 .bind(team_id)
                 .fetch_all(self.reads())
                 .await?;
-        let paused: Option<Option<String>> =
-            sqlx::query_scalar("SELECT paused_until FROM standup_schedules WHERE team_id = ?")
-                .bind(team_id)
-                .fetch_optional(self.reads())
-                .await?;
+        let progress: Option<(Option<String>, String)> = sqlx::query_as(
+            "SELECT paused_until, last_handled FROM standup_schedules WHERE team_id = ?",
+        )
+        .bind(team_id)
+        .fetch_optional(self.reads())
+        .await?;
+        let (paused, handled) = progress.unzip();
         Ok(Exclusions {
             skipped: skipped
                 .iter()
@@ -266,6 +268,7 @@ impl Store {
                 .flatten()
                 .map(|d| parse_stored_date(&d))
                 .transpose()?,
+            handled_through: handled.map(|d| parse_stored_date(&d)).transpose()?,
         })
     }
 

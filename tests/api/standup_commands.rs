@@ -68,6 +68,15 @@ async fn standup_now_opens_today_once_and_the_schedule_does_not_prompt_it_again(
         &say(&app, &bea(), "/standup now").await,
         "already been opened",
     );
+    // Today is handled: the next prompt shown (and slept until) is tomorrow's, not 09:30 today.
+    let tomorrow = (at(9, 30) + Duration::days(1)).timestamp();
+    let show = text(&say(&app, &bea(), "/standup show").await);
+    assert!(
+        show.contains(&format!("**Next prompt:** <t:{tomorrow}:f>")),
+        "{show}"
+    );
+    let next_due = app.scheduler().next_due(at(9, 1).timestamp()).await;
+    assert_ne!(next_due.unwrap(), Some(at(9, 30).timestamp()));
     app.clock.set(at(9, 30));
     settle(&app).await;
 

@@ -14,6 +14,10 @@ pub struct Exclusions {
     /// `/standup pause until:D`: no prompt on any date up to **and including** D; prompts
     /// resume on the first scheduled day after D. "Pause until Friday" reads as "Friday off too".
     pub paused_until: Option<NaiveDate>,
+    /// The last day already handled: prompted (by the schedule or by `/standup now`), or
+    /// passed. The scheduler never prompts it or an earlier day again, so neither is a next
+    /// prompt.
+    pub handled_through: Option<NaiveDate>,
 }
 
 /// The `paused_until` of a pause without an end (`/standup pause` with no date), as stored.

@@ -284,6 +284,22 @@ fn skipped_dates_and_a_pause_remove_prompts() {
 }
 
 #[test]
+fn a_day_already_handled_is_no_next_prompt() {
+    let s = schedule("UTC", "09:00", "mon-fri");
+    let handled = Exclusions {
+        handled_through: Some(date(2024, 3, 11)),
+        ..Exclusions::none()
+    };
+    // Monday 08:00, its stand-up already opened by hand: Tuesday's is next.
+    let next: Vec<_> = s
+        .next_prompts(utc(2024, 3, 11, 8, 0), 2, &handled)
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    assert_eq!(next, [date(2024, 3, 12), date(2024, 3, 13)]);
+}
+
+#[test]
 fn a_pause_that_never_ends_leaves_no_prompts() {
     let s = schedule("UTC", "09:00", "daily");
     for end in [UNTIL_RESUMED, NaiveDate::MAX] {
