@@ -59,6 +59,13 @@ async fn schedule_of(services: &Services, team: &Team) -> Result<StoredSchedule,
     })
 }
 
+/// The reminder when none is given: [`DEFAULT_REMINDER_MINUTES`] before close, or halfway
+/// through a window too short for that (a window of 60 minutes or less would otherwise remind
+/// everyone a minute after the prompt); none in a one-minute window.
+fn default_reminder(window: u32) -> u32 {
+    DEFAULT_REMINDER_MINUTES.min(window / 2)
+}
+
 pub async fn setup(
     services: &Services,
     caller: &Caller,
@@ -76,11 +83,7 @@ pub async fn setup(
         None => Weekdays::WORKDAYS,
     };
     let window = minutes(inv, "window", DEFAULT_WINDOW_MINUTES)?;
-    let reminder = minutes(
-        inv,
-        "reminder",
-        DEFAULT_REMINDER_MINUTES.min(window.saturating_sub(1)),
-    )?;
+    let reminder = minutes(inv, "reminder", default_reminder(window))?;
     let schedule = Schedule::new(time, zone, days, window, reminder)?;
     let now = services.clock.now();
     let setup = ScheduleSetup {

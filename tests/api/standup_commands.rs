@@ -49,6 +49,24 @@ async fn bad_times_zones_and_windows_are_refused_and_nothing_is_saved() {
     assert_refused(&say(&app, &ada(), "/standup show").await, "no stand-up yet");
 }
 
+/// Without a `reminder`, the reminder is 60 minutes before close, or halfway through a window
+/// too short for that: never a minute after the prompt, as `window - 1` gave.
+#[tokio::test]
+async fn a_short_window_s_default_reminder_comes_halfway_through_it() {
+    let app = spawn().await;
+    let base = format!("/standup setup channel:<#{STANDUP_CHANNEL}> time:09:30");
+    let cases = [
+        (240, "open 240 min, reminder 60 min before close"),
+        (90, "open 90 min, reminder 45 min before close"),
+        (60, "open 60 min, reminder 30 min before close"),
+        (1, "open 1 min, no reminder"),
+    ];
+    for (window, expected) in cases {
+        let reply = text(&say(&app, &ada(), &format!("{base} window:{window}")).await);
+        assert!(reply.contains(expected), "{reply}");
+    }
+}
+
 #[tokio::test]
 async fn standup_now_opens_today_once_and_the_schedule_does_not_prompt_it_again() {
     let app = spawn().await;
