@@ -1,6 +1,7 @@
 //! `/sprint`: start a sprint, move stories in and out, and route to the planning
 //! (`sprint_plan.rs`) and reporting (`sprint_report.rs`) sub-commands.
 
+use chrono::{Days, NaiveDate};
 use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption, InteractionContext};
 
 use super::caller::team_for;
@@ -10,7 +11,9 @@ use super::story::{find_story, story_option};
 use super::{sprint_plan, sprint_report, Caller, Services};
 use crate::domain::access::Access;
 use crate::domain::schedule::parse_date;
-use crate::domain::sprint::{SprintSpan, DEFAULT_SPRINT_DAYS, SPRINT_DAYS_MAX};
+use crate::domain::sprint::{
+    SprintSpan, DEFAULT_SPRINT_DAYS, SPRINT_DAYS_MAX, SPRINT_START_MAX_DAYS_AHEAD,
+};
 use crate::domain::story::{truncate_plain, Status};
 use crate::domain::team::Timezone;
 use crate::domain::wording::counted;
@@ -182,6 +185,14 @@ async fn start(
         .unwrap_or(i64::from(DEFAULT_SPRINT_DAYS));
     let span = SprintSpan::new(start, days, zone)?;
     let today = now.with_timezone(&zone.tz()).date_naive();
+    let latest_start = today
+        .checked_add_days(Days::new(SPRINT_START_MAX_DAYS_AHEAD))
+        .unwrap_or(NaiveDate::MAX);
+    if start > latest_start {
+        return Err(AppError::user(format!(
+            "A sprint can start {SPRINT_START_MAX_DAYS_AHEAD} days from today at the latest ({latest_start}); {start} is further. Start it nearer the time, or leave starts out to start today."
+        )));
+    }
     if span.last_day() < today {
         return Err(AppError::user(format!(
             "A sprint from {start} for {} would already be over (its last day was {}). Pick a later start date, or leave starts out to start today.",

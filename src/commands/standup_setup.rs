@@ -2,6 +2,7 @@
 
 use super::caller::team_for;
 use super::options::Invocation;
+use super::sprint::team_zone;
 use super::{Caller, Services};
 use crate::domain::access::Access;
 use crate::domain::schedule::{
@@ -300,7 +301,12 @@ pub async fn away(
     let team = team_for(services, caller).await?;
     let from = parse_date(inv.required_text("from")?)?;
     let to = parse_date(inv.required_text("to")?)?;
-    let range = AwayRange::new(from, to)?;
+    let today = services
+        .clock
+        .now()
+        .with_timezone(&team_zone(&team).tz())
+        .date_naive();
+    let range = AwayRange::new(from, to)?.to_set_on(today)?;
     let member = inv.user("user").unwrap_or(caller.user_id);
     if member != caller.user_id {
         caller.require(&team, Access::Admin, "set other members away")?;

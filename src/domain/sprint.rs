@@ -21,6 +21,9 @@ use super::Invalid;
 
 pub const DEFAULT_SPRINT_DAYS: u32 = 14;
 pub const SPRINT_DAYS_MAX: u32 = 60;
+/// How far ahead of today a sprint may start: far enough to plan the next one, not so far that
+/// a mistyped year blocks the team's one active sprint.
+pub const SPRINT_START_MAX_DAYS_AHEAD: u64 = 60;
 /// Done points below this share of the ideal put a sprint at risk ("lag by more than 20 %").
 pub const AT_RISK_SHARE: f64 = 0.8;
 

@@ -475,6 +475,14 @@ async fn a_sprint_started_late_with_a_past_start_date_is_planned_on_the_day_it_i
         &say(&app, &po(), "/sprint start starts:2026-02-02 days:10").await,
         "would already be over",
     );
+    // Nor one whose start lies past the 60 days ahead a plan may reach (a mistyped year
+    // would hold the team's one active sprint).
+    for far in ["2026-05-04", "9999-12-31"] {
+        assert_refused(
+            &say(&app, &po(), &format!("/sprint start starts:{far}")).await,
+            "60 days from today at the latest (2026-05-03)",
+        );
+    }
     let started = say(&app, &po(), "/sprint start starts:2026-03-02 days:10").await;
     assert_public(&started);
     app.clock.advance(chrono::Duration::hours(2));

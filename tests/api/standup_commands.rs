@@ -139,6 +139,15 @@ async fn members_set_themselves_away_but_only_admins_set_others() {
     assert_refused(&say(&app, &bea(), &other).await, "set other members away");
     let backwards = "/standup away from:2026-03-04 to:2026-03-02";
     assert_refused(&say(&app, &bea(), backwards).await, "before it starts");
+    // Today is 2026-03-02: an absence already over, or past a year ahead, is refused (one
+    // cannot be taken back, so a mistyped year would excuse a member for a decade).
+    let over = "/standup away from:2026-02-02 to:2026-02-27";
+    assert_refused(&say(&app, &bea(), over).await, "already over");
+    let decade = "/standup away from:2026-03-02 to:2036-03-02";
+    assert_refused(
+        &say(&app, &bea(), decade).await,
+        "until 2027-03-02 at the latest",
+    );
     assert_public(&say(&app, &bea(), "/standup away from:2026-03-02 to:2026-03-04").await);
 
     let show = text(&say(&app, &bea(), "/standup show").await);
@@ -147,6 +156,10 @@ async fn members_set_themselves_away_but_only_admins_set_others() {
         "{show}"
     );
     assert!(!show.contains(&format!("<@{CAL}> 2026")), "{show}");
+    assert!(
+        !show.contains("2036") && !show.contains("2026-02"),
+        "{show}"
+    );
 }
 
 #[tokio::test]

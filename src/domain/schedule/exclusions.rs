@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 
 use crate::domain::Invalid;
 
@@ -70,7 +70,32 @@ impl AwayRange {
     pub fn contains(self, date: NaiveDate) -> bool {
         (self.from..=self.to).contains(&date)
     }
+
+    /// The range as `/standup away` takes it on `today`: not already over, and ending at most
+    /// [`AWAY_MAX_DAYS_AHEAD`] days ahead. (Stored ranges are read back without this check.)
+    pub fn to_set_on(self, today: NaiveDate) -> Result<Self, Invalid> {
+        if self.to < today {
+            return Err(Invalid::new(format!(
+                "That absence is already over: it ended on {}, and today is {today}. Give dates from today on.",
+                self.to
+            )));
+        }
+        let latest = today
+            .checked_add_days(Days::new(AWAY_MAX_DAYS_AHEAD))
+            .unwrap_or(NaiveDate::MAX);
+        if self.to > latest {
+            return Err(Invalid::new(format!(
+                "An absence can run until {latest} at the latest (a year from today); {} is further. Set the rest nearer the time.",
+                self.to
+            )));
+        }
+        Ok(self)
+    }
 }
+
+/// How far ahead an absence may end: an absence cannot be taken back, so a mistyped year must
+/// not excuse a member for a decade.
+pub const AWAY_MAX_DAYS_AHEAD: u64 = 365;
 
 /// One member's absence. `member` is whatever id the caller uses for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +164,18 @@ mod tests {
         assert!(is_expected(7, d(7), &away));
         assert!(is_expected(8, d(5), &away));
         assert_eq!(expected_members(&[8, 7, 9], d(5), &away), [8, 9]);
+    }
+
+    #[test]
+    fn an_absence_set_today_may_have_begun_but_not_ended_and_reaches_a_year_at_most() {
+        let today = d(10);
+        let set = |from, to| AwayRange::new(from, to).unwrap().to_set_on(today);
+        assert!(set(d(1), d(10)).is_ok(), "begun, still running today");
+        assert!(set(d(1), d(9)).unwrap_err().0.contains("already over"));
+        let a_year = NaiveDate::from_ymd_opt(2025, 3, 10).unwrap();
+        assert!(set(today, a_year).is_ok());
+        let err = set(today, a_year.succ_opt().unwrap()).unwrap_err();
+        assert!(err.0.contains("until 2025-03-10 at the latest"), "{err}");
     }
 
     #[test]
