@@ -419,26 +419,15 @@ async fn bad_start_options_are_refused_and_change_nothing() {
         .await
         .unwrap()
         .unwrap();
-    assert!(fx
-        .services
-        .store
-        .latest_vote(GUILD, team.id)
-        .await
-        .unwrap()
-        .is_none());
+    let store = &fx.services.store;
+    assert!(store.latest_vote(GUILD, team.id).await.unwrap().is_none());
     // A member may start one (only closing and applying are the PO's); a second is refused.
     let started = fx
         .run(&member(5), "vote start", vec![("method", text("dots"))])
         .await
         .unwrap();
     assert!(!started.is_ephemeral(), "the ballot card is for the team");
-    assert!(fx
-        .services
-        .store
-        .latest_vote(GUILD, team.id)
-        .await
-        .unwrap()
-        .is_some());
+    assert!(store.latest_vote(GUILD, team.id).await.unwrap().is_some());
     let message = refused(
         fx.run(&po(), "vote start", vec![("method", text("score"))])
             .await,
