@@ -176,15 +176,15 @@ async fn start(
     let goal = optional_text(inv.text("goal"), "sprint goal", SPRINT_GOAL_MAX)?;
     let zone = team_zone(team);
     let now = services.clock.now();
+    let today = zone.date_at(now);
     let start = match inv.text("starts") {
         Some(raw) => parse_date(raw)?,
-        None => now.with_timezone(&zone.tz()).date_naive(),
+        None => today,
     };
     let days = inv
         .integer("days")
         .unwrap_or(i64::from(DEFAULT_SPRINT_DAYS));
     let span = SprintSpan::new(start, days, zone)?;
-    let today = now.with_timezone(&zone.tz()).date_naive();
     let latest_start = today
         .checked_add_days(Days::new(SPRINT_START_MAX_DAYS_AHEAD))
         .unwrap_or(NaiveDate::MAX);

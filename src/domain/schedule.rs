@@ -156,7 +156,7 @@ impl Schedule {
 
     /// The local date of an instant in the schedule's zone.
     pub fn local_date(&self, instant: DateTime<Utc>) -> NaiveDate {
-        instant.with_timezone(&self.zone.tz()).date_naive()
+        self.zone.date_at(instant)
     }
 
     /// Whether a stand-up is held on `date`: a scheduled weekday, not skipped, not paused.

@@ -86,7 +86,7 @@ impl SprintSpan {
     /// starts a sprint late with a past start date then picks its stories as part of the
     /// commitment, as on a planning day, instead of every pick being a scope change.
     pub fn planning_ends_at(&self, started_at: DateTime<Utc>) -> DateTime<Utc> {
-        let started_on = started_at.with_timezone(&self.zone.tz()).date_naive();
+        let started_on = self.zone.date_at(started_at);
         let end_of_that_day = start_of_day(self.zone, started_on + Duration::days(1));
         self.day_ends_at(0).max(end_of_that_day)
     }
@@ -100,7 +100,7 @@ impl SprintSpan {
 
     /// Days left counting today: the whole sprint before it starts, 1 on its last day, 0 after.
     pub fn days_left(&self, now: DateTime<Utc>) -> u32 {
-        let today = now.with_timezone(&self.zone.tz()).date_naive();
+        let today = self.zone.date_at(now);
         if today < self.start {
             return self.days;
         }

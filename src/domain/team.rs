@@ -60,6 +60,11 @@ impl Timezone {
     pub fn name(self) -> &'static str {
         self.0.name()
     }
+
+    /// The local date in this zone at `instant`.
+    pub fn date_at(self, instant: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+        instant.with_timezone(&self.0).date_naive()
+    }
 }
 
 /// The product vision: 1-1000 characters.

@@ -48,7 +48,7 @@ impl WeeklySchedule {
 
     /// The local date of the latest publication whose time has come at `now`.
     pub fn latest_occurrence(&self, now: DateTime<Utc>) -> NaiveDate {
-        let today = now.with_timezone(&self.zone.tz()).date_naive();
+        let today = self.zone.date_at(now);
         // Today's time may not have come yet; a week back always has.
         (0..=7)
             .map(|back| today - Duration::days(back))
