@@ -4,6 +4,7 @@ use chrono::Duration;
 
 use super::caller::team_for;
 use super::options::Invocation;
+use super::standup_setup::standup_zone;
 use super::{standup_view, Caller, Services};
 use crate::domain::blockers::reports_blocker;
 use crate::domain::schedule::{is_expected, parse_date};
@@ -93,11 +94,8 @@ pub async fn stats(
             "`days` goes from 1 to {STATS_DAYS_MAX}."
         )));
     }
-    let zone = match services.store.schedule(&team).await? {
-        Some(stored) => stored.schedule.zone(),
-        None => crate::domain::team::Timezone::parse(&team.timezone)?,
-    };
-    let today = services.clock.now().with_timezone(&zone.tz()).date_naive();
+    let zone = standup_zone(services, &team).await?;
+    let today = zone.date_at(services.clock.now());
     let from = today - Duration::days(days - 1);
     let held = services.store.held_days_between(&team, from, today).await?;
     let absences = services.store.absences(team.id, from).await?;

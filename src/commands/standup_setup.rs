@@ -51,6 +51,14 @@ fn describe(stored: &StoredSchedule) -> String {
     )
 }
 
+/// The zone the team's stand-up dates are in: its schedule's, or the team's before it has one.
+pub async fn standup_zone(services: &Services, team: &Team) -> HandlerResult<Timezone> {
+    Ok(match services.store.schedule(team).await? {
+        Some(stored) => stored.schedule.zone(),
+        None => team_zone(team),
+    })
+}
+
 async fn schedule_of(services: &Services, team: &Team) -> Result<StoredSchedule, AppError> {
     services.store.schedule(team).await?.ok_or_else(|| {
         AppError::user(format!(
@@ -301,11 +309,10 @@ pub async fn away(
     let team = team_for(services, caller).await?;
     let from = parse_date(inv.required_text("from")?)?;
     let to = parse_date(inv.required_text("to")?)?;
-    let today = services
-        .clock
-        .now()
-        .with_timezone(&team_zone(&team).tz())
-        .date_naive();
+    // The dates an absence names are stand-up dates, so "today" is the stand-up's.
+    let today = standup_zone(services, &team)
+        .await?
+        .date_at(services.clock.now());
     let range = AwayRange::new(from, to)?.to_set_on(today)?;
     let member = inv.user("user").unwrap_or(caller.user_id);
     if member != caller.user_id {

@@ -162,6 +162,25 @@ async fn members_set_themselves_away_but_only_admins_set_others() {
     );
 }
 
+/// An absence names stand-up dates, so "already over" is judged by the stand-up's zone: at
+/// 09:00 UTC on 2 March it is still 1 March in Pago Pago (UTC-11).
+#[tokio::test]
+async fn an_absence_is_judged_by_the_stand_up_s_own_date() {
+    let app = spawn().await;
+    say(
+        &app,
+        &ada(),
+        &format!(
+            "/standup setup channel:<#{STANDUP_CHANNEL}> time:23:30 timezone:Pacific/Pago_Pago"
+        ),
+    )
+    .await;
+    let tonight = "/standup away from:2026-03-01 to:2026-03-01";
+    assert_public(&say(&app, &bea(), tonight).await);
+    let yesterday = "/standup away from:2026-02-28 to:2026-02-28";
+    assert_refused(&say(&app, &bea(), yesterday).await, "today is 2026-03-01");
+}
+
 #[tokio::test]
 async fn summary_and_stats_show_answers_blockers_and_participation() {
     let app = spawn().await;
