@@ -238,6 +238,15 @@ pub async fn resume(services: &Services, caller: &Caller) -> HandlerResult<Respo
     caller.require(&team, Access::Admin, "resume the stand-up")?;
     let stored = schedule_of(services, &team).await?;
     let now = services.clock.now();
+    let paused_now = stored
+        .paused_until
+        .is_some_and(|until| until >= stored.schedule.local_date(now));
+    if !paused_now && stored.failing_reason.is_none() {
+        return Err(AppError::user(format!(
+            "The stand-up of team {} is neither paused nor failing; there is nothing to resume.",
+            escape_markdown(&team.name)
+        )));
+    }
     // Days that went by paused (today too, once its prompt time has passed) stay unheld: not
     // reported missed, and no late prompt the reply below would not mention.
     let paused = services.store.exclusions(team.id).await?;

@@ -122,6 +122,18 @@ pub async fn run(
             } else {
                 None
             };
+            if assignee == story.assignee_id {
+                return Err(AppError::user(match assignee {
+                    Some(user) => format!(
+                        "Story #{} is already assigned to <@{user}>; nothing was changed.",
+                        story.number
+                    ),
+                    None => format!(
+                        "Story #{} has no assignee; nothing was changed.",
+                        story.number
+                    ),
+                }));
+            }
             let updated = services
                 .store
                 .set_assignee(&story, assignee, services.now_unix())
@@ -319,6 +331,16 @@ pub async fn apply_edit(
 ) -> HandlerResult<Response> {
     refuse_archived(story)?;
     let store = &services.store;
+    let labels = match change.labels {
+        Some(_) => store.labels(story).await?,
+        None => Labels::default(),
+    };
+    if change.changes_nothing(story, &labels) {
+        return Err(AppError::user(format!(
+            "Story #{} already has those values; nothing was changed.",
+            story.number
+        )));
+    }
     let now = services.now_unix();
     let updated = match version {
         None => store.update_story(story, change, now).await?,

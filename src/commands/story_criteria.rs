@@ -37,17 +37,26 @@ pub async fn run(
         path @ ("story criteria check" | "story criteria uncheck") => {
             let checked = path.ends_with(" check");
             let number = inv.integer("number").unwrap_or(0);
-            if !services
+            let verb = if checked { "checked" } else { "unchecked" };
+            match services
                 .store
                 .set_criterion_checked(&story, number, checked)
                 .await?
             {
-                return Err(AppError::user(format!(
-                    "Story #{} has no criterion {number}. /story show #{} lists them.",
-                    story.number, story.number
-                )));
+                Some(true) => {}
+                Some(false) => {
+                    return Err(AppError::user(format!(
+                        "Criterion {number} of #{} is already {verb}; nothing was changed.",
+                        story.number
+                    )))
+                }
+                None => {
+                    return Err(AppError::user(format!(
+                        "Story #{} has no criterion {number}. /story show #{} lists them.",
+                        story.number, story.number
+                    )))
+                }
             }
-            let verb = if checked { "checked" } else { "unchecked" };
             format!(
                 "<@{}> {verb} criterion {number} of #{}.",
                 caller.user_id, story.number

@@ -120,6 +120,23 @@ impl StoryChange {
             && self.points.is_none()
             && self.labels.is_none()
     }
+
+    /// True when every field it names already has that value on `story` (whose labels are
+    /// `labels`): saving it would change nothing.
+    pub fn changes_nothing(&self, story: &Story, labels: &Labels) -> bool {
+        self.title
+            .as_ref()
+            .is_none_or(|t| t.as_str() == story.title)
+            && self
+                .details
+                .as_ref()
+                .is_none_or(|d| d.as_str() == story.details)
+            && self.kind.is_none_or(|k| k == story.kind)
+            && self
+                .points
+                .is_none_or(|p| p.map(|p| i64::from(p.get())) == story.points)
+            && self.labels.as_ref().is_none_or(|l| l == labels)
+    }
 }
 
 /// One acceptance criterion.

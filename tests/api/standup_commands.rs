@@ -105,6 +105,10 @@ async fn standup_now_opens_today_once_and_the_schedule_does_not_prompt_it_again(
 async fn skipped_and_paused_days_get_no_prompt_until_resumed() {
     let app = spawn().await;
     set_up(&app).await;
+    assert_refused(
+        &say(&app, &ada(), "/standup resume").await,
+        "neither paused nor failing; there is nothing to resume",
+    );
     assert_public(&say(&app, &ada(), "/standup skip date:2026-03-02").await);
     assert_public(&say(&app, &ada(), "/standup pause until:2026-03-03").await);
     assert_refused(

@@ -11,7 +11,8 @@ fn member() -> Actor {
     Actor::member(200, "bo")
 }
 
-/// Row counts of every table a refused command could touch, and the stories' content.
+/// Row counts of every table a refused command could touch, and the stories' content and
+/// last-change time.
 async fn snapshot(app: &TestApp) -> Vec<String> {
     let pool = app.services().store.pool();
     let mut out = Vec::new();
@@ -32,7 +33,7 @@ async fn snapshot(app: &TestApp) -> Vec<String> {
         out.push(format!("{table}: {count}"));
     }
     let stories: Vec<String> = sqlx::query_scalar(
-        "SELECT concat_ws(' | ', title, details, quote(points), status, quote(assignee_id)) FROM stories ORDER BY id",
+        "SELECT concat_ws(' | ', title, details, quote(points), status, quote(assignee_id), updated_at) FROM stories ORDER BY id",
     )
     .fetch_all(pool)
     .await
@@ -224,4 +225,45 @@ async fn every_change_to_an_archived_story_is_refused_up_front_and_changes_nothi
     say(&app, &po, "/story restore story:2").await;
     assert_public(&say(&app, &member(), "/story assign story:2").await);
     assert_eq!(say(&app, &member(), "/story edit story:2").await["type"], 9);
+}
+
+#[tokio::test]
+async fn a_change_to_what_is_already_there_is_refused_and_posts_nothing() {
+    let app = spawn_app().await;
+    say(
+        &app,
+        &member(),
+        r#"/story add title:"Same" details:"As is" type:bug points:3 labels:"ui, api""#,
+    )
+    .await;
+    say(
+        &app,
+        &member(),
+        r#"/story criteria add story:1 text:"works""#,
+    )
+    .await;
+    say(&app, &member(), "/story criteria check story:1 number:1").await;
+    say(&app, &member(), "/story assign story:1 user:<@300>").await;
+    // The clock stands still in tests, so a later write would not move `updated_at`; advance it.
+    app.clock.advance(chrono::Duration::minutes(1));
+    let nothing = "nothing was changed";
+    for line in [
+        "/story assign story:1 user:<@300>",
+        "/story criteria check story:1 number:1",
+        r#"/story edit story:1 title:"Same" type:bug points:3 labels:"UI,api""#,
+        r#"/story edit story:1 details:"As is""#,
+    ] {
+        refused_without_change(&app, &member(), line, nothing).await;
+    }
+    say(&app, &member(), "/story unassign story:1").await;
+    say(&app, &member(), "/story criteria uncheck story:1 number:1").await;
+    app.clock.advance(chrono::Duration::minutes(1));
+    for line in [
+        "/story unassign story:1",
+        "/story criteria uncheck story:1 number:1",
+    ] {
+        refused_without_change(&app, &member(), line, nothing).await;
+    }
+    // A real change still goes through: labels in another order are shown in that order.
+    assert_public(&say(&app, &member(), r#"/story edit story:1 labels:"api,ui""#).await);
 }
