@@ -327,10 +327,15 @@ pub async fn away(
     if member != caller.user_id {
         caller.require(&team, Access::Admin, "set other members away")?;
     }
-    services
+    let added = services
         .store
         .add_away(&team, member, range, caller.user_id, services.now_unix())
         .await?;
+    if !added {
+        return Err(AppError::user(format!(
+            "<@{member}> is already away on every day from {from} to {to}; nothing was changed. /standup show lists who is away."
+        )));
+    }
     Ok(Response::Message(Message::public_text(format!(
         "<@{member}> is away from {from} to {to}: not reminded, not listed missing."
     ))))

@@ -272,7 +272,8 @@ impl Store {
         })
     }
 
-    /// Excuses a member on the dates of `range`.
+    /// Excuses a member on the dates of `range`; false, storing nothing, when one of their
+    /// absences already covers every one of those dates.
     pub async fn add_away(
         &self,
         team: &Team,
@@ -280,10 +281,14 @@ impl Store {
         range: AwayRange,
         by: u64,
         now: i64,
-    ) -> sqlx::Result<()> {
+    ) -> sqlx::Result<bool> {
+        // One statement, so two identical requests at once cannot both be stored.
         let statement = sqlx::query(
             "INSERT INTO standup_away (team_id, user_id, from_date, to_date, set_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6
+             WHERE NOT EXISTS (SELECT 1 FROM standup_away
+                               WHERE team_id = ?1 AND user_id = ?2
+                                 AND from_date <= ?3 AND to_date >= ?4)",
         )
         .bind(team.id)
         .bind(db_id(user_id))
@@ -291,8 +296,7 @@ impl Store {
         .bind(date_text(range.to()))
         .bind(db_id(by))
         .bind(now);
-        self.write_alone(statement).await?;
-        Ok(())
+        Ok(self.write_alone(statement).await?.rows_affected() == 1)
     }
 
     /// The team's absences that end on or after `since`.

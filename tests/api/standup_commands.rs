@@ -153,8 +153,26 @@ async fn members_set_themselves_away_but_only_admins_set_others() {
         "until 2027-03-02 at the latest",
     );
     assert_public(&say(&app, &bea(), "/standup away from:2026-03-02 to:2026-03-04").await);
+    // The same days again, or some of them, would be a second line saying the same thing;
+    // days beyond the absence are a new one.
+    for covered in [
+        "from:2026-03-02 to:2026-03-04",
+        "from:2026-03-03 to:2026-03-03",
+    ] {
+        assert_refused(
+            &say(&app, &bea(), &format!("/standup away {covered}")).await,
+            "already away on every day",
+        );
+    }
+    assert_public(&say(&app, &bea(), "/standup away from:2026-03-04 to:2026-03-05").await);
 
     let show = text(&say(&app, &bea(), "/standup show").await);
+    assert_eq!(
+        show.matches(&format!("<@{BEA}> 2026-03-02 to 2026-03-04"))
+            .count(),
+        1,
+        "{show}"
+    );
     assert!(
         show.contains(&format!("<@{BEA}> 2026-03-02 to 2026-03-04")),
         "{show}"
