@@ -292,6 +292,13 @@ pub async fn skip(
             "{date} has passed; give today or a later date."
         )));
     }
+    if !stored.schedule.is_prompt_day(date, &Exclusions::none()) {
+        return Err(AppError::user(format!(
+            "{date} is a {}, and the stand-up is held {} only; there is nothing to skip.",
+            date.format("%A"),
+            stored.schedule.days()
+        )));
+    }
     if !services.store.add_skip(&team, date).await? {
         return Err(match services.store.standup_day(&team, date).await? {
             Some(day) if day.status == DayStatus::Open => AppError::user(format!(

@@ -110,6 +110,10 @@ async fn skipped_and_paused_days_get_no_prompt_until_resumed() {
         "neither paused nor failing; there is nothing to resume",
     );
     assert_public(&say(&app, &ada(), "/standup skip date:2026-03-02").await);
+    assert_refused(
+        &say(&app, &ada(), "/standup skip date:2026-03-07").await,
+        "2026-03-07 is a Saturday, and the stand-up is held mon-fri only",
+    );
     assert_public(&say(&app, &ada(), "/standup pause until:2026-03-03").await);
     assert_refused(
         &say(&app, &bea(), "/standup resume").await,
