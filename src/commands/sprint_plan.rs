@@ -17,7 +17,7 @@ use crate::domain::sprint::{
     default_capacity, suggest_plan, PlanCandidate, SprintPlan, SprintResult,
 };
 use crate::domain::story::StoryNumber;
-use crate::domain::wording::counted;
+use crate::domain::wording::{counted, pts};
 use crate::error::{AppError, HandlerResult};
 use crate::render::sprint::plan_embed;
 use crate::render::text::escape_markdown;
@@ -250,9 +250,10 @@ pub async fn add_planned(
         .map(|s| format!("#{} {}", s.number, escape_markdown(&s.title)))
         .collect();
     Ok(Response::Message(Message::public_text(format!(
-        "<@{}> added {} ({points} pts) to **{}**:\n{}",
+        "<@{}> added {} ({}) to **{}**:\n{}",
         caller.user_id,
         counted(added.len(), "story", "stories"),
+        pts(points),
         escape_markdown(&sprint.name),
         lines.join("\n")
     ))))

@@ -4,7 +4,7 @@ use super::message::{Button, ButtonStyle, Embed, Message};
 use super::text::escape_markdown;
 use crate::commands::custom_id::Action;
 use crate::domain::story::truncate_plain;
-use crate::domain::wording::counted;
+use crate::domain::wording::{counted, pts};
 use crate::store::backlog::{BacklogFilter, BacklogLine, BacklogPage};
 use crate::store::teams::Team;
 
@@ -12,9 +12,7 @@ pub const PER_PAGE: i64 = 10;
 
 fn line(story: &BacklogLine) -> String {
     let place = story.position.map_or("–".to_string(), |p| p.to_string());
-    let points = story
-        .points
-        .map_or("? pts".to_string(), |p| format!("{p} pts"));
+    let points = story.points.map_or("? pts".to_string(), pts);
     let assignee = story
         .assignee_id
         .map_or(String::new(), |id| format!(" · <@{id}>"));

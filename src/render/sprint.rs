@@ -9,7 +9,7 @@ use super::Embed;
 use crate::commands::sprint_facts::SprintFacts;
 use crate::domain::sprint::{progress_bar, Health, SprintPlan};
 use crate::domain::story::{truncate_plain, Status};
-use crate::domain::wording::counted;
+use crate::domain::wording::{counted, pts};
 use crate::store::stories::Story;
 
 const SPRINT_COLOR: u32 = 0x3ba55d;
@@ -57,7 +57,7 @@ pub fn fitted_lines(lines: &[String], empty: &str) -> String {
 }
 
 fn story_line(number: i64, title: &str, points: Option<i64>) -> String {
-    let points = points.map_or("? pts".to_string(), |p| format!("{p} pts"));
+    let points = points.map_or("? pts".to_string(), pts);
     format!(
         "#{number} {} · {points}",
         escape_markdown(&truncate_plain(title, 80))
@@ -81,7 +81,11 @@ pub fn plan_embed(
     };
     let target = sprint.map_or("the next sprint".to_string(), escape_markdown);
     let mut fields = vec![(
-        format!("Suggested: {} of {} pts", plan.picked_points, plan.capacity),
+        format!(
+            "Suggested: {} of {}",
+            plan.picked_points,
+            pts(plan.capacity)
+        ),
         fitted_lines(
             &lines(picked),
             "Nothing fits: no ready, unblocked, estimated story is small enough.",
@@ -156,8 +160,8 @@ pub fn status_embed(team: &str, facts: &SprintFacts, now: DateTime<Utc>) -> Embe
     let health = match p.health {
         Health::OnTrack => "On track".to_string(),
         Health::AtRisk => format!(
-            "At risk: about {} pts should be done by now",
-            p.ideal_done.round() as u32
+            "At risk: about {} should be done by now",
+            pts(p.ideal_done.round() as u32)
         ),
     };
     let mut fields = vec![
@@ -223,9 +227,13 @@ fn goal_line(facts: &SprintFacts) -> String {
 fn scope_changes(added: u32, removed: u32) -> String {
     match (added, removed) {
         (0, 0) => "None after planning.".to_string(),
-        (added, 0) => format!("+{added} pts added after planning"),
-        (0, removed) => format!("−{removed} pts removed after planning"),
-        (added, removed) => format!("+{added} pts added, −{removed} pts removed after planning"),
+        (added, 0) => format!("+{} added after planning", pts(added)),
+        (0, removed) => format!("−{} removed after planning", pts(removed)),
+        (added, removed) => format!(
+            "+{} added, −{} removed after planning",
+            pts(added),
+            pts(removed)
+        ),
     }
 }
 
@@ -238,8 +246,8 @@ pub fn summary_embed(
 ) -> Embed {
     let f = facts.figures();
     let velocity = match mean_velocity {
-        Some(mean) => format!("{} pts (recent average {mean:.1} pts)", f.completed_points),
-        None => format!("{} pts", f.completed_points),
+        Some(mean) => format!("{} (recent average {mean:.1} pts)", pts(f.completed_points)),
+        None => pts(f.completed_points),
     };
     let carried_lines: Vec<String> = carried
         .iter()
@@ -360,6 +368,10 @@ mod tests {
         assert_eq!(
             scope_changes(5, 3),
             "+5 pts added, −3 pts removed after planning"
+        );
+        assert_eq!(
+            scope_changes(1, 1),
+            "+1 pt added, −1 pt removed after planning"
         );
     }
 

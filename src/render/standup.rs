@@ -179,7 +179,10 @@ pub fn stats(days: i64, held: usize, open: usize, rows: &[Participation]) -> Mes
     };
     Message::default()
         .with_embed(Embed {
-            title: Some(format!("Stand-up participation, last {days} days")),
+            title: Some(format!(
+                "Stand-up participation, last {}",
+                counted(days, "day", "days")
+            )),
             description: Some(format!(
                 "{} held{}.\n\n{body}",
                 counted(held, "stand-up", "stand-ups"),

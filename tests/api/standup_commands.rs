@@ -233,7 +233,7 @@ async fn summary_and_stats_show_answers_blockers_and_participation() {
         "held no stand-up",
     );
     // The stats carry a picture: deferred at once, completed by editing the original response.
-    let deferred = say(&app, &ada(), "/standup stats days:7").await;
+    let deferred = say(&app, &ada(), "/standup stats days:1").await;
     assert_eq!(deferred["type"], 5, "{deferred}");
     assert!(is_ephemeral(&deferred));
     let (edited, edit) = first_edited_reply(&app).await;
@@ -243,7 +243,10 @@ async fn summary_and_stats_show_answers_blockers_and_participation() {
         "attachment://participation.png"
     );
     let stats = text(&edited);
-    assert!(stats.contains("1 stand-up held"), "{stats}");
+    assert!(
+        stats.contains("Stand-up participation, last 1 day\n") && stats.contains("1 stand-up held"),
+        "{stats}"
+    );
     assert!(
         stats.contains(&format!("<@{BEA}>: 1/1 answered (100%), 1 blocker raised")),
         "{stats}"
