@@ -13,6 +13,7 @@ use super::vote_tally;
 use super::{Caller, Services};
 use crate::domain::access::Access;
 use crate::domain::apply_results::reassign_ranks;
+use crate::domain::rank::Rank;
 use crate::domain::story::StoryNumber;
 use crate::domain::vote::Method;
 use crate::error::{AppError, HandlerResult};
@@ -146,7 +147,9 @@ pub async fn close(
     let marks = votes::ballot_marks(&mut *tx, vote.id).await?;
     let voters = votes::voters_of(&mut tx, vote.id).await?;
     let lines = vote_tally::tally(&tied_by_backlog_now(&mut tx, &closed).await?, &marks);
-    let mut results = results_card(&closed, &titles, &lines, &voters);
+    let open = votes::open_ranks(&mut tx, vote.guild_id, vote.team_id, &vote.candidates).await?;
+    let left_out = not_in(&vote.candidates, &open);
+    let mut results = results_card(&closed, &titles, &lines, &voters, &left_out);
     let points = vote_tally::matrix_points(&closed, &marks);
     let attachment = closing_matrix(vote.id, points, early_matrix).await;
     if attachment.is_some() {
@@ -245,6 +248,11 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
             .map(|line| line.story)
             .collect();
     let current = votes::open_ranks(&mut tx, vote.guild_id, vote.team_id, &order).await?;
+    if current.is_empty() {
+        return Err(AppError::user(
+            "None of the voted stories is in the backlog any more (done, accepted or archived); nothing changed.",
+        ));
+    }
     let changes = reassign_ranks(&current, &order);
     if changes.is_empty() {
         return Ok(Response::Message(Message::private_text(
@@ -258,13 +266,34 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
         .filter(|s| current.iter().any(|(c, _)| c == *s))
         .map(ToString::to_string)
         .collect();
+    let left_out: Vec<String> = not_in(&order, &current)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let skipped = if left_out.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Left out, as no longer in the backlog: {}.",
+            left_out.join(", ")
+        )
+    };
     Ok(Response::Message(Message::public_text(format!(
-        "<@{}> applied the vote results to the backlog of {}: {} now sit in that order among the places they held ({} moved; every other story kept its place).",
+        "<@{}> applied the vote results to the backlog of {}: {} now sit in that order among the places they held ({} moved; every other story kept its place).{skipped}",
         caller.user_id,
         escape_markdown(&team.name),
         kept.join(", "),
         changes.len()
     ))))
+}
+
+/// The stories of `numbers` without a place in the open backlog (`open`), in their order.
+fn not_in(numbers: &[StoryNumber], open: &[(StoryNumber, Rank)]) -> Vec<StoryNumber> {
+    numbers
+        .iter()
+        .filter(|n| !open.iter().any(|(o, _)| o == *n))
+        .copied()
+        .collect()
 }
 
 #[cfg(test)]

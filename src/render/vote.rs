@@ -333,12 +333,18 @@ pub fn ballot(
     ])
 }
 
-/// The results card posted when a vote closes.
+/// Marks a result row whose story was done, accepted or archived while the vote ran: Apply to
+/// backlog leaves it where it is.
+const LEFT_BACKLOG: &str = " · *no longer in the backlog*";
+
+/// The results card posted when a vote closes. `left_out` are the voted stories no longer in
+/// the open backlog.
 pub fn results_card(
     vote: &Vote,
     titles: &[(StoryNumber, String)],
     lines: &[ResultLine],
     voters: &[u64],
+    left_out: &[StoryNumber],
 ) -> Message {
     let table = |cut: usize| -> String {
         let rows: Vec<String> = lines
@@ -350,8 +356,13 @@ pub fn results_card(
                 } else {
                     format!(" · {}", line.spread)
                 };
+                let gone = if left_out.contains(&line.story) {
+                    LEFT_BACKLOG
+                } else {
+                    ""
+                };
                 format!(
-                    "**{}.** {} — **{}**{spread}",
+                    "**{}.** {} — **{}**{spread}{gone}",
                     i + 1,
                     story_line(titles, line.story, cut),
                     line.score

@@ -145,6 +145,53 @@ async fn every_method_runs_from_start_to_apply_with_three_members() {
     }
 }
 
+#[tokio::test]
+async fn a_voted_story_archived_before_the_close_is_marked_and_left_out_of_apply() {
+    let app = spawn_app().await;
+    backlog_of(&app, 3).await;
+    let card = say(&app, &po(), "/vote start method:score stories:1,2,3").await;
+    for who in members() {
+        vote_once(&app, &who, &card, &["Skip ▶", "4"]).await;
+    }
+    assert_public(&say(&app, &po(), "/story archive story:3").await);
+    assert_public(&say(&app, &po(), "/vote close").await);
+    let posts = app
+        .fake()
+        .wait_for("POST", "/channels/{c}/messages", 1, Duration::from_secs(5))
+        .await;
+    let shown = serde_json::json!({ "type": 4, "data": posts[0].body.clone().unwrap() });
+    let results = text(&shown);
+    let row = |number: &str| {
+        results
+            .lines()
+            .find(|l| l.contains(&format!("**#{number}** Story {number}")))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        row("3").ends_with(" · *no longer in the backlog*"),
+        "{results}"
+    );
+    assert!(
+        !row("2").contains("no longer") && !row("1").contains("no longer"),
+        "{results}"
+    );
+
+    let applied = text(&press(&app, &po(), &shown, "Apply to backlog").await);
+    assert!(
+        applied.contains("#2, #1 now sit in that order")
+            && applied.contains("kept its place). Left out, as no longer in the backlog: #3."),
+        "{applied}"
+    );
+    for number in [1, 2] {
+        say(&app, &po(), &format!("/story archive story:{number}")).await;
+    }
+    assert_refused(
+        &press(&app, &po(), &shown, "Apply to backlog").await,
+        "None of the voted stories is in the backlog any more",
+    );
+}
+
 async fn vote_once_refused(app: &TestApp, card: &serde_json::Value) -> serde_json::Value {
     press(app, &Actor::member(299, "late"), card, "Open my ballot").await
 }
