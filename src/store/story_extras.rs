@@ -36,6 +36,7 @@ const EXTRAS_SQL: &str = "SELECT
     EXISTS (SELECT 1 FROM story_dependencies d JOIN stories s ON s.id = d.story_id
             JOIN stories b ON b.id = d.blocked_by_id
             WHERE d.story_id = ?1 AND b.status NOT IN ('done', 'accepted', 'archived')
+              AND s.status NOT IN ('done', 'accepted', 'archived')
               AND b.rank > s.rank) AS misranked";
 
 fn decode<T: serde::de::DeserializeOwned + Default>(json: Option<String>) -> T {
@@ -113,7 +114,7 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        store
+        let rejected = store
             .change_status(&review, Status::InProgress, USER, Some("No receipts"), 4)
             .await
             .unwrap()
@@ -139,5 +140,19 @@ mod tests {
             })
         );
         assert!(extras.ranked_above_blocker);
+
+        // Out of the backlog, a story has no rank to warn about.
+        let archived = store
+            .change_status(&rejected, Status::Archived, USER, None, 5)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            !store
+                .story_extras(&archived)
+                .await
+                .unwrap()
+                .ranked_above_blocker
+        );
     }
 }
