@@ -147,6 +147,21 @@ fn a_lag_of_less_than_a_point_is_not_a_risk() {
 }
 
 #[test]
+fn the_first_day_is_not_judged_however_late_the_sprint_started() {
+    let s = span("Europe/Berlin", date(2024, 3, 4), 10);
+    let scope = ScopeAt { total: 40, done: 0 };
+    // 23:30 in Berlin on day one: the ideal is nearly 4 points, but the day is not over.
+    let evening = progress(&s, scope, utc(2024, 3, 4, 22, 30));
+    assert!(evening.ideal_done > 3.5, "{evening:?}");
+    assert_eq!(evening.health, Health::OnTrack);
+    // Half an hour later it is day two there, and nothing done is a risk.
+    assert_eq!(
+        progress(&s, scope, utc(2024, 3, 4, 23, 0)).health,
+        Health::AtRisk
+    );
+}
+
+#[test]
 fn a_sprint_past_its_end_with_work_left_is_at_risk() {
     let s = span("UTC", date(2024, 3, 4), 10);
     let late = progress(
