@@ -11,7 +11,6 @@ use crate::commands::vote_custom_id::{BallotStep, VoteAction};
 use crate::domain::story::{truncate_plain, StoryNumber};
 use crate::domain::vote::moscow::Moscow;
 use crate::domain::vote::Method;
-use crate::domain::wording::counted;
 use crate::store::votes::{Mark, Vote, VoteStatus};
 
 const VOTE_COLOR: u32 = 0xeb459e;
@@ -40,9 +39,12 @@ pub fn method_label(method: Method) -> &'static str {
 /// The method in one line, for the card and the ballot.
 pub fn method_hint(vote: &Vote) -> String {
     match vote.method {
+        Method::Dots if vote.dots_per_voter == 1 => {
+            "Put your one dot on the story you want most.".to_string()
+        }
         Method::Dots => format!(
-            "Spread your {} over the stories you want most; several on one story is fine.",
-            counted(vote.dots_per_voter, "dot", "dots")
+            "Spread your {} dots over the stories you want most; several on one story is fine.",
+            vote.dots_per_voter
         ),
         Method::Score => {
             "Score each story from 1 (low) to 5 (high); skip any you have no view on.".to_string()

@@ -1,5 +1,5 @@
 //! Tests of the vote cards: long voter lists and long candidate titles stay inside Discord's
-//! limits without losing a story or cutting a mention in half.
+//! limits without losing a story or cutting a mention in half, and the method hint reads right.
 
 use super::*;
 use crate::render::limits::{EMBED_DESCRIPTION, FIELD_VALUE};
@@ -138,4 +138,20 @@ fn short_titles_are_shown_whole() {
         "**1.** **#102** Saved \\*carts\\* — **weight 3**"
     );
     assert_eq!(results["embeds"][0]["fields"][0]["value"], "<@7>");
+}
+
+#[test]
+fn a_single_dot_is_not_spread() {
+    let dots = |dots_per_voter| {
+        method_hint(&Vote {
+            method: Method::Dots,
+            dots_per_voter,
+            ..vote()
+        })
+    };
+    assert_eq!(dots(1), "Put your one dot on the story you want most.");
+    assert_eq!(
+        dots(3),
+        "Spread your 3 dots over the stories you want most; several on one story is fine."
+    );
 }
