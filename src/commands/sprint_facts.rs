@@ -44,7 +44,7 @@ impl SprintFacts {
             .count();
         let scope = scope_at(&burndown_stories, now);
         Ok(Self {
-            progress: progress(&span, scope, now),
+            progress: progress(&span, scope, now, planning_ends_at(&sprint)),
             burndown: burndown(&span, &burndown_stories, now),
             stories: histories
                 .into_iter()
@@ -135,7 +135,12 @@ pub fn burndown_story(history: &SprintStoryHistory, span: &SprintSpan) -> Burndo
 
 /// Whether a move into or out of the sprint at `now` is a scope change: after its planning day.
 pub fn is_scope_change(sprint: &Sprint, now: DateTime<Utc>) -> bool {
-    now >= sprint.span().planning_ends_at(at(sprint.started_at))
+    now >= planning_ends_at(sprint)
+}
+
+/// The end of the sprint's planning day: scope changes count, and its health is judged, after it.
+pub fn planning_ends_at(sprint: &Sprint) -> DateTime<Utc> {
+    sprint.span().planning_ends_at(at(sprint.started_at))
 }
 
 #[cfg(test)]

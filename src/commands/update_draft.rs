@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::sprint_facts::SprintFacts;
+use super::sprint_facts::{planning_ends_at, SprintFacts};
 use super::Services;
 use crate::domain::story::{Status, StoryNumber};
 use crate::domain::update::{
@@ -77,6 +77,7 @@ pub async fn draft_message(
                 goal: facts.sprint.goal.clone(),
                 span: facts.span,
                 scope: facts.scope,
+                planning_ends_at: planning_ends_at(&facts.sprint),
             })
         }
         None => None,

@@ -133,13 +133,18 @@ pub struct Progress {
 /// point. At the very start, or with no points at all, nothing is expected yet, so it is on
 /// track; and in a sprint's first hours the ideal is a fraction of a point, which no story can
 /// make up, so a lag smaller than a point is not a risk either (the status would otherwise say
-/// "about 0 pts should be done by now"). Nor is anything judged on the sprint's first day: a
-/// sprint started in the evening would be at risk within minutes, before anyone could finish a
-/// story.
-pub fn progress(span: &SprintSpan, scope: ScopeAt, now: DateTime<Utc>) -> Progress {
+/// "about 0 pts should be done by now"). Nor is anything judged before `planning_ends_at`
+/// ([`SprintSpan::planning_ends_at`]): a sprint started in the evening, or with a start date
+/// already past, would be at risk within minutes, before anyone could finish a story.
+pub fn progress(
+    span: &SprintSpan,
+    scope: ScopeAt,
+    now: DateTime<Utc>,
+    planning_ends_at: DateTime<Utc>,
+) -> Progress {
     let ideal_done = f64::from(scope.total) * span.elapsed_share(now);
     let done = f64::from(scope.done);
-    let judged = now >= span.day_ends_at(0);
+    let judged = now >= planning_ends_at;
     let health = if judged && done < ideal_done * AT_RISK_SHARE && ideal_done - done >= 1.0 {
         Health::AtRisk
     } else {

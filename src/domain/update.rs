@@ -62,6 +62,8 @@ pub struct SprintFacts {
     pub goal: Option<String>,
     pub span: SprintSpan,
     pub scope: ScopeAt,
+    /// Before this the sprint is not judged at risk ([`progress`]).
+    pub planning_ends_at: DateTime<Utc>,
 }
 
 /// Everything an update is made of. Lists may repeat stories; the update shows each once.
@@ -104,7 +106,7 @@ pub fn compose(input: &UpdateInput, now: DateTime<Utc>) -> Update {
     let sprint = input
         .sprint
         .as_ref()
-        .map(|s| (s, progress(&s.span, s.scope, now)));
+        .map(|s| (s, progress(&s.span, s.scope, now, s.planning_ends_at)));
     // Story numbers already listed (StoryNumber is not Hash; its inner number is).
     let mut shown = HashSet::new();
     let mut sections = Vec::new();

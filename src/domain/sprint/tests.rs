@@ -104,6 +104,11 @@ fn days_left_follow_the_team_zone() {
 
 // --- progress ---
 
+/// Progress of a sprint started on its first day, so planning ends with that day.
+fn progress(s: &SprintSpan, scope: ScopeAt, now: DateTime<Utc>) -> Progress {
+    super::progress(s, scope, now, s.day_ends_at(0))
+}
+
 #[test]
 fn a_sprint_is_at_risk_when_done_lags_the_ideal_by_more_than_twenty_percent() {
     let s = span("UTC", date(2024, 3, 4), 10);
@@ -147,7 +152,7 @@ fn a_lag_of_less_than_a_point_is_not_a_risk() {
 }
 
 #[test]
-fn the_first_day_is_not_judged_however_late_the_sprint_started() {
+fn nothing_is_judged_before_planning_ends_however_late_the_sprint_started() {
     let s = span("Europe/Berlin", date(2024, 3, 4), 10);
     let scope = ScopeAt { total: 40, done: 0 };
     // 23:30 in Berlin on day one: the ideal is nearly 4 points, but the day is not over.
@@ -159,6 +164,12 @@ fn the_first_day_is_not_judged_however_late_the_sprint_started() {
         progress(&s, scope, utc(2024, 3, 4, 23, 0)).health,
         Health::AtRisk
     );
+    // Started on day three with the first day as its start date: planning is that day.
+    let started = utc(2024, 3, 6, 17, 0);
+    let planning_ends = s.planning_ends_at(started);
+    let judged = |now| super::progress(&s, scope, now, planning_ends).health;
+    assert_eq!(judged(utc(2024, 3, 6, 18, 0)), Health::OnTrack);
+    assert_eq!(judged(utc(2024, 3, 6, 23, 0)), Health::AtRisk);
 }
 
 #[test]

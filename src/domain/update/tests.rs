@@ -35,6 +35,7 @@ fn sprint(total: u32, done: u32) -> SprintFacts {
         // Day 6 of 10 at `now`: half the time has passed.
         span: SprintSpan::new(date(3, 4), 10, Timezone::parse("UTC").unwrap()).unwrap(),
         scope: ScopeAt { total, done },
+        planning_ends_at: Utc.with_ymd_and_hms(2024, 3, 5, 0, 0, 0).unwrap(),
     }
 }
 
