@@ -74,7 +74,7 @@ impl PageRow {
              EXISTS (SELECT 1 FROM story_dependencies d
                      JOIN stories b ON b.id = d.blocked_by_id
                      WHERE d.story_id = s.id AND b.status NOT IN {CLOSED_SQL}
-                       AND b.rank > s.rank),
+                       AND s.status NOT IN {CLOSED_SQL} AND b.rank > s.rank),
              s.rank"
         )
     }

@@ -233,6 +233,20 @@ async fn the_backlog_flags_a_story_ranked_above_an_open_story_it_depends_on_and_
     assert!(line_of("2").contains(" · 1 pt"), "{shown}");
     assert!(!line_of("2").contains("1 pts"), "{shown}");
     assert!(shown.contains("**2 stories** · 6 points"), "{shown}");
+    // Finished, #1 has no place in the backlog to be wrong about.
+    for status in ["in_progress", "done"] {
+        say(
+            &app,
+            &member(),
+            &format!("/story move story:1 status:{status}"),
+        )
+        .await;
+    }
+    let done = text(&say(&app, &member(), "/backlog status:done").await);
+    assert!(
+        done.contains("**#1**") && !done.contains("depends on"),
+        "{done}"
+    );
 }
 
 /// Every story's rank key, by number.
