@@ -12,6 +12,7 @@ use super::poker_id::{PokerPress, RoundAction};
 use super::story::find_story;
 use super::{Caller, Services};
 use crate::domain::story::{Status, StoryNumber};
+use crate::domain::wording::counted;
 use crate::error::{AppError, HandlerResult};
 use crate::render::Response;
 use crate::store::poker::{PokerRound, RoundStatus};
@@ -101,9 +102,9 @@ async fn round_press(
                 applied(false)?;
             }
             format!(
-                "<@{user}> accepted **{card}** for #{}: it now has {} points.",
+                "<@{user}> accepted **{card}** for #{}: it now has {}.",
                 story.number,
-                points.get()
+                counted(points.get(), "point", "points")
             )
         }
     };

@@ -16,7 +16,7 @@ use crate::domain::sprint::{
 };
 use crate::domain::story::{truncate_plain, Status};
 use crate::domain::team::Timezone;
-use crate::domain::wording::counted;
+use crate::domain::wording::{counted, pts};
 use crate::domain::Invalid;
 use crate::error::{AppError, HandlerResult};
 use crate::render::text::escape_markdown;
@@ -226,13 +226,13 @@ async fn start(
         .map(|g| format!("\nGoal: {}", escape_markdown(g)))
         .unwrap_or_default();
     Ok(Response::Message(Message::public_text(format!(
-        "<@{}> started **{}** for team {}: {} to {} ({} days, {}).{goal}\nPick its stories with /sprint plan or /sprint add.",
+        "<@{}> started **{}** for team {}: {} to {} ({}, {}).{goal}\nPick its stories with /sprint plan or /sprint add.",
         caller.user_id,
         escape_markdown(&sprint.name),
         escape_markdown(&team.name),
         span.start(),
         span.last_day(),
-        span.days(),
+        counted(span.days(), "day", "days"),
         zone.name(),
     ))))
 }
@@ -283,7 +283,7 @@ async fn change_membership(
     }
     let points = story
         .points
-        .map(|p| format!(", {p} pts"))
+        .map(|p| format!(", {}", pts(p)))
         .unwrap_or_default();
     let title = escape_markdown(&truncate_plain(&story.title, 100));
     let (verb, preposition) = if into {

@@ -156,7 +156,11 @@ fn sprint_lines(sprint: Option<(&SprintFacts, Progress)>, now: DateTime<Utc>) ->
     let span = &sprint.span;
     let left = span.days_left(now);
     let when = if now < span.starts_at() {
-        format!("Starts on {}, runs {} days.", span.start(), span.days())
+        format!(
+            "Starts on {}, runs {}.",
+            span.start(),
+            counted(span.days(), "day", "days")
+        )
     } else if left == 0 {
         format!("Ended on {}; the team is wrapping it up.", span.last_day())
     } else {
@@ -174,7 +178,11 @@ fn sprint_lines(sprint: Option<(&SprintFacts, Progress)>, now: DateTime<Utc>) ->
             None => sprint.name.clone(),
         },
         when,
-        format!("{} of {} points done {bar}", p.done, p.total),
+        format!(
+            "{} of {} done {bar}",
+            p.done,
+            counted(p.total, "point", "points")
+        ),
         match p.health {
             Health::OnTrack => "On track.".to_string(),
             Health::AtRisk => "At risk: finished work is more than 20% behind plan.".to_string(),
@@ -240,11 +248,11 @@ fn risks_section(input: &UpdateInput, sprint: Option<(&SprintFacts, Progress)>) 
     let mut lines = Vec::new();
     if let Some((sprint, p)) = sprint.filter(|(_, p)| p.health == Health::AtRisk) {
         lines.push(format!(
-            "{} is behind plan: {} of {} points are done, where about {} were planned by now.",
+            "{} is behind plan: about {} planned by now, {} done ({} in all).",
             sprint.name,
+            counted(p.ideal_done.round() as u32, "point", "points"),
             p.done,
-            p.total,
-            p.ideal_done.round() as u32
+            p.total
         ));
     }
     lines.extend(input.blocked.iter().map(blocked_line));

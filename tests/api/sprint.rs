@@ -567,3 +567,13 @@ async fn add_these_refuses_a_plan_the_backlog_has_changed_and_reports_the_points
         text(&added)
     );
 }
+
+#[tokio::test]
+async fn a_one_day_sprint_and_a_one_point_story_read_in_the_singular() {
+    let app = spawn_app().await;
+    say(&app, &po(), r#"/story add title:"Tiny fix" points:1"#).await;
+    let started = text(&say(&app, &po(), "/sprint start days:1").await);
+    assert!(started.contains("(1 day, UTC)"), "{started}");
+    let added = text(&say(&app, &po(), "/sprint add story:1").await);
+    assert!(added.contains("Tiny fix, 1 pt to"), "{added}");
+}

@@ -298,7 +298,22 @@ fn a_sprint_at_risk_is_a_risk() {
         .starts_with("At risk"));
     assert_eq!(
         section(&update, "Risks and blockers"),
-        ["Sprint 4 is behind plan: 10 of 40 points are done, where about 20 were planned by now."]
+        ["Sprint 4 is behind plan: about 20 points planned by now, 10 done (40 in all)."]
+    );
+}
+
+#[test]
+fn a_one_point_sprint_reads_in_the_singular() {
+    let update = compose(
+        &UpdateInput {
+            sprint: Some(sprint(1, 0)),
+            ..UpdateInput::default()
+        },
+        now(),
+    );
+    assert_eq!(
+        section(&update, "Sprint")[2],
+        "0 of 1 point done [░░░░░░░░░░] 0%"
     );
 }
 
