@@ -299,6 +299,13 @@ pub async fn skip(
             stored.schedule.days()
         )));
     }
+    // A day already handled has a stand-up, or had its time pass without one (set up or
+    // resumed after the prompt time): either way there is nothing left to skip.
+    if date <= stored.last_handled && services.store.standup_day(&team, date).await?.is_none() {
+        return Err(AppError::user(format!(
+            "The stand-up time of {date} has passed without a stand-up, so there is nothing to skip. /standup now opens one at once."
+        )));
+    }
     if !services.store.add_skip(&team, date).await? {
         return Err(match services.store.standup_day(&team, date).await? {
             Some(day) if day.status == DayStatus::Open => AppError::user(format!(

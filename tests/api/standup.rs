@@ -406,6 +406,10 @@ async fn a_403_marks_the_schedule_failing_and_show_names_the_missing_permission(
         .unwrap();
     assert!(!text.contains("Send Messages"), "{text}");
     assert_eq!(app.fake().requests_to("POST", &channel_posts()).len(), 1);
+    // A failing stand-up that is not paused is still something to resume.
+    crate::chat::assert_public(&say(&app, &ada(), "/standup resume").await);
+    let show = say(&app, &ada(), "/standup show").await;
+    assert!(!show.to_string().contains("cannot post"), "{show}");
 }
 
 #[tokio::test]

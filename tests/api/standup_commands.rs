@@ -136,6 +136,27 @@ async fn skipped_and_paused_days_get_no_prompt_until_resumed() {
         &say(&app, &ada(), "/standup skip date:2026-03-01").await,
         "has passed",
     );
+    // A pause whose last day has gone by is over: nothing to resume.
+    assert_public(&say(&app, &ada(), "/standup pause until:2026-03-05").await);
+    app.clock.set(at(9, 30) + Duration::days(4));
+    assert_refused(
+        &say(&app, &ada(), "/standup resume").await,
+        "nothing to resume",
+    );
+}
+
+/// Set up after today's prompt time, today is handled without a stand-up: a skip of it would
+/// be a public "skipped" that changes nothing.
+#[tokio::test]
+async fn a_day_whose_time_passed_without_a_stand_up_cannot_be_skipped() {
+    let app = spawn().await;
+    app.clock.set(at(10, 0));
+    set_up(&app).await;
+    assert_refused(
+        &say(&app, &ada(), "/standup skip date:2026-03-02").await,
+        "has passed without a stand-up, so there is nothing to skip",
+    );
+    assert_public(&say(&app, &ada(), "/standup skip date:2026-03-03").await);
 }
 
 #[tokio::test]
