@@ -253,19 +253,6 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
             "None of the voted stories is in the backlog any more (done, accepted or archived); nothing changed.",
         ));
     }
-    let changes = reassign_ranks(&current, &order);
-    if changes.is_empty() {
-        return Ok(Response::Message(Message::private_text(
-            "The backlog already has this vote's order; nothing changed.",
-        )));
-    }
-    votes::write_ranks(&mut tx, vote.guild_id, vote.team_id, vote.id, &changes, now).await?;
-    tx.commit().await?;
-    let kept: Vec<String> = order
-        .iter()
-        .filter(|s| current.iter().any(|(c, _)| c == *s))
-        .map(ToString::to_string)
-        .collect();
     let left_out: Vec<String> = not_in(&order, &current)
         .iter()
         .map(ToString::to_string)
@@ -278,6 +265,19 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
             left_out.join(", ")
         )
     };
+    let changes = reassign_ranks(&current, &order);
+    if changes.is_empty() {
+        return Ok(Response::Message(Message::private_text(format!(
+            "The backlog already has this vote's order; nothing changed.{skipped}"
+        ))));
+    }
+    votes::write_ranks(&mut tx, vote.guild_id, vote.team_id, vote.id, &changes, now).await?;
+    tx.commit().await?;
+    let kept: Vec<String> = order
+        .iter()
+        .filter(|s| current.iter().any(|(c, _)| c == *s))
+        .map(ToString::to_string)
+        .collect();
     Ok(Response::Message(Message::public_text(format!(
         "<@{}> applied the vote results to the backlog of {}: {} now sit in that order among the places they held ({} moved; every other story kept its place).{skipped}",
         caller.user_id,

@@ -183,6 +183,11 @@ async fn a_voted_story_archived_before_the_close_is_marked_and_left_out_of_apply
             && applied.contains("kept its place). Left out, as no longer in the backlog: #3."),
         "{applied}"
     );
+    let again = press(&app, &po(), &shown, "Apply to backlog").await;
+    assert_refused(
+        &again,
+        "already has this vote's order; nothing changed. Left out, as no longer in the backlog: #3.",
+    );
     for number in [1, 2] {
         say(&app, &po(), &format!("/story archive story:{number}")).await;
     }
