@@ -269,6 +269,12 @@ async fn edit_with_only_the_story_opens_a_prefilled_form() {
         shown.contains("Better title") && shown.contains("not estimated"),
         "{shown}"
     );
+    // The form sent back as it was opened changes nothing, blank points included.
+    let modal = say(&app, &member(), "/story edit story:#1").await;
+    assert_refused(
+        &submit(&app, &member(), &modal, &[]).await,
+        "Story #1 already has those values; nothing was changed.",
+    );
 }
 
 #[tokio::test]
