@@ -92,6 +92,12 @@ pub async fn run(
             }
             let position = match services.store.move_to_position(&story, wanted).await? {
                 Placed::At(position) => position,
+                Placed::Already(position) => {
+                    return Err(AppError::user(format!(
+                        "Story #{} is already at position {position}; nothing was changed.",
+                        story.number
+                    )));
+                }
                 Placed::NoRoom { above, below } => {
                     return Err(no_room(story.number, above, below));
                 }

@@ -11,6 +11,8 @@ use crate::domain::rank::Rank;
 pub enum Placed {
     /// Its place now (1 = top).
     At(i64),
+    /// It already was at that place (1 = top); nothing was written.
+    Already(i64),
     /// The open stories it would go between (numbers; `None` = an end) have keys with no room
     /// between them (equal keys from an imported backup); nothing was written.
     NoRoom {
@@ -35,7 +37,7 @@ impl Store {
         .await?;
         if others == 0 {
             // Alone in the backlog: already first.
-            return Ok(Placed::At(1));
+            return Ok(Placed::Already(1));
         }
         let position = position.clamp(1, others + 1);
         // The neighbours it lands between: the stories now at position-1 and position,
@@ -55,6 +57,16 @@ impl Store {
         } else {
             (neighbours.first(), neighbours.get(1))
         };
+        let current: Vec<u8> = sqlx::query_scalar("SELECT rank FROM stories WHERE id = ?")
+            .bind(story.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        // Keys compare as SQLite orders BLOBs, byte by byte.
+        let below_above = above.is_none_or(|(_, low)| *low < current);
+        let above_below = below.is_none_or(|(_, high)| current < *high);
+        if below_above && above_below {
+            return Ok(Placed::Already(position));
+        }
         let no_room = Placed::NoRoom {
             above: above.map(|(n, _)| *n),
             below: below.map(|(n, _)| *n),

@@ -267,3 +267,35 @@ async fn a_change_to_what_is_already_there_is_refused_and_posts_nothing() {
     // A real change still goes through: labels in another order are shown in that order.
     assert_public(&say(&app, &member(), r#"/story edit story:1 labels:"api,ui""#).await);
 }
+
+#[tokio::test]
+async fn ranking_a_story_to_the_place_it_holds_is_refused_and_writes_no_key() {
+    let app = spawn_app().await;
+    let po = Actor::admin(100, "ada");
+    for title in ["One", "Two", "Three"] {
+        say(&app, &member(), &format!("/story add title:{title}")).await;
+    }
+    let keys = || async {
+        let keys: Vec<Vec<u8>> = sqlx::query_scalar("SELECT rank FROM stories ORDER BY id")
+            .fetch_all(app.services().store.pool())
+            .await
+            .unwrap();
+        keys
+    };
+    let before = keys().await;
+    for (line, place) in [
+        ("/story rank story:1 position:1", 1),
+        ("/story rank story:2 position:2", 2),
+        // Past the end means last, where #3 already is.
+        ("/story rank story:3 position:9", 3),
+    ] {
+        let refused = format!("is already at position {place}; nothing was changed");
+        refused_without_change(&app, &po, line, &refused).await;
+    }
+    assert_eq!(before, keys().await);
+    assert_public(&say(&app, &po, "/story rank story:3 position:1").await);
+    assert_eq!(
+        backlog_numbers(&say(&app, &po, "/backlog").await),
+        [3, 1, 2]
+    );
+}
