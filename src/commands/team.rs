@@ -141,9 +141,15 @@ pub async fn run(
                         escape_markdown(&crate::domain::story::truncate_plain(name.trim(), 60))
                     ))
                 })?;
-            store
+            if !store
                 .link_channel(caller.guild_id, channel, target.id)
-                .await?;
+                .await?
+            {
+                return Err(AppError::user(format!(
+                    "<#{channel}> is already linked to team {}; nothing was changed.",
+                    escape_markdown(&target.name)
+                )));
+            }
             Ok(Response::Message(Message::public_text(format!(
                 "<@{}> linked <#{channel}> to team **{}**: commands there (and in its threads) use that team.",
                 caller.user_id, escape_markdown(&target.name)

@@ -57,6 +57,12 @@ pub async fn run(
         "vision set" => {
             caller.require(&team, Access::ProductOwner, "set the vision")?;
             let vision = Vision::parse(inv.required_text("text")?)?;
+            if team.vision.as_deref() == Some(vision.as_str()) {
+                return Err(AppError::user(format!(
+                    "The vision of {} already reads exactly like that; nothing was changed.",
+                    escape_markdown(&team.name)
+                )));
+            }
             services.store.set_vision(&team, vision.as_str()).await?;
             let message = Message::public_text(format!(
                 "<@{}> set the vision of {}.",

@@ -188,23 +188,24 @@ impl Store {
         Ok(rows.iter().map(team_from_row).collect())
     }
 
-    /// Binds a channel to a team (replacing any earlier link of that channel).
+    /// Binds a channel to a team (replacing any earlier link of that channel); false, writing
+    /// nothing, when it already is.
     pub async fn link_channel(
         &self,
         guild_id: u64,
         channel_id: u64,
         team_id: i64,
-    ) -> sqlx::Result<()> {
+    ) -> sqlx::Result<bool> {
         let statement = sqlx::query(
             "INSERT INTO team_channels (guild_id, channel_id, team_id) VALUES (?, ?, ?)
-             ON CONFLICT (guild_id, channel_id) DO UPDATE SET team_id = excluded.team_id",
+             ON CONFLICT (guild_id, channel_id) DO UPDATE SET team_id = excluded.team_id
+             WHERE team_id IS NOT excluded.team_id",
         )
         .bind(db_id(guild_id))
         .bind(db_id(channel_id))
         .bind(team_id);
         let linked = self.write_alone(statement).await;
-        self.teams_changed(linked)?;
-        Ok(())
+        Ok(self.teams_changed(linked)?.rows_affected() == 1)
     }
 
     /// Channels linked to a team.

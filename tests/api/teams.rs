@@ -32,6 +32,10 @@ async fn a_linked_channel_and_its_threads_use_their_own_team_and_numbering() {
         "already exists",
     );
     assert_public(&say(&app, &admin(), "/team link channel:<#20> team:Core").await);
+    assert_refused(
+        &say(&app, &admin(), "/team link channel:<#20> team:core").await,
+        "<#20> is already linked to team Core; nothing was changed.",
+    );
     say(&app, &admin(), r#"/story add title:"Default team story""#).await;
     let in_core = admin().in_channel(20);
     let core_story = say(&app, &in_core, r#"/story add title:"Core story""#).await;
@@ -121,6 +125,15 @@ async fn the_vision_is_set_by_the_product_owner_and_shown_to_all() {
     );
     let shown = say(&app, &member, "/vision show").await;
     assert!(is_ephemeral(&shown) && text(&shown).contains("Fast checkout for everyone"));
+    assert_refused(
+        &say(
+            &app,
+            &admin(),
+            r#"/vision set text:"Fast checkout for everyone""#,
+        )
+        .await,
+        "already reads exactly like that; nothing was changed",
+    );
     let too_long = format!("/vision set text:\"{}\"", "v".repeat(1001));
     assert_refused(
         &say_unchecked(&app, &admin(), &too_long).await,
