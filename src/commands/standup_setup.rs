@@ -208,6 +208,15 @@ pub async fn pause(
             until.unwrap_or(today)
         )));
     }
+    if stored.paused_until == Some(until.unwrap_or(UNTIL_RESUMED)) {
+        return Err(AppError::user(match until {
+            Some(until) => format!(
+                "The stand-up is already paused up to and including {until}; nothing was changed."
+            ),
+            None => "The stand-up is already paused until /standup resume; nothing was changed."
+                .to_string(),
+        }));
+    }
     let silenced = services
         .store
         .pause_schedule(&team, until.unwrap_or(UNTIL_RESUMED))

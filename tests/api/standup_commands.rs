@@ -116,6 +116,10 @@ async fn skipped_and_paused_days_get_no_prompt_until_resumed() {
     );
     assert_public(&say(&app, &ada(), "/standup pause until:2026-03-03").await);
     assert_refused(
+        &say(&app, &ada(), "/standup pause until:2026-03-03").await,
+        "already paused up to and including 2026-03-03; nothing was changed",
+    );
+    assert_refused(
         &say(&app, &bea(), "/standup resume").await,
         "resume the stand-up",
     );
@@ -395,6 +399,10 @@ async fn a_pause_until_resumed_shows_no_next_prompt() {
     let app = spawn().await;
     set_up(&app).await;
     assert_public(&say(&app, &ada(), "/standup pause").await);
+    assert_refused(
+        &say(&app, &ada(), "/standup pause").await,
+        "already paused until /standup resume; nothing was changed",
+    );
 
     let show = text(&say(&app, &ada(), "/standup show").await);
     assert!(
