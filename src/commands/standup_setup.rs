@@ -310,12 +310,8 @@ pub async fn skip(
     }
     // A day already handled has a stand-up, or had its time pass without one (set up or
     // resumed after the prompt time): either way there is nothing left to skip.
-    if date <= stored.last_handled && services.store.standup_day(&team, date).await?.is_none() {
-        return Err(AppError::user(format!(
-            "The stand-up time of {date} has passed without a stand-up, so there is nothing to skip. /standup now opens one at once."
-        )));
-    }
-    if !services.store.add_skip(&team, date).await? {
+    let handled = date <= stored.last_handled;
+    if handled || !services.store.add_skip(&team, date).await? {
         return Err(match services.store.standup_day(&team, date).await? {
             Some(day) if day.status == DayStatus::Open => AppError::user(format!(
                 "The stand-up of {date} is already open, so it cannot be skipped; it closes {}. /standup pause until:{date} stops its reminder and keeps later days.",
@@ -323,6 +319,9 @@ pub async fn skip(
             )),
             Some(day) if day.status == DayStatus::Closed => AppError::user(format!(
                 "The stand-up of {date} has already been held, so it cannot be skipped. /standup summary date:{date} shows it."
+            )),
+            None if handled => AppError::user(format!(
+                "The stand-up time of {date} has passed without a stand-up, so there is nothing to skip. /standup now opens one at once."
             )),
             _ => AppError::user(format!("{date} is already skipped.")),
         });

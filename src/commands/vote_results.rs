@@ -148,7 +148,7 @@ pub async fn close(
     let voters = votes::voters_of(&mut tx, vote.id).await?;
     let lines = vote_tally::tally(&tied_by_backlog_now(&mut tx, &closed).await?, &marks);
     let open = votes::open_ranks(&mut tx, vote.guild_id, vote.team_id, &vote.candidates).await?;
-    let left_out = not_in(&vote.candidates, &open);
+    let (_, left_out) = in_and_out(&vote.candidates, &open);
     let mut results = results_card(&closed, &titles, &lines, &voters, &left_out);
     let points = vote_tally::matrix_points(&closed, &marks);
     let attachment = closing_matrix(vote.id, points, early_matrix).await;
@@ -253,16 +253,13 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
             "None of the voted stories is in the backlog any more (done, accepted or archived); nothing changed.",
         ));
     }
-    let left_out: Vec<String> = not_in(&order, &current)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let (kept, left_out) = in_and_out(&order, &current);
     let skipped = if left_out.is_empty() {
         String::new()
     } else {
         format!(
             " Left out, as no longer in the backlog: {}.",
-            left_out.join(", ")
+            numbers_list(&left_out)
         )
     };
     let changes = reassign_ranks(&current, &order);
@@ -273,27 +270,30 @@ pub async fn apply(services: &Services, caller: &Caller, vote_id: i64) -> Handle
     }
     votes::write_ranks(&mut tx, vote.guild_id, vote.team_id, vote.id, &changes, now).await?;
     tx.commit().await?;
-    let kept: Vec<String> = order
-        .iter()
-        .filter(|s| current.iter().any(|(c, _)| c == *s))
-        .map(ToString::to_string)
-        .collect();
     Ok(Response::Message(Message::public_text(format!(
         "<@{}> applied the vote results to the backlog of {}: {} now sit in that order among the places they held ({} moved; every other story kept its place).{skipped}",
         caller.user_id,
         escape_markdown(&team.name),
-        kept.join(", "),
+        numbers_list(&kept),
         changes.len()
     ))))
 }
 
-/// The stories of `numbers` without a place in the open backlog (`open`), in their order.
-fn not_in(numbers: &[StoryNumber], open: &[(StoryNumber, Rank)]) -> Vec<StoryNumber> {
+/// The stories of `numbers` with a place in the open backlog (`open`), and those without, each
+/// in their order.
+fn in_and_out(
+    numbers: &[StoryNumber],
+    open: &[(StoryNumber, Rank)],
+) -> (Vec<StoryNumber>, Vec<StoryNumber>) {
     numbers
         .iter()
-        .filter(|n| !open.iter().any(|(o, _)| o == *n))
-        .copied()
-        .collect()
+        .partition(|n| open.iter().any(|(o, _)| o == *n))
+}
+
+/// `#3, #7, #9`.
+fn numbers_list(numbers: &[StoryNumber]) -> String {
+    let shown: Vec<String> = numbers.iter().map(ToString::to_string).collect();
+    shown.join(", ")
 }
 
 #[cfg(test)]
